@@ -1,0 +1,49 @@
+"""Build: the whole pipeline, from a project's content to its card, written atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from actionplan.errors import PlanError, Pos, Problem
+from actionplan.plan import check_plan
+from actionplan.project import Project
+from actionplan.render import Theme, render_card
+from actionplan.write import write_atomic
+
+CARD_NAME = "index.html"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    size: int
+    warnings: list[Problem]
+
+
+def build_card(project: Project, out: Path | None = None, strict: bool = False) -> BuildResult:
+    """Check, render and write the card; on any problem, raise before anything is written."""
+    report = check_plan(project.content)
+    if report.failed(strict) or report.plan is None:
+        raise PlanError(report.errors + (report.warnings if strict else []))
+    out = out or project.build
+    content = project.content.resolve()
+    if out.resolve() == content or content in out.resolve().parents:
+        raise PlanError.at(Pos(str(out)), "the output folder is inside the content folder",
+                           "build into another folder, such as build/")
+    try:
+        html = render_card(report.plan, Theme.load(project.templates))
+    except PlanError:
+        raise
+    except Exception as exc:  # a broken template: name it, keep the last good build
+        raise PlanError.at(_template_pos(exc), f"the templates failed: {exc}",
+                           "fix the template, or remove your override of it") from None
+    data = html.encode("utf-8")
+    path = out / CARD_NAME
+    write_atomic(path, data)
+    return BuildResult(path, len(data), report.warnings)
+
+
+def _template_pos(exc: Exception) -> Pos:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
+    return Pos(str(name), getattr(exc, "lineno", 0) or 0, 1 if getattr(exc, "lineno", 0) else 0)

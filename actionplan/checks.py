@@ -1,0 +1,320 @@
+"""Checks on a whole plan: references, the graph, dates, placeholders, links and translations."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from actionplan import markdown, model
+from actionplan.errors import Pos, Problem, Severity
+from actionplan.validate import fields_of
+
+W = Severity.WARNING
+
+
+def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
+    """Every problem in a merged plan, errors and warnings, in a stable order."""
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    problems += check_references(plan)
+    if not any(p.is_error for p in problems):
+        problems += check_graph(plan)
+    problems += check_options(plan)
+    problems += check_contacts(plan)
+    problems += check_text(plan)
+    problems += check_dates(plan, today)
+    problems += check_placeholders(plan)
+    problems += check_translations(plan)
+    return problems
+
+
+def check_references(plan: model.Plan) -> list[Problem]:
+    problems = []
+    if plan.info.start not in plan.nodes:
+        problems.append(_missing("node", plan.info.start, plan.info.where("start"), plan.nodes))
+    for i, cid in enumerate(plan.info.emergency):
+        if cid not in plan.contacts:
+            problems.append(_missing("contact", cid, plan.info.where("emergency"), plan.contacts))
+    for node in plan.nodes.values():
+        for target, _loop, pos in node.edges():
+            if target not in plan.nodes:
+                problems.append(_missing("node", target, pos, plan.nodes))
+        for cid in getattr(node, "contacts", ()):
+            if cid not in plan.contacts:
+                problems.append(_missing("contact", cid, node.where("contacts"), plan.contacts))
+        for lid in getattr(node, "legal", ()):
+            if lid not in plan.laws:
+                problems.append(_missing("law", lid, node.where("legal"), plan.laws))
+    return problems
+
+
+def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> Problem:
+    import difflib
+
+    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"define a {kind} '{ref}', or fix the id"
+    return Problem(pos, f"no {kind} with the id '{ref}'", hint)
+
+
+def check_graph(plan: model.Plan) -> list[Problem]:
+    """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome."""
+    problems = []
+    nodes = plan.nodes
+    reached = {plan.info.start}
+    todo = [plan.info.start]
+    while todo:
+        for target, _loop, _pos in nodes[todo.pop()].edges():
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    for node in nodes.values():
+        if node.id not in reached:
+            problems.append(Problem(node.pos, f"node '{node.id}' cannot be reached from the start",
+                                    "lead to it from an option or a step's 'next', or remove it"))
+        if isinstance(node, model.Question) and not node.options:
+            problems.append(Problem(node.where("options"), f"question '{node.id}' has no options",
+                                    "add at least one option with 'label' and 'next'"))
+    problems += _cycles(plan)
+    # Every node must lead on to an outcome: walk backwards from the outcomes.
+    leads_to: dict[str, list[str]] = {key: [] for key in nodes}
+    for node in nodes.values():
+        for target, _loop, _pos in node.edges():
+            leads_to[target].append(node.id)
+    ends = {key for key, node in nodes.items() if isinstance(node, model.Outcome)}
+    todo = list(ends)
+    while todo:
+        for source in leads_to[todo.pop()]:
+            if source not in ends:
+                ends.add(source)
+                todo.append(source)
+    for node in nodes.values():
+        if node.id in reached and node.id not in ends:
+            problems.append(Problem(node.pos, f"no path from '{node.id}' reaches an outcome",
+                                    "lead it on to an outcome node, the end of a path"))
+    return problems
+
+
+def _cycles(plan: model.Plan) -> list[Problem]:
+    """One problem per edge that closes an unmarked cycle (iterative depth-first search)."""
+    problems = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in plan.nodes:
+        if root in state:
+            continue
+        path = [root]
+        stack = [iter(plan.nodes[root].edges())]
+        state[root] = 1
+        while stack:
+            edge = next(stack[-1], None)
+            if edge is None:
+                state[path.pop()] = 2
+                stack.pop()
+                continue
+            target, loop, pos = edge
+            if loop:
+                continue
+            if state.get(target) == 1:
+                cycle = [*path[path.index(target):], target]
+                problems.append(Problem(pos, "this leads back to an earlier node: "
+                                        + " → ".join(cycle),
+                                        "mark it with 'loop: true' if the loop is intended"))
+            elif target not in state:
+                state[target] = 1
+                path.append(target)
+                stack.append(iter(plan.nodes[target].edges()))
+    return problems
+
+
+def check_options(plan: model.Plan) -> list[Problem]:
+    problems = []
+    for node in plan.nodes.values():
+        if isinstance(node, model.Question):
+            seen: dict[str, model.Option] = {}
+            for option in node.options:
+                key = option.label.strip().casefold()
+                if key in seen:
+                    problems.append(Problem(option.where("label"),
+                                            f"two options on '{node.id}' read '{option.label}'",
+                                            f"the first is on line {seen[key].pos.line}; "
+                                            "give each option its own label"))
+                seen.setdefault(key, option)
+    return problems
+
+
+def check_contacts(plan: model.Plan) -> list[Problem]:
+    return [Problem(c.pos, f"contact '{c.id}' has no phone, url or email",
+                    "add at least one way to reach them")
+            for c in plan.contacts.values() if not (c.phone or c.url or c.email)]
+
+
+def objects(value: Any) -> Iterator[model.Located]:
+    """Every model object inside value, itself included, depth first."""
+    if isinstance(value, model.Located):
+        yield value
+        for f in dataclasses.fields(value):
+            if not f.metadata.get("internal"):
+                yield from objects(getattr(value, f.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from objects(item)
+    elif isinstance(value, typing.Mapping):
+        for item in value.values():
+            yield from objects(item)
+
+
+def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
+    for part in (plan.info, plan.local, plan.contacts, plan.laws, plan.nodes):
+        yield from objects(part)
+
+
+def text_fields(obj: model.Located) -> Iterator[tuple[str, str, bool]]:
+    """(field name, text, is Markdown) for every text value of obj, list items included."""
+    for key, (f, hint) in fields_of(type(obj)).items():
+        value = getattr(obj, f.name)
+        is_md = model.MARKDOWN in repr(hint)
+        if isinstance(value, str):
+            yield f.name, value, is_md
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, str):
+                    yield f.name, item, is_md
+
+
+def check_text(plan: model.Plan) -> list[Problem]:
+    """Links in Markdown: only safe schemes, no images, in-plan links to existing nodes."""
+    problems = []
+    for obj in plan_objects(plan):
+        for name, text, is_md in text_fields(obj):
+            if not is_md:
+                continue
+            for href, _line in markdown.links(text):
+                pos = obj.where(name)
+                if href == "image:":
+                    problems.append(Problem(pos, "images are not allowed in text",
+                                            "the card loads nothing from outside: "
+                                            "describe the image, or link to it"))
+                elif not markdown.is_safe_link(href):
+                    problems.append(Problem(pos, f"link to '{href[:60]}' is not allowed",
+                                            "links may use https:, http:, mailto:, tel:, "
+                                            "or #node-id for a node of the plan"))
+                elif href.startswith("#") and href[1:] not in plan.nodes:
+                    problems.append(_missing("node", href[1:], pos, plan.nodes))
+    return problems
+
+
+def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
+    limit = plan.info.review_after_days
+    problems = []
+    dated = [(plan.info, "reviewed", "the plan")]
+    dated += [(c, "verified", f"contact '{c.id}'") for c in plan.contacts.values()]
+    dated += [(law, "verified", f"law '{law.id}'") for law in plan.laws.values()]
+    for obj, name, what in dated:
+        when = getattr(obj, name)
+        if when is None:
+            continue
+        age = (today - when).days
+        if age > limit:
+            problems.append(Problem(obj.where(name), f"{what} was {name} {age} days ago",
+                                    f"check it again and set {name}: {today.isoformat()} "
+                                    f"(the limit is review_after_days: {limit})", W))
+        elif age < 0:
+            problems.append(Problem(obj.where(name), f"{what} is {name} in the future: {when}",
+                                    "check the date"))
+    return problems
+
+
+def check_placeholders(plan: model.Plan) -> list[Problem]:
+    problems = []
+    for obj in plan_objects(plan):
+        for name, text, _md in text_fields(obj):
+            if isinstance(text, model.Placeholder):
+                problems.append(Problem(obj.where(name), f"placeholder not filled in: {text}",
+                                        "replace {placeholder: ...} with the real value "
+                                        "in local.yaml", W))
+    return problems
+
+
+# Translations -------------------------------------------------------------------------------
+
+TRANSLATED = {
+    model.PlanInfo: ("title", "summary"),
+    model.Contact: ("name", "role", "hours", "note"),
+    model.Law: ("title", "summary"),
+    model.Question: ("title", "body", "options"),
+    model.Step: ("title", "body", "who", "checklist", "do_not"),
+    model.Outcome: ("title", "body", "follow_up"),
+}
+
+
+def original_texts(obj: model.Located) -> list[str]:
+    """The texts of obj that a translation must cover, in a fixed order."""
+    texts: list[str] = []
+    for name in TRANSLATED.get(type(obj), ()):
+        value = getattr(obj, name)
+        if name == "options":
+            for option in value:
+                texts += [option.label, option.hint or ""]
+        elif isinstance(value, tuple):
+            texts += list(value)
+        else:
+            texts.append(value or "")
+    return texts
+
+
+def fingerprint(obj: model.Located) -> str:
+    """A short hash of the original texts: a translation records which version it translates."""
+    digest = hashlib.sha256("\x1f".join(original_texts(obj)).encode("utf-8"))
+    return digest.hexdigest()[:8]
+
+
+def check_translations(plan: model.Plan) -> list[Problem]:
+    problems: list[Problem] = []
+    for lang, tr in plan.translations.items():
+        pairs: list[tuple[str, model.Located | None, Any, Pos]] = []
+        pairs.append(("the plan", plan.info, tr.plan, tr.where("plan")))
+        for kind, originals, texts in (("node", plan.nodes, tr.nodes),
+                                       ("contact", plan.contacts, tr.contacts),
+                                       ("law", plan.laws, tr.laws)):
+            for key, text in texts.items():
+                if key not in originals:
+                    problems.append(_missing(kind, key, text.pos, originals))
+            for key, original in originals.items():
+                pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.pos))
+        for what, original, text, pos in pairs:
+            problems += _check_entry(lang, what, original, text, pos)
+    return problems
+
+
+def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> list[Problem]:
+    wanted = [n for n in TRANSLATED.get(type(original), ()) if getattr(original, n)]
+    if not wanted:
+        return []
+    if text is None:
+        return [Problem(pos, f"{what} is not translated into '{lang}'",
+                        f"add it to translations/{lang}.yaml with fingerprint: "
+                        f"{fingerprint(original)}", W)]
+    problems = []
+    for name in wanted:
+        given = getattr(text, name, None)
+        if not given:
+            problems.append(Problem(text.pos, f"{what}: '{name}' is not translated into '{lang}'",
+                                    f"add '{name}:' to the entry", W))
+        elif isinstance(given, tuple) and len(given) != len(getattr(original, name)):
+            problems.append(Problem(text.where(name),
+                                    f"{what}: {len(given)} {name} translated, the original has "
+                                    f"{len(getattr(original, name))}",
+                                    "translate each item of the list, in the original's order"))
+    expected = fingerprint(original)
+    if text.fingerprint is None:
+        problems.append(Problem(text.pos, f"{what}: the translation has no fingerprint",
+                                f"if it matches the original, add fingerprint: {expected}", W))
+    elif text.fingerprint != expected:
+        problems.append(Problem(text.where("fingerprint"),
+                                f"{what}: the translation into '{lang}' is stale: "
+                                "the original has changed since it was translated",
+                                f"update the translation, then set fingerprint: {expected}", W))
+    return problems

@@ -1,0 +1,143 @@
+"""The command line: each command is a thin shell around the stages in the package."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from actionplan import __version__
+from actionplan.errors import PlanError, Problem, Severity
+from actionplan.plan import Report, check_plan
+from actionplan.project import Project
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _color() -> bool | None:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def echo(message: str = "", err: bool = False, **style: Any) -> None:
+    if style and _color() is not False:
+        message = click.style(message, **style)
+    click.echo(message, err=err, color=_color())
+
+
+def show_problems(problems: list[Problem], err: bool) -> None:
+    for p in problems:
+        colour = "red" if p.severity is Severity.ERROR else "yellow"
+        word = click.style(p.severity.value, fg=colour, bold=True) if _color() is not False \
+            else p.severity.value
+        text = f"{p.pos}: {word}: {p.message}" + (f" ({p.hint})" if p.hint else "")
+        click.echo(text, err=err, color=_color())
+
+
+def summary_line(report: Report) -> str:
+    errors, warnings = len(report.errors), len(report.warnings)
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad content and failed writes end with a message and exit code 1, never a traceback."""
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PlanError as exc:
+            show_problems(exc.problems, err=True)
+            sys.exit(EXIT_CONTENT)
+        except OSError as exc:
+            name = f" {exc.filename}" if exc.filename else ""
+            echo(f"error: cannot write{name}: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_CONTENT)
+    return wrapper
+
+
+class Verbosity:
+    def __init__(self, quiet: bool, verbose: bool) -> None:
+        self.quiet, self.verbose = quiet, verbose
+
+
+path_argument = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                               default=".", required=False)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="actionplan")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+    """Turn a YAML plan of handling steps into an interactive HTML action card.
+
+    Exit codes: 0 ok, 1 problems in the content (or a failed build), 2 wrong usage.
+    """
+    ctx.obj = Verbosity(quiet, verbose)
+
+
+@cli.command()
+@path_argument
+@click.option("--strict", is_flag=True, help="Fail on warnings too (unfilled placeholders, "
+              "old dates, missing translations).")
+@click.pass_obj
+@handle_errors
+def check(v: Verbosity, path: Path, strict: bool) -> None:
+    """Check the plan in PATH (a project folder with content/, or the content folder)."""
+    project = Project.find(path)
+    report = check_plan(project.content)
+    show_problems(report.problems, err=False)
+    failed = report.failed(strict)
+    if not v.quiet or failed:
+        plan = report.plan
+        size = f"{len(plan.nodes)} nodes, {len(plan.contacts)} contacts: " if plan else ""
+        echo(f"{project.content}: {size}{summary_line(report)}",
+             err=False, fg="red" if failed else "green")
+    sys.exit(EXIT_CONTENT if failed else EXIT_OK)
+
+
+@cli.command()
+@path_argument
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              help="The output folder (default: build/ in the project).")
+@click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
+@click.pass_obj
+@handle_errors
+def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
+    """Build the card from the plan in PATH into one self-contained index.html."""
+    from actionplan.build import build_card
+
+    project = Project.find(path)
+    result = build_card(project, out=out, strict=strict)
+    if v.verbose or (result.warnings and not v.quiet):
+        show_problems(result.warnings, err=True)
+    if not v.quiet:
+        echo(f"built {result.path} ({result.size / 1024:.1f} KB, "
+             f"{len(result.warnings)} warnings)", err=True)
+
+
+@cli.command()
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the schema to this file instead of printing it.")
+@handle_errors
+def schema(out: Path | None) -> None:
+    """Print a JSON Schema of the plan format, for editors that check YAML as you type."""
+    from actionplan.schema import schema_text
+    from actionplan.write import write_atomic
+
+    if out is None:
+        click.echo(schema_text(), nl=False)
+    else:
+        write_atomic(out, schema_text().encode())
+
+
+def main() -> None:
+    cli(prog_name="actionplan")

@@ -1,0 +1,319 @@
+"""The plan as typed, immutable values.
+
+These classes are also the format's schema: the validator reads YAML into them by their type hints
+(`actionplan.validate`), and `actionplan schema` turns them into JSON Schema (`actionplan.schema`).
+A field's `doc` is what an editor shows on hover.  Every object carries `pos`, where it was
+written, and `at`, where each of its fields was written, so any check can point at the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from actionplan.errors import Pos
+
+# Kinds of text, told apart in type hints so that the validator and the schema know them.
+MARKDOWN = "markdown"
+Markdown = Annotated[str, MARKDOWN]
+NodeId = Annotated[str, "ref:node"]
+ContactId = Annotated[str, "ref:contact"]
+LawId = Annotated[str, "ref:law"]
+Url = Annotated[str, "url"]
+Email = Annotated[str, "email"]
+Phone = Annotated[str, "phone"]
+Color = Annotated[str, "color"]
+LanguageTag = Annotated[str, "language"]
+FilePath = Annotated[str, "file"]
+
+
+class Placeholder(str):
+    """A value the municipality must fill in before publishing; the text says what goes there."""
+
+    __slots__ = ()
+
+
+class Text(str):
+    """Prose in a language other than the page's (a translation fell back to the original)."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> Text:
+        text = super().__new__(cls, value)
+        text.lang = lang
+        return text
+
+
+def doc(text: str, **kwargs: Any) -> Any:
+    """A dataclass field with the documentation an editor shows for its key."""
+    return field(metadata={"doc": text}, **kwargs)
+
+
+def _internal(**kwargs: Any) -> Any:
+    return field(metadata={"internal": True}, compare=False, repr=False, **kwargs)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Located:
+    pos: Pos = _internal(default=Pos(""))
+    at: Mapping[str, Pos] = _internal(default_factory=dict)
+
+    def where(self, name: str) -> Pos:
+        """Where field `name` was written, or where the object starts."""
+        return self.at.get(name, self.pos)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanInfo(Located):
+    """The plan's metadata."""
+
+    title: str = doc("The plan's title, shown at the top of the card.")
+    summary: Markdown | None = doc("A short introduction shown on the first screen.", default=None)
+    language: LanguageTag = doc("The language the plan is written in, such as 'da'.")
+    version: str = doc("The plan's version; quote it so YAML keeps it as text.")
+    owner: str = doc("Who answers for the content.")
+    reviewed: dt.date = doc("When the whole plan was last reviewed (YYYY-MM-DD).")
+    review_after_days: int = doc("Dates older than this many days give a warning.", default=365)
+    start: NodeId = doc("The id of the first node.")
+    emergency: tuple[ContactId, ...] = doc("Contacts shown on every screen.", default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact(Located):
+    """Someone to call, write to or look up."""
+
+    id: str = _internal(default="")
+    name: str = doc("The name shown on the card.")
+    role: str | None = doc("When to contact them.", default=None)
+    phone: Phone | None = doc("A phone number, shown as a tap-to-call link.", default=None)
+    url: Url | None = doc("A web address (http or https).", default=None)
+    email: Email | None = doc("An e-mail address.", default=None)
+    hours: str | None = doc("Opening hours.", default=None)
+    note: Markdown | None = doc("More about the contact.", default=None)
+    source: Url | None = doc("Where the details were checked.", default=None)
+    verified: dt.date | None = doc("When the details were checked (YYYY-MM-DD).", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Law(Located):
+    """A legal reference."""
+
+    id: str = _internal(default="")
+    title: str = doc("The law and section, such as 'Straffeloven § 235'.")
+    summary: Markdown | None = doc("What it says, in plain words.", default=None)
+    url: Url | None = doc("Where to read the law.", default=None)
+    source: Url | None = doc("Where the summary was checked.", default=None)
+    verified: dt.date | None = doc("When it was checked (YYYY-MM-DD).", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Source(Located):
+    """A document the advice comes from."""
+
+    title: str = doc("The document's title.")
+    url: Url = doc("Its address (http or https).")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Option(Located):
+    """One answer to a question."""
+
+    label: str = doc("The answer, as the reader chooses it.")
+    hint: str | None = doc("A short explanation under the label.", default=None)
+    next: NodeId = doc("The id of the node this answer leads to.")
+    loop: bool = doc("Set to true when the option intentionally leads back.", default=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Node(Located):
+    id: str = _internal(default="")
+    title: str = doc("The node's heading.")
+    body: Markdown | None = doc("The text under the heading.", default=None)
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__.lower()
+
+    def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
+        """(target id, intended loop, where) for every way on from this node."""
+        return ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Question(Node):
+    """A question the reader answers by choosing an option."""
+
+    kind_: Literal["question"] = field(default="question", metadata={"key": "kind"})
+    options: tuple[Option, ...] = doc("The answers, each leading to a node.")
+
+    def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
+        return tuple((o.next, o.loop, o.where("next")) for o in self.options)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step(Node):
+    """Something to do now."""
+
+    kind_: Literal["step"] = field(default="step", metadata={"key": "kind"})
+    who: str | None = doc("Who does this step.", default=None)
+    urgent: bool = doc("Shown as urgent.", default=False)
+    checklist: tuple[Markdown, ...] = doc("Things to tick off.", default=())
+    do_not: tuple[Markdown, ...] = doc("Warnings, shown prominently.", default=())
+    contacts: tuple[ContactId, ...] = doc("Ids of the contacts this step needs.", default=())
+    legal: tuple[LawId, ...] = doc("Ids of the legal references.", default=())
+    sources: tuple[Source, ...] = doc("Where the advice comes from.", default=())
+    next: NodeId = doc("The id of the node that follows.")
+    loop: bool = doc("Set to true when `next` intentionally leads back.", default=False)
+
+    def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
+        return ((self.next, self.loop, self.where("next")),)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome(Node):
+    """An end: what should now have happened, and what follows up."""
+
+    kind_: Literal["outcome"] = field(default="outcome", metadata={"key": "kind"})
+    follow_up: tuple[Markdown, ...] = doc("What follows up.", default=())
+    contacts: tuple[ContactId, ...] = doc("Ids of the contacts this outcome needs.", default=())
+    legal: tuple[LawId, ...] = doc("Ids of the legal references.", default=())
+    sources: tuple[Source, ...] = doc("Where the advice comes from.", default=())
+
+
+NODE_KINDS: dict[str, type[Node]] = {"question": Question, "step": Step, "outcome": Outcome}
+AnyNode = Union[Question, Step, Outcome]  # noqa: UP007 - read by typing.get_type_hints
+
+
+@dataclass(frozen=True, kw_only=True)
+class Colors(Located):
+    """The theme's colours, as CSS colours."""
+
+    primary: Color | None = doc("Header and buttons.", default=None)
+    primary_text: Color | None = doc("Text on the primary colour.", default=None)
+    accent: Color | None = doc("Links and focus.", default=None)
+    urgent: Color | None = doc("Urgent steps and warnings.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalSettings(Located):
+    """What a municipality sets for its own card."""
+
+    municipality: str | None = doc("The municipality's name, shown in the header.", default=None)
+    logo: FilePath | None = doc("An SVG, PNG or JPEG file beside local.yaml.", default=None)
+    colors: Colors | None = doc("The theme's colours.", default=None)
+    font: str | None = doc("A CSS font-family list of fonts installed on the reader's device.",
+                           default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContentFile(Located):
+    """One file of the base plan."""
+
+    plan: PlanInfo | None = doc("The plan's metadata; exactly one file has it.", default=None)
+    contacts: Mapping[str, Contact] = doc("Contacts, keyed by id.", default_factory=dict)
+    laws: Mapping[str, Law] = doc("Legal references, keyed by id.", default_factory=dict)
+    nodes: Mapping[str, AnyNode] = doc("Questions, steps and outcomes, keyed by id.",
+                                       default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalFile(Located):
+    """The local layer, content/local.yaml."""
+
+    local: LocalSettings | None = doc("The municipality's settings.", default=None)
+    contacts: Mapping[str, Contact] = field(
+        default_factory=dict, metadata={
+            "doc": "Contacts: one with a base plan's id overrides it field by field.",
+            "partial": True})
+    laws: Mapping[str, Law] = doc("Legal references: overrides by id.", default_factory=dict)
+    nodes: Mapping[str, AnyNode] = doc("Nodes: one with a base plan's id replaces it.",
+                                       default_factory=dict)
+
+
+# Translations: one file per language, keyed by node and field.
+
+
+@dataclass(frozen=True, kw_only=True)
+class OptionText(Located):
+    label: str = doc("The translated label.")
+    hint: str | None = doc("The translated hint.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeText(Located):
+    fingerprint: str | None = doc("Which version of the original this translates.", default=None)
+    title: str | None = doc("The translated title.", default=None)
+    body: Markdown | None = doc("The translated body.", default=None)
+    who: str | None = doc("The translated 'who'.", default=None)
+    options: tuple[Union[str, OptionText], ...] = doc(  # noqa: UP007
+        "The options' labels, in the original's order.", default=())
+    checklist: tuple[Markdown, ...] = doc("The checklist, item by item.", default=())
+    do_not: tuple[Markdown, ...] = doc("The warnings, item by item.", default=())
+    follow_up: tuple[Markdown, ...] = doc("The follow-up, item by item.", default=())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactText(Located):
+    fingerprint: str | None = doc("Which version of the original this translates.", default=None)
+    name: str | None = doc("The translated name.", default=None)
+    role: str | None = doc("The translated role.", default=None)
+    hours: str | None = doc("The translated opening hours.", default=None)
+    note: Markdown | None = doc("The translated note.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LawText(Located):
+    fingerprint: str | None = doc("Which version of the original this translates.", default=None)
+    title: str | None = doc("The translated title.", default=None)
+    summary: Markdown | None = doc("The translated summary.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlanText(Located):
+    fingerprint: str | None = doc("Which version of the original this translates.", default=None)
+    title: str | None = doc("The translated title.", default=None)
+    summary: Markdown | None = doc("The translated summary.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LocalText(Located):
+    municipality: str | None = doc("The municipality's name in this language.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Translation(Located):
+    """A translation file, content/translations/<language>.yaml."""
+
+    language: LanguageTag = doc("The language of this file, such as 'en'.")
+    name: str = doc("The language's own name, shown in the language switcher.")
+    direction: Literal["ltr", "rtl"] = doc("rtl for right-to-left scripts.", default="ltr")
+    plan: PlanText | None = doc("The plan's title and summary.", default=None)
+    nodes: Mapping[str, NodeText] = doc("Node texts, keyed by node id.", default_factory=dict)
+    contacts: Mapping[str, ContactText] = doc("Contact texts, keyed by id.", default_factory=dict)
+    laws: Mapping[str, LawText] = doc("Law texts, keyed by id.", default_factory=dict)
+    local: LocalText | None = doc("The local layer's texts.", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """A whole plan: the base files with the local layer applied, and its translations."""
+
+    root: Path
+    info: PlanInfo
+    nodes: Mapping[str, Node]
+    contacts: Mapping[str, Contact]
+    laws: Mapping[str, Law]
+    local: LocalSettings
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    logo: tuple[str, bytes] | None = None  # (media type, data)
+
+    @property
+    def start(self) -> Node:
+        return self.nodes[self.info.start]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return (self.info.language, *sorted(self.translations))

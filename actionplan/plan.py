@@ -1,0 +1,51 @@
+"""The plan's front door: load, validate and check a folder in one call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from actionplan import checks, loader, merge, model
+from actionplan.errors import PlanError, Problem, Severity
+
+
+@dataclass(frozen=True)
+class Report:
+    """What checking a plan found: the plan (None when it has errors) and every problem."""
+
+    plan: model.Plan | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def check_plan(root: Path | str, today: dt.date | None = None) -> Report:
+    """Load, validate and check the plan in root; never raises for bad content."""
+    root = Path(root)
+    try:
+        files = loader.load_files(root)
+    except PlanError as exc:
+        return Report(None, exc.problems)
+    plan, problems = merge.merge(root, files)
+    if plan is not None:
+        problems = problems + checks.check(plan, today)
+    problems.sort(key=lambda p: (p.pos, p.message))
+    return Report(plan if not any(p.is_error for p in problems) else None, problems)
+
+
+def load_plan(root: Path | str, strict: bool = False, today: dt.date | None = None) -> model.Plan:
+    """The checked plan in root; raises PlanError on any error (and warning, with strict)."""
+    report = check_plan(root, today)
+    if report.failed(strict) or report.plan is None:
+        raise PlanError(report.errors + (report.warnings if strict else []))
+    return report.plan

@@ -1,0 +1,220 @@
+"""Render: the checked plan, through the theme's Jinja templates, into one self-contained HTML file.
+
+Content is only ever passed to templates as values (autoescaped), never compiled as a template.
+CSS and JavaScript are inlined and admitted by hash in the Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from markupsafe import Markup, escape
+
+from actionplan import markdown, model
+from actionplan.errors import PlanError, Pos
+from actionplan.project import default_dir
+from actionplan.translate import localize
+
+FALLBACK_UI = "en"
+# The interface words the script needs; the rest are in the HTML already.
+SCRIPT_WORDS = ("answered", "change", "change_answer", "copy_failed", "link_copied", "node_shown",
+                "step", "summary_copied", "summary_made", "summary_title")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The templates: a project's own folder first, then the default theme (like MkDocs)."""
+
+    env: jinja2.Environment
+
+    @classmethod
+    def load(cls, custom: Path | None = None) -> Theme:
+        dirs = [d for d in (custom, default_dir("templates")) if d is not None]
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href)
+        env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
+        return cls(env)
+
+    def source(self, name: str) -> str | None:
+        """A theme file's text, from the project's templates if it has one, else the default."""
+        try:
+            return self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return None
+
+    def ui(self, lang: str) -> dict[str, str]:
+        """The card's own words in a language, with English for any that are missing."""
+        words: dict[str, str] = {}
+        for code in (FALLBACK_UI, lang.split("-")[0], lang):
+            text = self.source(f"i18n/{code}.yaml")
+            if text is None:
+                continue
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError as exc:
+                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
+                                   f"not valid YAML: {exc}") from None
+            if not isinstance(data, dict):
+                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
+                                   "must be a mapping of words")
+            words.update({str(k): str(v) for k, v in data.items()})
+        return words
+
+
+def tel_href(phone: str) -> str:
+    """The phone number as a tel: link target: digits and a leading '+' only."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def anchor(lang: str, node_id: str, primary: str) -> str:
+    """The id of a node's section: the bare id in the plan's language, 'lang/id' in others."""
+    return node_id if lang == primary else f"{lang}/{node_id}"
+
+
+def _lang_of(value: Any, page_lang: str) -> str | None:
+    lang = getattr(value, "lang", None)
+    return lang if lang and lang != page_lang else None
+
+
+@jinja2.pass_context
+def _text(ctx: Any, value: Any) -> Markup:
+    if value is None:
+        return Markup("")
+    if isinstance(value, model.Placeholder):
+        label = ctx["ui"]["placeholder"]
+        return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, value)
+    other = _lang_of(value, ctx["lang"])
+    if other:
+        return Markup('<span lang="{}">{}</span>').format(other, value)
+    return escape(value)
+
+
+def _links_for(ctx: Any, html: str) -> str:
+    prefix = ctx["anchor_prefix"]
+    if not prefix:
+        return html
+    return html.replace('href="#', f'href="#{prefix}')
+
+
+@jinja2.pass_context
+def _md(ctx: Any, value: Any) -> Markup:
+    if value is None:
+        return Markup("")
+    if isinstance(value, model.Placeholder):
+        return Markup("<p>{}</p>").format(_text(ctx, value))
+    html = _links_for(ctx, markdown.render(value))
+    other = _lang_of(value, ctx["lang"])
+    if other:
+        html = f'<div lang="{other}">{html}</div>'
+    return Markup(html)
+
+
+@jinja2.pass_context
+def _md_inline(ctx: Any, value: Any) -> Markup:
+    if isinstance(value, model.Placeholder):
+        return _text(ctx, value)
+    html = _links_for(ctx, markdown.render_inline(value))
+    other = _lang_of(value, ctx["lang"])
+    if other:
+        html = f'<span lang="{other}">{html}</span>'
+    return Markup(html)
+
+
+def node_order(plan: model.Plan) -> list[str]:
+    """Nodes in breadth-first order from the start: the order of the printed key."""
+    order = [plan.info.start]
+    seen = {plan.info.start}
+    todo = deque(order)
+    while todo:
+        for target, _loop, _pos in plan.nodes[todo.popleft()].edges():
+            if target not in seen:
+                seen.add(target)
+                order.append(target)
+                todo.append(target)
+    return order
+
+
+def _css_vars(local: model.LocalSettings) -> str:
+    colors = local.colors
+    props = []
+    if colors is not None:
+        for name in ("primary", "primary_text", "accent", "urgent"):
+            value = getattr(colors, name)
+            if value and not isinstance(value, model.Placeholder):
+                props.append(f"--ap-{name.replace('_', '-')}:{value}")
+    if local.font and not isinstance(local.font, model.Placeholder):
+        # A font list is free text: keep only what a CSS font-family list may hold.
+        font = re.sub(r"[^\w \-,'\"]", "", local.font)
+        props.append(f"--ap-font:{font}")
+    return ":root{" + ";".join(props) + "}\n" if props else ""
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def render_card(plan: model.Plan, theme: Theme) -> str:
+    """The whole card as one HTML document."""
+    primary = plan.info.language
+    order = node_order(plan)
+    numbers = {node_id: i for i, node_id in enumerate(order, 1)}
+    css = _css_vars(plan.local) + (theme.source("card.css") or "") + (
+        theme.source("custom.css") or "")
+    js = theme.source("card.js") or ""
+    pages = []
+    for lang in plan.languages:
+        tr = plan.translations.get(lang)
+        pages.append({
+            "lang": lang,
+            "dir": tr.direction if tr else theme.ui(lang).get("direction", "ltr"),
+            "name": tr.name if tr else theme.ui(lang).get("name", lang),
+            "plan": localize(plan, lang),
+            "ui": theme.ui(lang),
+            "anchor_prefix": "" if lang == primary else f"{lang}/",
+        })
+    data = {
+        "start": plan.info.start,
+        "primary": primary,
+        "languages": {p["lang"]: {"ui": {k: p["ui"][k] for k in SCRIPT_WORDS}, "dir": p["dir"]}
+                      for p in pages},
+    }
+    logo = None
+    if plan.logo:
+        media_type, raw = plan.logo
+        logo = f"data:{media_type};base64,{base64.b64encode(raw).decode()}"
+    css = css.replace("</", "<\\/")
+    js = js.replace("</script", "<\\/script")
+    shared = {"order": order, "numbers": numbers, "logo": logo, "anchor": anchor,
+              "primary": primary, "languages": pages}
+    language = theme.env.get_template("language.html")
+    for page in pages:
+        page["html"] = Markup(language.render(shared, **page))
+    return theme.env.get_template("card.html").render(
+        shared,
+        pages=pages,
+        lang=primary,
+        dir=pages[0]["dir"],
+        plan=plan,
+        ui=pages[0]["ui"],
+        anchor_prefix="",
+        css=Markup(css),
+        js=Markup(js),
+        data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
+        csp=f"default-src 'none'; script-src {_sha256(js)}; style-src {_sha256(css)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'",
+    )

@@ -1,0 +1,407 @@
+"""Validate: read composed YAML into the typed model, collecting every problem with its position.
+
+The reader is driven by the model's type hints, so the model is the one description of the
+format.  It reports a duplicate key, a wrong type, an unknown key (with a "did you mean") and a
+missing key, and it counts the values it reads, so that aliases cannot expand a small file into
+a huge one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import re
+import types
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+
+from actionplan import model
+from actionplan.errors import PlanError, Pos, Problem
+from actionplan.loader import SourceFile, node_pos
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+MAX_ID_LENGTH = 64
+MAX_ALIAS_VALUES = 100_000
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+
+_FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
+    "url": (re.compile(r"https?://[^\s<>\"']+\Z"), "a web address",
+            "write the whole address, starting with https://"),
+    "email": (re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+\Z"), "an e-mail address",
+              "write it as name@example.org"),
+    "phone": (re.compile(r"\+?[0-9][0-9 ()-]*\Z"), "a phone number",
+              "use digits, spaces, '+', '-' and brackets only, such as \"+45 12 34 56 78\""),
+    "color": (re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"), "a colour",
+              "write a hex colour such as \"#00567a\", in quotes"),
+    "language": (re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z"), "a language tag",
+                 "use a code such as da, en or ar"),
+}
+_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+
+
+class _Invalid:
+    """Marks a value that could not be read; its problem is already recorded."""
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclasses.dataclass
+class Partial:
+    """The fields given for an object in the local layer, to be merged over the base object."""
+
+    cls: type
+    values: dict[str, Any]
+    at: dict[str, Pos]
+    pos: Pos
+
+
+def _kind_name(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping (key: value lines)"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == _NULL:
+        return "nothing"
+    return f"'{_short(node.value)}'"
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@functools.cache
+def fields_of(cls: type) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
+    """The YAML keys of a model class, each with its dataclass field and type hint."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    result = {}
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("internal"):
+            continue
+        result[f.metadata.get("key", f.name)] = (f, hints[f.name])
+    return result
+
+
+def is_required(f: dataclasses.Field[Any]) -> bool:
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+class Reader:
+    """Reads one file's YAML nodes into model values."""
+
+    def __init__(self, source: SourceFile, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.alias_values = 0
+
+    def pos(self, node: yaml.Node) -> Pos:
+        return node_pos(self.source.name, node)
+
+    def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
+        self.problems.append(Problem(self.pos(node), message, hint))
+        return INVALID
+
+    def _count(self, node: yaml.Node) -> None:
+        if id(node) in self.seen:
+            self.alias_values += 1
+            if self.alias_values > MAX_ALIAS_VALUES:
+                raise PlanError.at(self.pos(node),
+                                   f"aliases expand to more than {MAX_ALIAS_VALUES} values",
+                                   "write the values out, or use fewer '*' aliases")
+        else:
+            self.seen.add(id(node))
+
+    def read(self, node: yaml.Node, hint: Any, what: str) -> Any:
+        """Read `node` as a value of type `hint`; `what` names it in messages."""
+        self._count(node)
+        origin = typing.get_origin(hint)
+        if origin is Annotated:
+            base, tag = typing.get_args(hint)[:2]
+            value = self.read(node, base, what)
+            if isinstance(value, str) and not isinstance(value, model.Placeholder):
+                return self._check_format(node, value, tag, what)
+            return value
+        if origin in (Union, types.UnionType):
+            return self._read_union(node, typing.get_args(hint), what)
+        if origin is tuple:
+            return self._read_list(node, typing.get_args(hint)[0], what)
+        if origin is Mapping:
+            return self._read_map(node, typing.get_args(hint)[1], what)
+        if origin is Literal:
+            return self._read_choice(node, typing.get_args(hint), what)
+        if hint is str:
+            return self._read_str(node, what)
+        if hint is bool:
+            return self._read_bool(node, what)
+        if hint is int:
+            return self._read_int(node, what)
+        if hint is dt.date:
+            return self._read_date(node, what)
+        if dataclasses.is_dataclass(hint):
+            return self.read_object(node, hint, what)
+        raise TypeError(f"no reader for {hint!r}")  # a bug in the model, not in the content
+
+    def _read_union(self, node: yaml.Node, args: tuple[Any, ...], what: str) -> Any:
+        if type(None) in args and isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            return None
+        choices = [a for a in args if a is not type(None)]
+        if len(choices) == 1:
+            return self.read(node, choices[0], what)
+        kinds = [a for a in choices if dataclasses.is_dataclass(a)]
+        if all(issubclass(k, model.Node) for k in kinds) and len(kinds) == len(choices):
+            return self._read_node(node, what)
+        # text or an object: chosen by the YAML's shape
+        if isinstance(node, yaml.MappingNode) and kinds:
+            return self.read_object(node, kinds[0], what)
+        return self._read_str(node, what)
+
+    def _read_node(self, node: yaml.Node, what: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            return self.fail(node, f"{what} must be a mapping, found {_kind_name(node)}",
+                             "give it 'kind:', 'title:' and the keys of its kind, indented below")
+        kind_node = next((v for k, v in node.value if k.value == "kind"), None)
+        if kind_node is None:
+            return self.fail(node, f"{what} has no 'kind'",
+                             "add 'kind: question', 'kind: step' or 'kind: outcome'")
+        kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else ""
+        cls = model.NODE_KINDS.get(kind)
+        if cls is None:
+            return self.fail(kind_node, f"unknown kind '{_short(kind)}' for {what}",
+                             _did_you_mean(kind, model.NODE_KINDS, "kind"))
+        return self.read_object(node, cls, what)
+
+    def _read_list(self, node: yaml.Node, item: Any, what: str) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                return ()
+            return self.fail(node, f"{what} must be a list, found {_kind_name(node)}",
+                             "write one '- item' per line, indented below the key")
+        items = [self.read(child, item, f"item {i} of {what}")
+                 for i, child in enumerate(node.value, 1)]
+        return tuple(items)
+
+    def _read_map(self, node: yaml.Node, item: Any, what: str) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                return {}
+            return self.fail(node, f"{what} must be a mapping of ids, found {_kind_name(node)}",
+                             "write one 'id:' per entry, with its keys indented below")
+        result: dict[str, Any] = {}
+        for key_node, value_node in self._pairs(node):
+            key = key_node.value
+            if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
+                self.fail(key_node, f"'{_short(key)}' is not a valid id",
+                          "use lower-case letters, digits and '-', such as 'call-police'")
+                continue
+            if key.startswith("ap-"):
+                self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
+                continue
+            value = self.read(value_node, item, f"'{key}'")
+            if value is not INVALID:
+                if isinstance(value, (model.Located, Partial)) and hasattr(value, "pos"):
+                    value = _with_id(value, key)
+                result[key] = value
+        return result
+
+    def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+        """The mapping's pairs, reporting duplicate and non-text keys."""
+        first: dict[str, yaml.Node] = {}
+        pairs = []
+        for key_node, value_node in node.value:
+            self._count(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a key must be plain text", "check the indentation")
+                continue
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.fail(key_node, "merge keys ('<<') are not supported",
+                          "write the keys out in full")
+                continue
+            key = key_node.value
+            if key in first:
+                line = first[key].start_mark.line + 1
+                self.fail(key_node, f"duplicate key '{_short(key)}' (first on line {line})",
+                          "YAML would silently keep only the last one: rename or remove one")
+                continue
+            first[key] = key_node
+            pairs.append((key_node, value_node))
+        return pairs
+
+    def read_object(self, node: yaml.Node, cls: type, what: str, partial: bool = False) -> Any:
+        """Read a mapping into a model class; with `partial`, missing keys are allowed."""
+        if not isinstance(node, yaml.MappingNode):
+            return self.fail(node, f"{what} must be a mapping, found {_kind_name(node)}",
+                             "write its keys indented below it, one 'key: value' per line")
+        known = fields_of(cls)
+        values: dict[str, Any] = {}
+        at: dict[str, Pos] = {}
+        ok = True
+        for key_node, value_node in self._pairs(node):
+            key = key_node.value
+            if key not in known:
+                ok = False
+                self.fail(key_node, f"unknown key '{_short(key)}' in {what}",
+                          _did_you_mean(key, known, "key"))
+                continue
+            f, hint = known[key]
+            value = self.read(value_node, hint, f"'{key}'")
+            if value is INVALID:
+                ok = False
+                continue
+            values[f.name] = value
+            at[f.name] = self.pos(value_node)
+        pos = self.pos(node)
+        if partial:
+            return Partial(cls, values, at, pos) if ok else INVALID
+        missing = [k for k, (f, _) in known.items() if is_required(f) and f.name not in values]
+        for key in missing:
+            if key == "kind":
+                continue
+            ok = False
+            self.fail(node, f"{what} has no '{key}'",
+                      f"add '{key}:' ({known[key][0].metadata.get('doc', '').rstrip('.')})")
+        if not ok:
+            return INVALID
+        return cls(pos=pos, at=at, **values)
+
+    def _scalar(self, node: yaml.Node, what: str, expected: str) -> str | None:
+        if isinstance(node, yaml.ScalarNode):
+            return node.value
+        self.fail(node, f"{what} must be {expected}, found {_kind_name(node)}",
+                  "write the value on the same line as the key")
+        return None
+
+    def _read_str(self, node: yaml.Node, what: str) -> Any:
+        if isinstance(node, yaml.MappingNode) and len(node.value) == 1 \
+                and node.value[0][0].value == "placeholder":
+            self._count(node.value[0][0])
+            text = self._read_str(node.value[0][1], "'placeholder'")
+            return text if text is INVALID else model.Placeholder(text)
+        value = self._scalar(node, what, "text")
+        if value is None:
+            return INVALID
+        if node.tag == _NULL or not value.strip():
+            return self.fail(node, f"{what} is empty", "write the text, or remove the key")
+        return value
+
+    def _read_bool(self, node: yaml.Node, what: str) -> Any:
+        value = self._scalar(node, what, "true or false")
+        if value is None:
+            return INVALID
+        if node.tag != _BOOL or value.lower() not in _BOOLS:
+            return self.fail(node, f"{what} must be true or false, found '{_short(value)}'",
+                             "write true or false")
+        return _BOOLS[value.lower()]
+
+    def _read_int(self, node: yaml.Node, what: str) -> Any:
+        value = self._scalar(node, what, "a whole number")
+        if value is None:
+            return INVALID
+        if node.tag != _INT or not value.isdigit():
+            return self.fail(node, f"{what} must be a whole number, found '{_short(value)}'",
+                             "write digits only, such as 365")
+        return int(value)
+
+    def _read_date(self, node: yaml.Node, what: str) -> Any:
+        value = self._scalar(node, what, "a date")
+        if value is None:
+            return INVALID
+        match = _DATE.match(value.strip())
+        try:
+            if match:
+                return dt.date(*map(int, match.groups()))
+        except ValueError:
+            return self.fail(node, f"{what} is not a real date: '{_short(value)}'",
+                             "check the month and the day")
+        return self.fail(node, f"{what} must be a date, found '{_short(value)}'",
+                         "write it as YYYY-MM-DD, such as 2026-11-25")
+
+    def _read_choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> Any:
+        value = self._scalar(node, what, "one of " + ", ".join(choices))
+        if value is None:
+            return INVALID
+        if value not in choices:
+            return self.fail(node, f"{what} must be one of {', '.join(choices)}, "
+                             f"found '{_short(value)}'", _did_you_mean(value, choices, "value"))
+        return value
+
+    def _check_format(self, node: yaml.Node, value: str, tag: str, what: str) -> Any:
+        if tag in _FORMATS:
+            pattern, name, hint = _FORMATS[tag]
+            if not pattern.match(value.strip()):
+                return self.fail(node, f"{what} is not {name}: '{_short(value)}'", hint)
+            return value.strip()
+        if tag.startswith("ref:"):
+            if not ID_PATTERN.match(value):
+                return self.fail(node, f"{what} is not a valid id: '{_short(value)}'",
+                                 "ids use lower-case letters, digits and '-'")
+        if tag == "file" and (value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value)):
+            return self.fail(node, f"{what} points outside the plan's folder: '{_short(value)}'",
+                             "put the file in the plan's folder and give its name")
+        return value
+
+
+def _with_id(value: Any, key: str) -> Any:
+    if isinstance(value, Partial):
+        value.values["id"] = key
+        return value
+    if "id" in {f.name for f in dataclasses.fields(value)}:
+        return dataclasses.replace(value, id=key)
+    return value
+
+
+def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:
+    known = list(known)
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known {noun}s: " + ", ".join(known)
+
+
+def read_partial_map(reader: Reader, node: yaml.Node, cls: type, what: str) -> dict[str, Any]:
+    """A mapping of ids to the fields given for each (the local layer's overrides)."""
+    result: dict[str, Any] = {}
+    if not isinstance(node, yaml.MappingNode):
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
+            reader.fail(node, f"{what} must be a mapping of ids, found {_kind_name(node)}",
+                        "write one 'id:' per entry, with its keys indented below")
+        return result
+    for key_node, value_node in reader._pairs(node):
+        key = key_node.value
+        if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
+            reader.fail(key_node, f"'{_short(key)}' is not a valid id",
+                        "use lower-case letters, digits and '-', such as 'call-police'")
+            continue
+        value = reader.read_object(value_node, cls, f"'{key}'", partial=True)
+        if value is not INVALID:
+            value.values["id"] = key
+            result[key] = value
+    return result
+
+
+def complete(partial: Partial, problems: list[Problem]) -> Any:
+    """Turn a local object that overrides nothing into a whole one, if it has every key."""
+    known = fields_of(partial.cls)
+    missing = [k for k, (f, _) in known.items() if is_required(f) and f.name not in partial.values]
+    for key in missing:
+        problems.append(Problem(partial.pos, f"'{partial.values.get('id')}' has no '{key}'",
+                                f"add '{key}:', or use the id of an existing entry to override it"))
+    if missing:
+        return INVALID
+    return partial.cls(pos=partial.pos, at=partial.at, **partial.values)
+
+
+def overlay(base: Any, partial: Partial) -> Any:
+    """The base object with the local layer's fields put over it."""
+    return dataclasses.replace(base, at={**base.at, **partial.at}, **partial.values)

@@ -1,0 +1,261 @@
+/* The card's behaviour: one node at a time, the path in the URL, nothing stored anywhere.
+   Everything works without this script too: nodes are sections, options are #id links. */
+(function () {
+  "use strict";
+  var doc = document, root = doc.documentElement;
+  var data = JSON.parse(doc.getElementById("ap-data").textContent);
+  var langs = {}, ticks = {}, seen = {}, current = null;
+  var live = doc.getElementById("ap-live");
+  Array.prototype.forEach.call(doc.querySelectorAll(".ap-lang"), function (el) {
+    langs[el.getAttribute("data-lang")] = el;
+  });
+  root.classList.add("ap-js");
+
+  function anchor(lang, node) { return lang === data.primary ? node : lang + "/" + node; }
+  function section(lang, node) {
+    var el = doc.getElementById(anchor(lang, node));
+    return el && el.classList.contains("ap-node") ? el : null;
+  }
+  function ui(key) { return data.languages[current ? current.lang : data.primary].ui[key] || key; }
+  function stamp(date) {
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
+      " " + two(date.getHours()) + ":" + two(date.getMinutes());
+  }
+
+  // "#lang/node~0.2" : the node, in a language, reached by choosing options 0 then 2 from the start.
+  function parse(hash) {
+    var text = hash.replace(/^#/, ""), choices = [], lang = data.primary;
+    try { text = decodeURIComponent(text); } catch (e) { /* keep it as it is */ }
+    var tilde = text.indexOf("~");
+    if (tilde >= 0) {
+      choices = text.slice(tilde + 1).split(".").filter(Boolean).map(Number);
+      text = text.slice(0, tilde);
+    }
+    var slash = text.indexOf("/");
+    if (slash > 0 && langs[text.slice(0, slash)]) {
+      lang = text.slice(0, slash);
+      text = text.slice(slash + 1);
+    }
+    if (!section(lang, text)) return null;
+    return { lang: lang, node: text, choices: choices };
+  }
+  function format(state, choices) {
+    var c = choices || state.choices;
+    return "#" + anchor(state.lang, state.node) + (c.length ? "~" + c.join(".") : "");
+  }
+  function targetOf(link) { var t = parse(link.getAttribute("href")); return t && t.node; }
+
+  // Walk from the start by the choices; the path is valid only if it ends at the node.
+  function walk(lang, node, choices) {
+    var path = [], at = data.start, i = 0, guard = 0;
+    while ((at !== node || i < choices.length) && guard++ < 10000) {
+      var sec = section(lang, at);
+      if (!sec) return [];
+      var options = sec.querySelectorAll(".ap-option");
+      if (options.length) {
+        var option = options[choices[i]];
+        if (i >= choices.length || !option) return [];
+        path.push({ node: at, choice: choices[i], before: choices.slice(0, i) });
+        i += 1;
+        at = targetOf(option);
+      } else {
+        var next = sec.querySelector(".ap-next");
+        if (!next) return [];
+        path.push({ node: at, before: choices.slice(0, i) });
+        at = targetOf(next);
+      }
+    }
+    return at === node ? path : [];
+  }
+
+  function show(state, focus) {
+    var lang = state.lang, old = current;
+    var sec = section(lang, state.node);
+    if (old) {
+      langs[old.lang].classList.remove("ap-on");
+      var prev = section(old.lang, old.node);
+      if (prev) prev.classList.remove("ap-on");
+    }
+    langs[lang].classList.add("ap-on");
+    sec.classList.add("ap-on");
+    current = state;
+    state.path = walk(lang, state.node, state.choices);
+    if (!state.path.length) state.choices = [];
+    if (!seen[state.node]) seen[state.node] = new Date();
+    root.lang = lang;
+    root.dir = data.languages[lang].dir;
+    var title = sec.querySelector("h2");
+    doc.title = title.textContent + " – " + langs[lang].querySelector(".ap-title").textContent;
+    updateChrome(state);
+    renderPath(state);
+    if (focus) {
+      window.scrollTo(0, 0);
+      title.focus();
+      live.textContent = title.textContent;
+    }
+  }
+
+  function updateChrome(state) {
+    var box = langs[state.lang];
+    var atStart = state.node === data.start && !state.choices.length;
+    box.querySelector("[data-action=back]").hidden = atStart;
+    box.querySelector("[data-action=copy-link]").hidden = false;
+    box.querySelector("[data-action=print]").hidden = false;
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-switch]"), function (link) {
+      var other = { lang: link.getAttribute("data-switch"), node: state.node, choices: state.choices };
+      link.setAttribute("href", format(other));
+    });
+    // Ticks are shared by all languages: switching keeps them.
+    Array.prototype.forEach.call(section(state.lang, state.node).querySelectorAll(".ap-checklist input"),
+      function (box) { box.checked = !!ticks[state.node + ":" + box.getAttribute("data-index")]; });
+  }
+
+  function el(tag, cls, text) {
+    var e = doc.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function optionLabel(lang, step) {
+    var option = section(lang, step.node).querySelectorAll(".ap-option")[step.choice];
+    return option.querySelector(".ap-label").textContent;
+  }
+  function titleOf(lang, node) { return section(lang, node).querySelector("h2").textContent; }
+
+  function renderPath(state) {
+    var box = langs[state.lang].querySelector(".ap-path");
+    var list = box.querySelector(".ap-path-list");
+    list.textContent = "";
+    box.hidden = !state.path.length;
+    if (!state.path.length) return;
+    var ol = el("ol");
+    state.path.forEach(function (step) {
+      var li = el("li");
+      if (step.choice === undefined) {
+        li.appendChild(el("span", "", ui("step") + ": " + titleOf(state.lang, step.node)));
+      } else {
+        var title = titleOf(state.lang, step.node);
+        li.appendChild(el("span", "ap-path-q", title));
+        li.appendChild(el("strong", "", optionLabel(state.lang, step)));
+        li.appendChild(doc.createTextNode(" "));
+        var change = el("a", "", ui("change"));
+        change.href = format({ lang: state.lang, node: step.node }, step.before);
+        change.appendChild(el("span", "ap-sr", " " + ui("change_answer") + " " + title));
+        li.appendChild(change);
+      }
+      ol.appendChild(li);
+    });
+    list.appendChild(ol);
+    box.querySelector(".ap-summary-text").textContent = summary(state);
+  }
+
+  function summary(state) {
+    var lang = state.lang, lines = [];
+    lines.push(langs[lang].querySelector(".ap-title").textContent + " – " + ui("summary_title"));
+    lines.push(ui("summary_made") + ": " + stamp(new Date()));
+    lines.push("");
+    var nodes = state.path.map(function (s) { return s; }).concat([{ node: state.node }]);
+    nodes.forEach(function (step, i) {
+      var sec = section(lang, step.node);
+      var kind = sec.querySelector(".ap-kind").textContent.replace(/^\s*\d+\s*/, "");
+      var when = seen[step.node] ? " (" + ui("node_shown") + " " + stamp(seen[step.node]) + ")" : "";
+      lines.push((i + 1) + ". " + kind.split(" · ")[0] + ": " + titleOf(lang, step.node) + when);
+      if (step.choice !== undefined) lines.push("   " + ui("answered") + ": " + optionLabel(lang, step));
+      Array.prototype.forEach.call(sec.querySelectorAll(".ap-checklist li"), function (item, j) {
+        var done = ticks[step.node + ":" + j];
+        lines.push("   [" + (done ? "x" : " ") + "] " + item.textContent.trim());
+      });
+    });
+    lines.push("");
+    lines.push(location.href);
+    return lines.join("\n");
+  }
+
+  function copy(text, done) {
+    function fallback() {
+      var area = el("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "ap-sr";
+      doc.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = doc.execCommand("copy"); } catch (e) { ok = false; }
+      doc.body.removeChild(area);
+      done(ok);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+    } else {
+      fallback();
+    }
+  }
+  function say(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 50); }
+
+  function fromHash(focus) {
+    var state = parse(location.hash) || { lang: data.primary, node: data.start, choices: [] };
+    if (current && format(state) === format(current)) return;
+    show(state, focus);
+  }
+  // Each move is a history entry that knows how deep into the card it is, so that Back never
+  // leaves the card.
+  function depth() { return (history.state && history.state.apDepth) || 0; }
+  function go(state) {
+    history.pushState({ apDepth: depth() + 1 }, "", format(state));
+    show(state, true);
+  }
+
+  doc.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var link = event.target.closest("a, button");
+    if (!link || !current) return;
+    var state = current, action = link.getAttribute("data-action");
+    if (link.classList.contains("ap-option")) {
+      event.preventDefault();
+      var index = Number(link.getAttribute("data-index"));
+      var choices = state.path.length || state.node === data.start ? state.choices.concat([index]) : [];
+      go({ lang: state.lang, node: targetOf(link), choices: choices });
+    } else if (link.classList.contains("ap-next")) {
+      event.preventDefault();
+      go({ lang: state.lang, node: targetOf(link), choices: state.path.length || state.node === data.start ? state.choices : [] });
+    } else if (action === "restart") {
+      event.preventDefault();
+      go({ lang: state.lang, node: data.start, choices: [] });
+    } else if (action === "back") {
+      if (depth() > 0) { history.back(); return; }
+      var last = state.path[state.path.length - 1];
+      if (last) go({ lang: state.lang, node: last.node, choices: last.before });
+    } else if (action === "copy-link") {
+      copy(location.href.split("#")[0] + "#" + anchor(state.lang, state.node), function (ok) {
+        say(ui(ok ? "link_copied" : "copy_failed"));
+      });
+    } else if (action === "copy-summary") {
+      var pre = langs[state.lang].querySelector(".ap-summary-text");
+      pre.textContent = summary(state);
+      copy(pre.textContent, function (ok) {
+        pre.classList.toggle("ap-show", !ok);
+        say(ui(ok ? "summary_copied" : "copy_failed"));
+      });
+    } else if (action === "print-summary") {
+      langs[state.lang].querySelector(".ap-summary-text").textContent = summary(state);
+      root.classList.add("ap-print-summary");
+      window.print();
+    } else if (action === "print") {
+      window.print();
+    } else if (link.classList.contains("ap-skip")) {
+      event.preventDefault();
+      langs[state.lang].querySelector(".ap-main").focus();
+    }
+  });
+  window.addEventListener("afterprint", function () { root.classList.remove("ap-print-summary"); });
+  doc.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!current || !box.closest || !box.closest(".ap-checklist")) return;
+    ticks[current.node + ":" + box.getAttribute("data-index")] = box.checked;
+    renderPath(current);
+  });
+  window.addEventListener("hashchange", function () { fromHash(true); });
+  window.addEventListener("popstate", function () { fromHash(true); });
+  fromHash(false);
+})();
