@@ -38,18 +38,27 @@ def check_references(plan: model.Plan) -> list[Problem]:
         problems.append(_missing("node", plan.info.start, plan.info.where("start"), plan.nodes))
     for i, cid in enumerate(plan.info.emergency):
         if cid not in plan.contacts:
-            problems.append(_missing("contact", cid, plan.info.where("emergency"), plan.contacts))
+            problems.append(_missing("contact", cid, item_pos(plan.info, "emergency", i),
+                                     plan.contacts))
     for node in plan.nodes.values():
         for target, _loop, pos in node.edges():
             if target not in plan.nodes:
                 problems.append(_missing("node", target, pos, plan.nodes))
-        for cid in getattr(node, "contacts", ()):
+        for i, cid in enumerate(getattr(node, "contacts", ())):
             if cid not in plan.contacts:
-                problems.append(_missing("contact", cid, node.where("contacts"), plan.contacts))
-        for lid in getattr(node, "legal", ()):
+                problems.append(_missing("contact", cid, item_pos(node, "contacts", i),
+                                         plan.contacts))
+        for i, lid in enumerate(getattr(node, "legal", ())):
             if lid not in plan.laws:
-                problems.append(_missing("law", lid, node.where("legal"), plan.laws))
+                problems.append(_missing("law", lid, item_pos(node, "legal", i), plan.laws))
     return problems
+
+
+def item_pos(obj: model.Located, name: str, index: int | None) -> Pos:
+    """Where item `index` of list field `name` was written; the field itself for None."""
+    if index is None:
+        return obj.where(name)
+    return obj.at.get(f"{name}.{index}") or obj.where(name)
 
 
 def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> Problem:
@@ -92,7 +101,8 @@ def check_graph(plan: model.Plan) -> list[Problem]:
                 ends.add(source)
                 todo.append(source)
     for node in nodes.values():
-        if node.id in reached and node.id not in ends:
+        dead_end = isinstance(node, model.Question) and not node.options  # reported above
+        if node.id in reached and node.id not in ends and not dead_end:
             problems.append(Problem(node.pos, f"no path from '{node.id}' reaches an outcome",
                                     "lead it on to an outcome node, the end of a path"))
     return problems
@@ -171,30 +181,32 @@ def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
         yield from objects(part)
 
 
-def text_fields(obj: model.Located) -> Iterator[tuple[str, str, bool]]:
-    """(field name, text, is Markdown) for every text value of obj, list items included."""
-    for key, (f, hint) in fields_of(type(obj)).items():
+def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool]]:
+    """(field name, list index, text, is Markdown) for every text value of obj, items included."""
+    for f, hint in fields_of(type(obj)).values():
         value = getattr(obj, f.name)
         is_md = model.MARKDOWN in repr(hint)
         if isinstance(value, str):
-            yield f.name, value, is_md
+            yield f.name, None, value, is_md
         elif isinstance(value, tuple):
-            for item in value:
+            for i, item in enumerate(value):
                 if isinstance(item, str):
-                    yield f.name, item, is_md
+                    yield f.name, i, item, is_md
 
 
 def check_text(plan: model.Plan) -> list[Problem]:
     """Links in Markdown: only safe schemes, no images, in-plan links to existing nodes."""
     problems = []
     for obj in plan_objects(plan):
-        for name, text, is_md in text_fields(obj):
+        for name, index, text, is_md in text_fields(obj):
             if not is_md:
                 continue
+            pos = item_pos(obj, name, index)
+            previous = ""
             for href, _line in markdown.links(text):
-                pos = obj.where(name)
-                if href == "image:":
-                    problems.append(Problem(pos, "images are not allowed in text",
+                if href == "image:":  # follows the image's own address
+                    problems.append(Problem(pos, f"an image is not allowed in text: "
+                                            f"'{previous[:60]}'",
                                             "the card loads nothing from outside: "
                                             "describe the image, or link to it"))
                 elif not markdown.is_safe_link(href):
@@ -203,6 +215,7 @@ def check_text(plan: model.Plan) -> list[Problem]:
                                             "or #node-id for a node of the plan"))
                 elif href.startswith("#") and href[1:] not in plan.nodes:
                     problems.append(_missing("node", href[1:], pos, plan.nodes))
+                previous = href
     return problems
 
 
@@ -222,7 +235,8 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
                                     f"check it again and set {name}: {today.isoformat()} "
                                     f"(the limit is review_after_days: {limit})", W))
         elif age < 0:
-            problems.append(Problem(obj.where(name), f"{what} is {name} in the future: {when}",
+            problems.append(Problem(obj.where(name),
+                                    f"{what} has a '{name}' date in the future: {when}",
                                     "check the date"))
     return problems
 
@@ -230,9 +244,10 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
 def check_placeholders(plan: model.Plan) -> list[Problem]:
     problems = []
     for obj in plan_objects(plan):
-        for name, text, _md in text_fields(obj):
+        for name, index, text, _md in text_fields(obj):
             if isinstance(text, model.Placeholder):
-                problems.append(Problem(obj.where(name), f"placeholder not filled in: {text}",
+                problems.append(Problem(item_pos(obj, name, index),
+                                        f"placeholder not filled in: {text}",
                                         "replace {placeholder: ...} with the real value "
                                         "in local.yaml", W))
     return problems
@@ -248,33 +263,38 @@ TRANSLATED = {
     model.Step: ("title", "body", "who", "checklist", "do_not"),
     model.Outcome: ("title", "body", "follow_up"),
 }
+# A translation may leave these out: names of people and places, and opening hours, read the same
+# in most languages.
+OPTIONAL = {(model.Contact, "name"), (model.Contact, "hours")}
 
 
-def original_texts(obj: model.Located) -> list[str]:
-    """The texts of obj that a translation must cover, in a fixed order."""
-    texts: list[str] = []
-    for name in TRANSLATED.get(type(obj), ()):
-        value = getattr(obj, name)
-        if name == "options":
-            for option in value:
-                texts += [option.label, option.hint or ""]
-        elif isinstance(value, tuple):
-            texts += list(value)
-        else:
-            texts.append(value or "")
-    return texts
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, tuple):
+        return [t for item in value for t in _texts(item)]
+    if isinstance(value, model.Option):
+        return [value.label, value.hint or ""]
+    return [value or ""]
 
 
-def fingerprint(obj: model.Located) -> str:
-    """A short hash of the original texts: a translation records which version it translates."""
-    digest = hashlib.sha256("\x1f".join(original_texts(obj)).encode("utf-8"))
-    return digest.hexdigest()[:8]
+def fingerprint(obj: model.Located, names: typing.Iterable[str] | None = None) -> str:
+    """A short hash of the original texts a translation covers (all translatable ones by default).
+
+    A translation records it; when one of those originals changes, the translation is stale.
+    """
+    names = TRANSLATED.get(type(obj), ()) if names is None else names
+    texts = [f"{name}={text}" for name in names for text in _texts(getattr(obj, name))]
+    return hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()[:8]
+
+
+def covered(original: model.Located, text: Any) -> list[str]:
+    """The fields of original that the translation entry gives."""
+    return [n for n in TRANSLATED.get(type(original), ()) if getattr(text, n, None)]
 
 
 def check_translations(plan: model.Plan) -> list[Problem]:
     problems: list[Problem] = []
     for lang, tr in plan.translations.items():
-        pairs: list[tuple[str, model.Located | None, Any, Pos]] = []
+        pairs: list[tuple[str, model.Located, Any, Pos]] = []
         pairs.append(("the plan", plan.info, tr.plan, tr.where("plan")))
         for kind, originals, texts in (("node", plan.nodes, tr.nodes),
                                        ("contact", plan.contacts, tr.contacts),
@@ -289,29 +309,42 @@ def check_translations(plan: model.Plan) -> list[Problem]:
     return problems
 
 
+def _wanted(original: model.Located) -> list[str]:
+    """The fields a translation must give: those with a real value that reads differently."""
+    result = []
+    for name in TRANSLATED.get(type(original), ()):
+        value = getattr(original, name)
+        if value and not isinstance(value, model.Placeholder) \
+                and (type(original), name) not in OPTIONAL:
+            result.append(name)
+    return result
+
+
 def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> list[Problem]:
-    wanted = [n for n in TRANSLATED.get(type(original), ()) if getattr(original, n)]
-    if not wanted:
-        return []
+    wanted = _wanted(original)
     if text is None:
+        if not wanted:
+            return []
         return [Problem(pos, f"{what} is not translated into '{lang}'",
                         f"add it to translations/{lang}.yaml with fingerprint: "
-                        f"{fingerprint(original)}", W)]
+                        f"{fingerprint(original, wanted)}", W)]
     problems = []
     for name in wanted:
-        given = getattr(text, name, None)
-        if not given:
+        if not getattr(text, name, None):
             problems.append(Problem(text.pos, f"{what}: '{name}' is not translated into '{lang}'",
                                     f"add '{name}:' to the entry", W))
-        elif isinstance(given, tuple) and len(given) != len(getattr(original, name)):
+    for name in covered(original, text):
+        given, source = getattr(text, name), getattr(original, name)
+        if isinstance(given, tuple) and len(given) != len(source):
             problems.append(Problem(text.where(name),
                                     f"{what}: {len(given)} {name} translated, the original has "
-                                    f"{len(getattr(original, name))}",
+                                    f"{len(source)}",
                                     "translate each item of the list, in the original's order"))
-    expected = fingerprint(original)
+    expected = fingerprint(original, covered(original, text))
     if text.fingerprint is None:
         problems.append(Problem(text.pos, f"{what}: the translation has no fingerprint",
-                                f"if it matches the original, add fingerprint: {expected}", W))
+                                f"if it matches the original, run 'actionplan stamp' or add "
+                                f"fingerprint: {expected}", W))
     elif text.fingerprint != expected:
         problems.append(Problem(text.where("fingerprint"),
                                 f"{what}: the translation into '{lang}' is stale: "

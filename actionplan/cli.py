@@ -63,31 +63,51 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class Verbosity:
-    def __init__(self, quiet: bool, verbose: bool) -> None:
-        self.quiet, self.verbose = quiet, verbose
+    """How much to print; set by -q and -v wherever they are given."""
+
+    def __init__(self) -> None:
+        self.quiet = self.verbose = False
 
 
 path_argument = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path),
                                default=".", required=False)
 
 
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Verbosity).quiet = True
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(Verbosity).verbose = True
+
+
+def verbosity(command: Callable[..., Any]) -> Callable[..., Any]:
+    """-q and -v, accepted before the command name and after it alike."""
+    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
+                           callback=_set_quiet, help="Print only problems.")(command)
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True,
+                        callback=_set_verbose, help="Print more about what is done.")(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="actionplan")
-@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-@click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
+@verbosity
 @click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """Turn a YAML plan of handling steps into an interactive HTML action card.
 
     Exit codes: 0 ok, 1 problems in the content (or a failed build), 2 wrong usage.
     """
-    ctx.obj = Verbosity(quiet, verbose)
+    ctx.ensure_object(Verbosity)
 
 
 @cli.command()
 @path_argument
 @click.option("--strict", is_flag=True, help="Fail on warnings too (unfilled placeholders, "
               "old dates, missing translations).")
+@verbosity
 @click.pass_obj
 @handle_errors
 def check(v: Verbosity, path: Path, strict: bool) -> None:
@@ -109,6 +129,7 @@ def check(v: Verbosity, path: Path, strict: bool) -> None:
 @click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
               help="The output folder (default: build/ in the project).")
 @click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
+@verbosity
 @click.pass_obj
 @handle_errors
 def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
@@ -137,6 +158,25 @@ def schema(out: Path | None) -> None:
         click.echo(schema_text(), nl=False)
     else:
         write_atomic(out, schema_text().encode())
+
+
+@cli.command()
+@path_argument
+@click.option("--stale", is_flag=True,
+              help="Renew out-of-date fingerprints too, once the translations are updated.")
+@verbosity
+@click.pass_obj
+@handle_errors
+def stamp(v: Verbosity, path: Path, stale: bool) -> None:
+    """Record in the translation files which version of the original each entry translates."""
+    from actionplan.stamp import stamp as stamp_translations
+
+    for done in stamp_translations(Project.find(path).content, stale=stale):
+        if not v.quiet:
+            echo(f"{done.path}: {len(done.entries)} entries stamped", err=True)
+        if v.verbose:
+            for entry in done.entries:
+                echo(f"  {entry}", err=True)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,8 +63,12 @@ class PlanError(Exception):
 
 
 def display_path(path: Path, root: Path | None = None) -> str:
-    """The path as the author can open it: relative to the working directory where possible."""
+    """The path as the author can open it: relative to the working directory where possible.
+
+    Symbolic links are not followed, so that a message names the file the author sees.
+    """
+    absolute = Path(os.path.abspath(path))
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        return absolute.as_posix()

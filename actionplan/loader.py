@@ -98,16 +98,19 @@ def read_text(path: Path, name: str) -> str:
     except OSError as exc:
         raise PlanError.at(Pos(name), f"cannot read file: {exc.strerror}") from None
     if b"\0" in data:
-        raise PlanError.at(Pos(name), "this is not a text file",
+        raise PlanError.at(_byte_pos(name, data, data.index(b"\0")), "this is not a text file",
                            "content files must be YAML text saved as UTF-8")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise PlanError.at(Pos(name, line, col), "file is not valid UTF-8",
+        raise PlanError.at(_byte_pos(name, data, exc.start), "file is not valid UTF-8",
                            "save the file with UTF-8 encoding") from None
     return text
+
+
+def _byte_pos(name: str, data: bytes, offset: int) -> Pos:
+    line = data.count(b"\n", 0, offset) + 1
+    return Pos(name, line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1)
 
 
 _COMMENT_OR_BLANK = re.compile(r"\A(?:\s*(?:#[^\n]*)?\n)*\s*(?:#[^\n]*)?\Z")
@@ -144,8 +147,15 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
         return Problem(pos, "tab character in indentation",
                        "YAML indents with spaces only: replace the tab with spaces")
     if "found undefined alias" in problem:
-        return Problem(pos, problem, "define the anchor (&name) before the alias (*name) uses it")
+        return Problem(pos, "a value starting with '*' must name an anchor ('&name') above it",
+                       "put text that starts with '*' in quotes")
     if "mapping values are not allowed" in problem:
+        indent = _indent_under_value(text, mark.line) if mark else None
+        if indent is not None:
+            return Problem(Pos(name, mark.line + 1, indent + 1),
+                           "bad indentation: this line is indented further than the line above",
+                           "line up the keys of one mapping at the same column, with spaces; "
+                           "put text that contains ': ' in quotes")
         return Problem(pos, "unexpected ':'",
                        "put text that contains ': ' in quotes, or check the indentation above")
     if "expected <block end>" in problem or "did not find expected key" in problem:
@@ -156,6 +166,22 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     if "found character" in problem and "cannot start any token" in problem:
         return Problem(pos, problem, "put the text in quotes")
     return Problem(pos, f"not valid YAML: {problem}")
+
+
+_KEY_AND_VALUE = re.compile(r" *(?:- +)?[^\s#:][^:#]*: +[^\s|>&*#]")
+
+
+def _indent_under_value(text: str, line: int) -> int | None:
+    """The line's indentation if it is indented below a 'key: value' line, else None.
+
+    Such a line is the usual cause of "mapping values are not allowed": a key indented too far.
+    """
+    lines = text.splitlines()
+    above = [s for s in lines[:line] if s.strip() and not s.lstrip().startswith("#")]
+    if line >= len(lines) or not above or not _KEY_AND_VALUE.match(above[-1]):
+        return None
+    indent = len(lines[line]) - len(lines[line].lstrip(" "))
+    return indent if indent > len(above[-1]) - len(above[-1].lstrip(" ")) else None
 
 
 def _char_at(text: str, line: int, column: int) -> str:

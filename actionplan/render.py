@@ -215,6 +215,6 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         css=Markup(css),
         js=Markup(js),
         data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
-        csp=f"default-src 'none'; script-src {_sha256(js)}; style-src {_sha256(css)}; "
-            "img-src data:; base-uri 'none'; form-action 'none'",
+        csp=Markup(f"default-src 'none'; script-src {_sha256(js)}; style-src {_sha256(css)}; "
+                   "img-src data:; base-uri 'none'; form-action 'none'"),
     )

@@ -32,6 +32,8 @@ _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+_MERGE_MESSAGE, _MERGE_HINT = "merge keys ('<<') are not supported", "write the keys out in full"
 
 _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
     "url": (re.compile(r"https?://[^\s<>\"']+\Z"), "a web address",
@@ -173,6 +175,9 @@ class Reader:
                              "give it 'kind:', 'title:' and the keys of its kind, indented below")
         kind_node = next((v for k, v in node.value if k.value == "kind"), None)
         if kind_node is None:
+            merge_key = next((k for k, _ in node.value if k.tag == _MERGE), None)
+            if merge_key is not None:
+                return self.fail(merge_key, _MERGE_MESSAGE, _MERGE_HINT)
             return self.fail(node, f"{what} has no 'kind'",
                              "add 'kind: question', 'kind: step' or 'kind: outcome'")
         kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else ""
@@ -224,9 +229,8 @@ class Reader:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, "a key must be plain text", "check the indentation")
                 continue
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, "merge keys ('<<') are not supported",
-                          "write the keys out in full")
+            if key_node.tag == _MERGE:
+                self.fail(key_node, _MERGE_MESSAGE, _MERGE_HINT)
                 continue
             key = key_node.value
             if key in first:
@@ -246,6 +250,7 @@ class Reader:
         known = fields_of(cls)
         values: dict[str, Any] = {}
         at: dict[str, Pos] = {}
+        given: set[str] = set()  # keys written, even if wrong or misspelled: not "missing"
         ok = True
         for key_node, value_node in self._pairs(node):
             key = key_node.value
@@ -253,7 +258,9 @@ class Reader:
                 ok = False
                 self.fail(key_node, f"unknown key '{_short(key)}' in {what}",
                           _did_you_mean(key, known, "key"))
+                given.update(difflib.get_close_matches(key, known, n=1, cutoff=0.6))
                 continue
+            given.add(key)
             f, hint = known[key]
             value = self.read(value_node, hint, f"'{key}'")
             if value is INVALID:
@@ -261,10 +268,13 @@ class Reader:
                 continue
             values[f.name] = value
             at[f.name] = self.pos(value_node)
+            if isinstance(value_node, yaml.SequenceNode):  # so a check can point at one item
+                for i, item in enumerate(value_node.value):
+                    at[f"{f.name}.{i}"] = self.pos(item)
         pos = self.pos(node)
         if partial:
             return Partial(cls, values, at, pos) if ok else INVALID
-        missing = [k for k, (f, _) in known.items() if is_required(f) and f.name not in values]
+        missing = [k for k, (f, _) in known.items() if is_required(f) and k not in given]
         for key in missing:
             if key == "kind":
                 continue
@@ -278,8 +288,11 @@ class Reader:
     def _scalar(self, node: yaml.Node, what: str, expected: str) -> str | None:
         if isinstance(node, yaml.ScalarNode):
             return node.value
-        self.fail(node, f"{what} must be {expected}, found {_kind_name(node)}",
-                  "write the value on the same line as the key")
+        if isinstance(node, yaml.SequenceNode):
+            hint = "give one value, not a list: no '-' or '[ ]'"
+        else:
+            hint = "write the value on the same line as the key, in quotes if it contains ': '"
+        self.fail(node, f"{what} must be {expected}, found {_kind_name(node)}", hint)
         return None
 
     def _read_str(self, node: yaml.Node, what: str) -> Any:
@@ -342,10 +355,9 @@ class Reader:
             if not pattern.match(value.strip()):
                 return self.fail(node, f"{what} is not {name}: '{_short(value)}'", hint)
             return value.strip()
-        if tag.startswith("ref:"):
-            if not ID_PATTERN.match(value):
-                return self.fail(node, f"{what} is not a valid id: '{_short(value)}'",
-                                 "ids use lower-case letters, digits and '-'")
+        if tag.startswith("ref:") and not ID_PATTERN.match(value):
+            return self.fail(node, f"{what} is not a valid id: '{_short(value)}'",
+                             "ids use lower-case letters, digits and '-'")
         if tag == "file" and (value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value)):
             return self.fail(node, f"{what} points outside the plan's folder: '{_short(value)}'",
                              "put the file in the plan's folder and give its name")

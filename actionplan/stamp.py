@@ -1,0 +1,82 @@
+"""Stamp: write into translation files which version of the original each entry translates.
+
+A translator translates, then runs `actionplan stamp`: every entry without a fingerprint gets the
+current one.  With `stale=True` entries whose fingerprint is out of date are re-stamped too, for
+when the translator has brought them up to date.  The file is edited line by line, so comments and
+layout stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actionplan import checks, model
+from actionplan.errors import display_path
+from actionplan.loader import parse, read_text
+from actionplan.plan import load_plan
+from actionplan.write import write_atomic
+
+
+@dataclass(frozen=True)
+class Stamped:
+    path: Path
+    entries: list[str]
+
+
+def stamp(root: Path, stale: bool = False) -> list[Stamped]:
+    """Add (and with stale, renew) fingerprints in every translation file of the plan in root."""
+    plan = load_plan(root)
+    done = []
+    for lang, tr in plan.translations.items():
+        path = root / "translations" / f"{lang}.yaml"
+        text = read_text(path, display_path(path))
+        edits: list[tuple[int, int, str]] = []  # (offset, length to replace, new text)
+        entries = []
+        tree = parse(text, display_path(path))
+        for what, original, entry_node, entry in _entries(plan, tr, tree):
+            expected = checks.fingerprint(original, checks.covered(original, entry))
+            if entry.fingerprint == expected or (entry.fingerprint and not stale):
+                continue
+            edits.append(_edit(text, entry_node, expected))
+            entries.append(what)
+        if edits:
+            for offset, length, new in sorted(edits, reverse=True):
+                text = text[:offset] + new + text[offset + length:]
+            write_atomic(path, text.encode("utf-8"))
+            done.append(Stamped(path, entries))
+    return done
+
+
+def _entries(plan: model.Plan, tr: model.Translation, tree: yaml.Node) -> Iterator[
+    tuple[str, model.Located, yaml.MappingNode, Any]
+]:
+    sections = {k.value: v for k, v in tree.value} if isinstance(tree, yaml.MappingNode) else {}
+    if tr.plan is not None and "plan" in sections:
+        yield "plan", plan.info, sections["plan"], tr.plan
+    for name, originals, texts in (("nodes", plan.nodes, tr.nodes),
+                                   ("contacts", plan.contacts, tr.contacts),
+                                   ("laws", plan.laws, tr.laws)):
+        section = sections.get(name)
+        if not isinstance(section, yaml.MappingNode):
+            continue
+        for key_node, value_node in section.value:
+            key = key_node.value
+            if key in originals and key in texts and isinstance(value_node, yaml.MappingNode):
+                yield f"{name}.{key}", originals[key], value_node, texts[key]
+
+
+def _edit(text: str, node: yaml.MappingNode, value: str) -> tuple[int, int, str]:
+    for key_node, value_node in node.value:
+        if key_node.value == "fingerprint":
+            start, end = value_node.start_mark.index, value_node.end_mark.index
+            return start, end - start, value
+    if node.flow_style:  # {name: ..., role: ...}
+        return node.start_mark.index + 1, 0, f"fingerprint: {value}, "
+    first = node.value[0][0].start_mark
+    line_start = first.index - first.column
+    return line_start, 0, " " * first.column + f"fingerprint: {value}\n"

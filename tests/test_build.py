@@ -1,0 +1,167 @@
+"""`actionplan build`: one self-contained file, written atomically and reproducibly."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actionplan.build import build_card
+from actionplan.cli import cli
+from actionplan.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = Path(__file__).parent / "fixtures" / "cards" / "small"
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    dest = tmp_path / "small"
+    shutil.copytree(SMALL, dest)
+    return dest
+
+
+def build(path: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", str(path), *args])
+    return result.exit_code, result.output
+
+
+def test_build_writes_one_self_contained_file(small: Path) -> None:
+    code, output = build(small)
+    assert code == 0, output
+    assert [p.name for p in (small / "build").iterdir()] == ["index.html"]
+    html = (small / "build" / "index.html").read_text(encoding="utf-8")
+    # Nothing that would make the browser fetch: no src/href to another file or host.
+    assert not re.search(r'\b(?:src|href)="(?!#|data:|tel:|mailto:|https?://)', html)
+    assert not re.search(r'\bsrc="https?:', html)
+    assert "<link rel=\"stylesheet\"" not in html
+    assert '<link rel="icon" href="data:,">' in html
+
+
+def test_csp_admits_exactly_the_inline_script_and_style(small: Path) -> None:
+    build(small)
+    html = (small / "build" / "index.html").read_text(encoding="utf-8")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "unsafe" not in csp and "default-src 'none'" in csp
+
+    def digest(text: str) -> str:
+        return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(scripts) == 1
+    assert f"style-src 'sha256-{digest(style)}'" in csp
+    assert f"script-src 'sha256-{digest(scripts[0])}'" in csp
+
+
+def test_two_builds_are_byte_identical(small: Path, tmp_path: Path) -> None:
+    build(small, "--out", str(tmp_path / "a"))
+    build(small, "--out", str(tmp_path / "b"))
+    assert (tmp_path / "a" / "index.html").read_bytes() == (tmp_path / "b" / "index.html").read_bytes()
+
+
+def test_output_does_not_depend_on_hash_seed(small: Path, tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-m", "actionplan", "-q", "build", str(small), "-o", str(out)],
+                       check=True, cwd=tmp_path,
+                       env={"PYTHONHASHSEED": seed, "PATH": "", "PYTHONPATH": str(REPO)})
+        outputs.append((out / "index.html").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_a_failed_build_keeps_the_last_good_card(small: Path) -> None:
+    build(small)
+    card = small / "build" / "index.html"
+    good = card.read_bytes()
+    plan = small / "content" / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("start: fare", "start: nowhere"),
+                    encoding="utf-8")
+    code, output = build(small)
+    assert code == 1
+    assert "plan.yaml:8:10: error: no node with the id 'nowhere'" in output
+    assert card.read_bytes() == good
+    assert [p.name for p in card.parent.iterdir()] == ["index.html"]  # no temp file left
+
+
+def test_a_broken_template_keeps_the_last_good_card(small: Path) -> None:
+    build(small)
+    good = (small / "build" / "index.html").read_bytes()
+    (small / "templates").mkdir()
+    (small / "templates" / "node.html").write_text("{% if %}", encoding="utf-8")
+    code, output = build(small)
+    assert code == 1
+    assert "node.html:1" in output and "error: the templates failed" in output
+    assert (small / "build" / "index.html").read_bytes() == good
+
+
+def test_strict_build_refuses_warnings(small: Path) -> None:
+    code, output = build(small, "--strict")
+    assert code == 1
+    assert "warning: node 'fare': the translation has no fingerprint" in output
+    assert not (small / "build").exists()
+
+
+def test_a_template_override_replaces_the_default(small: Path) -> None:
+    (small / "templates").mkdir()
+    (small / "templates" / "card.html").write_text(
+        "<!doctype html><title>{{ plan.info.title }}</title>mine", encoding="utf-8")
+    build(small)
+    assert (small / "build" / "index.html").read_text(encoding="utf-8").endswith("mine")
+
+
+def test_custom_css_is_appended_and_hashed(small: Path) -> None:
+    (small / "templates").mkdir()
+    (small / "templates" / "custom.css").write_text(".ap-title { color: rebeccapurple; }",
+                                                    encoding="utf-8")
+    build(small)
+    html = (small / "build" / "index.html").read_text(encoding="utf-8")
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    assert style.endswith(".ap-title { color: rebeccapurple; }")
+
+
+def test_local_colours_and_logo_are_inlined(small: Path) -> None:
+    (small / "content" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+    (small / "content" / "local.yaml").write_text(
+        "local:\n  municipality: Testby Kommune\n  logo: logo.svg\n"
+        "  colors:\n    primary: \"#123456\"\n", encoding="utf-8")
+    code, output = build(small)
+    assert code == 0, output
+    html = (small / "build" / "index.html").read_text(encoding="utf-8")
+    assert ":root{--ap-primary:#123456}" in html
+    assert 'src="data:image/svg+xml;base64,' in html
+    assert "Testby Kommune" in html
+
+
+def test_content_is_never_run_as_a_template(small: Path) -> None:
+    nodes = small / "content" / "plan.yaml"
+    text = nodes.read_text(encoding="utf-8").replace(
+        "title: Færdig", "title: \"{{ 7*7 }} {% for x in y %}<script>alert(1)</script>\"")
+    nodes.write_text(text, encoding="utf-8")
+    code, output = build(small)
+    assert code == 0, output
+    html = (small / "build" / "index.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }} {% for x in y %}&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "49" not in html.split("<body>")[1].split("<script")[0]
+
+
+def test_output_inside_content_is_refused(small: Path) -> None:
+    code, output = build(small, "--out", str(small / "content" / "out"))
+    assert code == 1
+    assert "inside the content folder" in output
+
+
+def test_project_folder_and_content_folder_both_work(small: Path) -> None:
+    assert Project.find(small).content == small / "content"
+    assert Project.find(small / "content").content == small / "content"
+    result = build_card(Project.find(small / "content"))
+    assert result.path == small / "build" / "index.html"
