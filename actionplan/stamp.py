@@ -74,9 +74,9 @@ def _edit(text: str, node: yaml.MappingNode, value: str) -> tuple[int, int, str]
     for key_node, value_node in node.value:
         if key_node.value == "fingerprint":
             start, end = value_node.start_mark.index, value_node.end_mark.index
-            return start, end - start, value
+            return start, end - start, f"\"{value}\""
     if node.flow_style:  # {name: ..., role: ...}
-        return node.start_mark.index + 1, 0, f"fingerprint: {value}, "
+        return node.start_mark.index + 1, 0, f"fingerprint: \"{value}\", "
     first = node.value[0][0].start_mark
     line_start = first.index - first.column
-    return line_start, 0, " " * first.column + f"fingerprint: {value}\n"
+    return line_start, 0, " " * first.column + f"fingerprint: \"{value}\"\n"
