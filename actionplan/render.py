@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import rcssmin
+import rjsmin
 import yaml
 from markupsafe import Markup, escape
 
@@ -27,7 +29,10 @@ from actionplan.translate import localize
 FALLBACK_UI = "en"
 # The interface words the script needs; the rest are in the HTML already.
 SCRIPT_WORDS = ("answered", "change", "change_answer", "copy_failed", "link_copied", "node_shown",
-                "step", "summary_copied", "summary_made", "summary_title")
+                "outcome", "question", "step", "summary_copied", "summary_made", "summary_title")
+# Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
+_BLOCK_BREAK = re.compile(
+    r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)")
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href)
+        env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host)
         env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
         return cls(env)
 
@@ -81,6 +86,12 @@ def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
 
+def url_host(url: str) -> str:
+    """A web address as people say it: the host and path, without https:// and www."""
+    short = re.sub(r"^https?://(www\.)?", "", url)
+    return short.rstrip("/")
+
+
 def anchor(lang: str, node_id: str, primary: str) -> str:
     """The id of a node's section: the bare id in the plan's language, 'lang/id' in others."""
     return node_id if lang == primary else f"{lang}/{node_id}"
@@ -92,11 +103,15 @@ def _lang_of(value: Any, page_lang: str) -> str | None:
 
 
 @jinja2.pass_context
-def _text(ctx: Any, value: Any) -> Markup:
+def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
+    """Plain text, marked with its language where it differs from the page's; a placeholder
+    marked as one (`short`: without what to fill in, where the contacts page says it)."""
     if value is None:
         return Markup("")
     if isinstance(value, model.Placeholder):
         label = ctx["ui"]["placeholder"]
+        if short:
+            return Markup('<mark class="ap-placeholder">[{}]</mark>').format(label)
         return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, value)
     other = _lang_of(value, ctx["lang"])
     if other:
@@ -149,6 +164,15 @@ def node_order(plan: model.Plan) -> list[str]:
     return order
 
 
+def all_sources(plan: model.Plan, order: list[str]) -> list[model.Source]:
+    """Every source the nodes name, once each, in the order the card shows them."""
+    seen: dict[str, model.Source] = {}
+    for node_id in order:
+        for source in getattr(plan.nodes[node_id], "sources", ()):
+            seen.setdefault(source.url, source)
+    return list(seen.values())
+
+
 def _css_vars(local: model.LocalSettings) -> str:
     colors = local.colors
     props = []
@@ -197,13 +221,14 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     if plan.logo:
         media_type, raw = plan.logo
         logo = f"data:{media_type};base64,{base64.b64encode(raw).decode()}"
-    css = css.replace("</", "<\\/")
-    js = js.replace("</script", "<\\/script")
+    # Minified by well-tried tools: the card is read on weak connections and old phones.
+    css = rcssmin.cssmin(css).replace("</", "<\\/")
+    js = rjsmin.jsmin(js).replace("</script", "<\\/script")
     shared = {"order": order, "numbers": numbers, "logo": logo, "anchor": anchor,
-              "primary": primary, "languages": pages}
+              "primary": primary, "languages": pages, "sources": all_sources(plan, order)}
     language = theme.env.get_template("language.html")
     for page in pages:
-        page["html"] = Markup(language.render(shared, **page))
+        page["html"] = Markup(_BLOCK_BREAK.sub("><", language.render(shared, **page)))
     return theme.env.get_template("card.html").render(
         shared,
         pages=pages,

@@ -10,6 +10,17 @@
     langs[el.getAttribute("data-lang")] = el;
   });
   root.classList.add("ap-js");
+  // Checklist items become checkboxes here: ticks mean something only where they reach the
+  // summary, and the card stays small.
+  Array.prototype.forEach.call(doc.querySelectorAll(".ap-checklist > li"), function (item) {
+    var label = doc.createElement("label"), box = doc.createElement("input");
+    var text = doc.createElement("span");
+    box.type = "checkbox";
+    while (item.firstChild) text.appendChild(item.firstChild);
+    label.appendChild(box);
+    label.appendChild(text);
+    item.appendChild(label);
+  });
 
   function anchor(lang, node) { return lang === data.primary ? node : lang + "/" + node; }
   function section(lang, node) {
@@ -91,6 +102,7 @@
     renderPath(state);
     if (focus) {
       window.scrollTo(0, 0);
+      title.setAttribute("tabindex", "-1");
       title.focus();
       live.textContent = title.textContent;
     }
@@ -108,7 +120,7 @@
     });
     // Ticks are shared by all languages: switching keeps them.
     Array.prototype.forEach.call(section(state.lang, state.node).querySelectorAll(".ap-checklist input"),
-      function (box) { box.checked = !!ticks[state.node + ":" + box.getAttribute("data-index")]; });
+      function (box, i) { box.checked = !!ticks[state.node + ":" + i]; });
   }
 
   function el(tag, cls, text) {
@@ -158,9 +170,10 @@
     var nodes = state.path.map(function (s) { return s; }).concat([{ node: state.node }]);
     nodes.forEach(function (step, i) {
       var sec = section(lang, step.node);
-      var kind = sec.querySelector(".ap-kind").textContent.replace(/^\s*\d+\s*/, "");
+      var kind = ui(sec.classList.contains("ap-question") ? "question" :
+        sec.classList.contains("ap-outcome") ? "outcome" : "step");
       var when = seen[step.node] ? " (" + ui("node_shown") + " " + stamp(seen[step.node]) + ")" : "";
-      lines.push((i + 1) + ". " + kind.split(" · ")[0] + ": " + titleOf(lang, step.node) + when);
+      lines.push((i + 1) + ". " + kind + ": " + titleOf(lang, step.node) + when);
       if (step.choice !== undefined) lines.push("   " + ui("answered") + ": " + optionLabel(lang, step));
       Array.prototype.forEach.call(sec.querySelectorAll(".ap-checklist li"), function (item, j) {
         var done = ticks[step.node + ":" + j];
@@ -213,7 +226,7 @@
     var state = current, action = link.getAttribute("data-action");
     if (link.classList.contains("ap-option")) {
       event.preventDefault();
-      var index = Number(link.getAttribute("data-index"));
+      var index = Array.prototype.indexOf.call(link.closest(".ap-options").querySelectorAll(".ap-option"), link);
       var choices = state.path.length || state.node === data.start ? state.choices.concat([index]) : [];
       go({ lang: state.lang, node: targetOf(link), choices: choices });
     } else if (link.classList.contains("ap-next")) {
@@ -252,7 +265,8 @@
   doc.addEventListener("change", function (event) {
     var box = event.target;
     if (!current || !box.closest || !box.closest(".ap-checklist")) return;
-    ticks[current.node + ":" + box.getAttribute("data-index")] = box.checked;
+    var boxes = box.closest(".ap-checklist").querySelectorAll("input");
+    ticks[current.node + ":" + Array.prototype.indexOf.call(boxes, box)] = box.checked;
     renderPath(current);
   });
   window.addEventListener("hashchange", function () { fromHash(true); });

@@ -125,7 +125,7 @@ def test_custom_css_is_appended_and_hashed(small: Path) -> None:
     build(small)
     html = (small / "build" / "index.html").read_text(encoding="utf-8")
     style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
-    assert style.endswith(".ap-title { color: rebeccapurple; }")
+    assert style.endswith(".ap-title{color:rebeccapurple}")  # minified like the rest
 
 
 def test_local_colours_and_logo_are_inlined(small: Path) -> None:
