@@ -112,6 +112,9 @@ def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
         label = ctx["ui"]["placeholder"]
         if short:
             return Markup('<mark class="ap-placeholder">[{}]</mark>').format(label)
+        if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
+            return Markup('<mark class="ap-placeholder">[{}: <span lang="{}">{}</span>]</mark>'
+                          ).format(label, ctx["primary"], value)
         return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, value)
     other = _lang_of(value, ctx["lang"])
     if other:

@@ -112,6 +112,7 @@
     var box = langs[state.lang];
     var atStart = state.node === data.start && !state.choices.length;
     box.querySelector("[data-action=back]").hidden = atStart;
+    box.querySelector("[data-action=restart]").hidden = atStart;
     box.querySelector("[data-action=copy-link]").hidden = false;
     box.querySelector("[data-action=print]").hidden = false;
     Array.prototype.forEach.call(doc.querySelectorAll("[data-switch]"), function (link) {
