@@ -33,21 +33,27 @@ def echo(message: str = "", err: bool = False, **style: Any) -> None:
 def show_problems(problems: list[Problem], err: bool) -> None:
     for p in problems:
         colour = "red" if p.severity is Severity.ERROR else "yellow"
-        word = click.style(p.severity.value, fg=colour, bold=True) if _color() is not False \
+        word = (
+            click.style(p.severity.value, fg=colour, bold=True)
+            if _color() is not False
             else p.severity.value
+        )
         text = f"{p.pos}: {word}: {p.message}" + (f" ({p.hint})" if p.hint else "")
         click.echo(text, err=err, color=_color())
 
 
 def summary_line(report: Report) -> str:
     errors, warnings = len(report.errors), len(report.warnings)
+
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
+
     return f"{count(errors, 'error')}, {count(warnings, 'warning')}"
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Bad content and failed writes end with a message and exit code 1, never a traceback."""
+
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -59,6 +65,7 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             name = f" {exc.filename}" if exc.filename else ""
             echo(f"error: cannot write{name}: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_CONTENT)
+
     return wrapper
 
 
@@ -69,8 +76,12 @@ class Verbosity:
         self.quiet = self.verbose = False
 
 
-path_argument = click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                               default=".", required=False)
+path_argument = click.argument(
+    "path",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=".",
+    required=False,
+)
 
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -85,10 +96,24 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
 
 def verbosity(command: Callable[..., Any]) -> Callable[..., Any]:
     """-q and -v, accepted before the command name and after it alike."""
-    command = click.option("-q", "--quiet", is_flag=True, expose_value=False, is_eager=True,
-                           callback=_set_quiet, help="Print only problems.")(command)
-    return click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True,
-                        callback=_set_verbose, help="Print more about what is done.")(command)
+    command = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_quiet,
+        help="Print only problems.",
+    )(command)
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_verbose,
+        help="Print more about what is done.",
+    )(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,8 +130,11 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command()
 @path_argument
-@click.option("--strict", is_flag=True, help="Fail on warnings too (unfilled placeholders, "
-              "old dates, missing translations).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on warnings too (unfilled placeholders, old dates, missing translations).",
+)
 @verbosity
 @click.pass_obj
 @handle_errors
@@ -119,15 +147,22 @@ def check(v: Verbosity, path: Path, strict: bool) -> None:
     if not v.quiet or failed:
         plan = report.plan
         size = f"{len(plan.nodes)} nodes, {len(plan.contacts)} contacts: " if plan else ""
-        echo(f"{project.content}: {size}{summary_line(report)}",
-             err=False, fg="red" if failed else "green")
+        echo(
+            f"{project.content}: {size}{summary_line(report)}",
+            err=False,
+            fg="red" if failed else "green",
+        )
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
 @cli.command()
 @path_argument
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              help="The output folder (default: build/ in the project).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The output folder (default: build/ in the project).",
+)
 @click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
 @verbosity
 @click.pass_obj
@@ -141,13 +176,19 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
     if v.verbose or (result.warnings and not v.quiet):
         show_problems(result.warnings, err=True)
     if not v.quiet:
-        echo(f"built {result.path} ({result.size / 1024:.1f} KB, "
-             f"{len(result.warnings)} warnings)", err=True)
+        echo(
+            f"built {result.path} ({result.size / 1024:.1f} KB, {len(result.warnings)} warnings)",
+            err=True,
+        )
 
 
 @cli.command()
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the schema to this file instead of printing it.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the schema to this file instead of printing it.",
+)
 @handle_errors
 def schema(out: Path | None) -> None:
     """Print a JSON Schema of the plan format, for editors that check YAML as you type."""
@@ -162,8 +203,11 @@ def schema(out: Path | None) -> None:
 
 @cli.command()
 @path_argument
-@click.option("--stale", is_flag=True,
-              help="Renew out-of-date fingerprints too, once the translations are updated.")
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="Renew out-of-date fingerprints too, once the translations are updated.",
+)
 @verbosity
 @click.pass_obj
 @handle_errors
@@ -177,6 +221,117 @@ def stamp(v: Verbosity, path: Path, stale: bool) -> None:
         if v.verbose:
             for entry in done.entries:
                 echo(f"  {entry}", err=True)
+
+
+@cli.command()
+@path_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid renders in GitHub's Markdown; DOT is Graphviz's.",
+)
+@verbosity
+@handle_errors
+def graph(path: Path, fmt: str) -> None:
+    """Print the plan in PATH as a flowchart."""
+    from actionplan.graph import render_graph
+    from actionplan.plan import load_plan
+
+    click.echo(render_graph(load_plan(Project.find(path).content), fmt), nl=False)
+
+
+@cli.command()
+@path_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text to commit and review as a diff; JSON for tools.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Stop with an error when there are more routes than this.",
+)
+@verbosity
+@handle_errors
+def paths(path: Path, fmt: str, limit: int) -> None:
+    """Print every route from the start of the plan in PATH to an outcome."""
+    from actionplan.paths import find_routes, routes_json, routes_text
+    from actionplan.plan import load_plan
+
+    plan = load_plan(Project.find(path).content)
+    routes = find_routes(plan, limit)
+    click.echo(routes_json(routes) if fmt == "json" else routes_text(plan, routes), nl=False)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@verbosity
+@click.pass_obj
+@handle_errors
+def new(v: Verbosity, directory: Path) -> None:
+    """Make a new project in DIRECTORY: the default plan to fill in, and a Pages workflow."""
+    from actionplan.scaffold import new_project
+
+    files = new_project(directory)
+    if not v.quiet:
+        echo(
+            f"created {directory} ({len(files)} files): fill in "
+            f"{directory / 'content' / 'local.yaml'}, then run: actionplan serve {directory}",
+            err=True,
+        )
+
+
+@cli.command()
+@path_argument
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="The address to serve on; any but a loopback one shows the card to others.",
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@verbosity
+@click.pass_context
+@handle_errors
+def serve(ctx: click.Context, path: Path, host: str, port: int) -> None:
+    """Serve the card from PATH on this machine, rebuilt and reloaded on every save."""
+    from actionplan.serve import DevServer, is_loopback
+
+    v: Verbosity = ctx.obj
+    explicit = ctx.get_parameter_source("host") is click.core.ParameterSource.COMMANDLINE
+
+    def report(ok: bool, problems: list[Problem]) -> None:
+        if not ok or v.verbose:
+            show_problems(problems, err=True)
+        if not ok:
+            echo("the build failed: the page shows why until it is fixed", err=True, fg="red")
+        elif not v.quiet:
+            echo(f"built the card ({len(problems)} warnings)", err=True, fg="green")
+
+    try:
+        server = DevServer(Project.find(path), host, port, allow_remote=explicit, on_build=report)
+    except OSError as exc:
+        echo(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(EXIT_CONTENT)
+    if not is_loopback(host):
+        echo(
+            f"warning: serving on {host}: others on the network can see the card",
+            err=True,
+            fg="yellow",
+        )
+    echo(f"serving {server.url} (Ctrl-C to stop)", err=True)
+    server.run()
+    if not v.quiet:
+        echo("stopped", err=True)
 
 
 def main() -> None:

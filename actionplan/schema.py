@@ -1,4 +1,4 @@
-"""A JSON Schema of the plan format, made from the model, for editors that check YAML as you type."""
+"""A JSON Schema of the plan format, made from the model, for editors that check YAML as typed."""
 
 from __future__ import annotations
 
@@ -72,9 +72,8 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
         base, tag = typing.get_args(hint)[:2]
         schema = _type(base, defs)
         if tag in _FORMATS:
-            schema = {"anyOf": [{"type": "string",
-                                 "pattern": "^" + _FORMATS[tag][0].pattern.removesuffix("\\Z") + "$"},
-                                _PLACEHOLDER]}
+            pattern = "^" + _FORMATS[tag][0].pattern.removesuffix("\\Z") + "$"
+            schema = {"anyOf": [{"type": "string", "pattern": pattern}, _PLACEHOLDER]}
         elif str(tag).startswith("ref:"):
             schema = _ID
         return schema

@@ -1,4 +1,4 @@
-"""The plan in one of its languages: translated texts put in place, the original where one is missing.
+"""The plan in one language: translated texts put in place, the original where one is missing.
 
 A text that falls back to the original is a `model.Text` that knows its language, so the card can
 mark it with the right `lang`.
@@ -35,7 +35,7 @@ def _pick(value: Any, translated: Any, original: str) -> Any:
     if isinstance(value, tuple):
         items = translated if isinstance(translated, tuple) and len(translated) == len(value) \
             else (None,) * len(value)
-        return tuple(_pick(v, t, original) for v, t in zip(value, items))
+        return tuple(_pick(v, t, original) for v, t in zip(value, items, strict=True))
     if translated:
         return translated
     if isinstance(value, str) and not isinstance(value, model.Placeholder):

@@ -1,4 +1,4 @@
-"""Write: put the built card in place atomically, so a failed build never harms the last good one."""
+"""Write: put the built card in place atomically; a failed build never harms the last good one."""
 
 from __future__ import annotations
 

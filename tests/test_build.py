@@ -41,7 +41,7 @@ def test_build_writes_one_self_contained_file(small: Path) -> None:
     # Nothing that would make the browser fetch: no src/href to another file or host.
     assert not re.search(r'\b(?:src|href)="(?!#|data:|tel:|mailto:|https?://)', html)
     assert not re.search(r'\bsrc="https?:', html)
-    assert "<link rel=\"stylesheet\"" not in html
+    assert '<link rel="stylesheet"' not in html
     assert '<link rel="icon" href="data:,">' in html
 
 
@@ -64,16 +64,21 @@ def test_csp_admits_exactly_the_inline_script_and_style(small: Path) -> None:
 def test_two_builds_are_byte_identical(small: Path, tmp_path: Path) -> None:
     build(small, "--out", str(tmp_path / "a"))
     build(small, "--out", str(tmp_path / "b"))
-    assert (tmp_path / "a" / "index.html").read_bytes() == (tmp_path / "b" / "index.html").read_bytes()
+    assert (tmp_path / "a" / "index.html").read_bytes() == (
+        tmp_path / "b" / "index.html"
+    ).read_bytes()
 
 
 def test_output_does_not_depend_on_hash_seed(small: Path, tmp_path: Path) -> None:
     outputs = []
     for seed in ("1", "2"):
         out = tmp_path / seed
-        subprocess.run([sys.executable, "-m", "actionplan", "-q", "build", str(small), "-o", str(out)],
-                       check=True, cwd=tmp_path,
-                       env={"PYTHONHASHSEED": seed, "PATH": "", "PYTHONPATH": str(REPO)})
+        subprocess.run(
+            [sys.executable, "-m", "actionplan", "-q", "build", str(small), "-o", str(out)],
+            check=True,
+            cwd=tmp_path,
+            env={"PYTHONHASHSEED": seed, "PATH": "", "PYTHONPATH": str(REPO)},
+        )
         outputs.append((out / "index.html").read_bytes())
     assert outputs[0] == outputs[1]
 
@@ -83,8 +88,9 @@ def test_a_failed_build_keeps_the_last_good_card(small: Path) -> None:
     card = small / "build" / "index.html"
     good = card.read_bytes()
     plan = small / "content" / "plan.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace("start: fare", "start: nowhere"),
-                    encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace("start: fare", "start: nowhere"), encoding="utf-8"
+    )
     code, output = build(small)
     assert code == 1
     assert "plan.yaml:8:10: error: no node with the id 'nowhere'" in output
@@ -113,15 +119,17 @@ def test_strict_build_refuses_warnings(small: Path) -> None:
 def test_a_template_override_replaces_the_default(small: Path) -> None:
     (small / "templates").mkdir()
     (small / "templates" / "card.html").write_text(
-        "<!doctype html><title>{{ plan.info.title }}</title>mine", encoding="utf-8")
+        "<!doctype html><title>{{ plan.info.title }}</title>mine", encoding="utf-8"
+    )
     build(small)
     assert (small / "build" / "index.html").read_text(encoding="utf-8").endswith("mine")
 
 
 def test_custom_css_is_appended_and_hashed(small: Path) -> None:
     (small / "templates").mkdir()
-    (small / "templates" / "custom.css").write_text(".ap-title { color: rebeccapurple; }",
-                                                    encoding="utf-8")
+    (small / "templates" / "custom.css").write_text(
+        ".ap-title { color: rebeccapurple; }", encoding="utf-8"
+    )
     build(small)
     html = (small / "build" / "index.html").read_text(encoding="utf-8")
     style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
@@ -130,10 +138,13 @@ def test_custom_css_is_appended_and_hashed(small: Path) -> None:
 
 def test_local_colours_and_logo_are_inlined(small: Path) -> None:
     (small / "content" / "logo.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8"
+    )
     (small / "content" / "local.yaml").write_text(
         "local:\n  municipality: Testby Kommune\n  logo: logo.svg\n"
-        "  colors:\n    primary: \"#123456\"\n", encoding="utf-8")
+        '  colors:\n    primary: "#123456"\n',
+        encoding="utf-8",
+    )
     code, output = build(small)
     assert code == 0, output
     html = (small / "build" / "index.html").read_text(encoding="utf-8")
@@ -145,7 +156,8 @@ def test_local_colours_and_logo_are_inlined(small: Path) -> None:
 def test_content_is_never_run_as_a_template(small: Path) -> None:
     nodes = small / "content" / "plan.yaml"
     text = nodes.read_text(encoding="utf-8").replace(
-        "title: Færdig", "title: \"{{ 7*7 }} {% for x in y %}<script>alert(1)</script>\"")
+        "title: Færdig", 'title: "{{ 7*7 }} {% for x in y %}<script>alert(1)</script>"'
+    )
     nodes.write_text(text, encoding="utf-8")
     code, output = build(small)
     assert code == 0, output

@@ -1,0 +1,142 @@
+"""Paths: every route from the start to an outcome, with the answers and steps on the way.
+
+A route is a simple path: intended loops (`loop: true`) are not followed.  The text form is meant
+to be committed as a snapshot, so that a change to the content shows up as a diff of routes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+from actionplan import model
+from actionplan.errors import PlanError, Problem
+from actionplan.graph import labelled_edges, one_line
+
+DEFAULT_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class Stop:
+    """One node on a route, and the answer given there when it is a question."""
+
+    node: str
+    kind: str
+    title: str
+    answer: str | None = None
+
+
+Route = tuple[Stop, ...]
+
+
+class TooManyRoutes(PlanError):
+    """The plan has more routes than the limit allows; raised instead of running on."""
+
+    def __init__(self, plan: model.Plan, limit: int) -> None:
+        super().__init__(
+            [
+                Problem(
+                    plan.info.where("start"),
+                    f"more routes from '{plan.info.start}' than the limit of {limit}; stopped",
+                    "raise the limit with --limit if you really want them all",
+                )
+            ]
+        )
+
+
+def _ways_on(node: model.Node) -> list[tuple[str, str | None]]:
+    """(target, answer) for every edge that is not an intended loop."""
+    return [(target, answer) for target, answer, loop in labelled_edges(node) if not loop]
+
+
+def _leading_to_an_outcome(plan: model.Plan) -> set[str]:
+    """Nodes from which an outcome can be reached without following a loop."""
+    sources: dict[str, list[str]] = {key: [] for key in plan.nodes}
+    for node in plan.nodes.values():
+        for target, _answer in _ways_on(node):
+            sources.setdefault(target, []).append(node.id)
+    alive = {key for key, node in plan.nodes.items() if isinstance(node, model.Outcome)}
+    todo = list(alive)
+    while todo:
+        for source in sources.get(todo.pop(), []):
+            if source not in alive:
+                alive.add(source)
+                todo.append(source)
+    return alive
+
+
+def iter_routes(plan: model.Plan) -> Iterator[Route]:
+    """Every route from the start to an outcome, depth first in the order the options are written.
+
+    Branches that cannot reach an outcome are cut off beforehand, so the work done is in
+    proportion to the routes found: stopping after N routes always stops soon.
+    """
+    alive = _leading_to_an_outcome(plan)
+    if plan.info.start not in alive:
+        return
+    path = [plan.info.start]
+    answers: list[str | None] = [None]  # the answer given at each node on the path
+    if isinstance(plan.start, model.Outcome):
+        yield _route(plan, path, answers)
+        return
+    ways = [iter(_ways_on(plan.start))]  # the ways on not yet tried, for each node on the path
+    while ways:
+        way = next(ways[-1], None)
+        if way is None:
+            ways.pop()
+            path.pop()
+            answers.pop()
+            continue
+        target, answer = way
+        if target not in alive or target in path:
+            continue
+        answers[-1] = answer
+        path.append(target)
+        answers.append(None)
+        if isinstance(plan.nodes[target], model.Outcome):
+            yield _route(plan, path, answers)
+            path.pop()
+            answers.pop()
+        else:
+            ways.append(iter(_ways_on(plan.nodes[target])))
+
+
+def _route(plan: model.Plan, path: list[str], answers: list[str | None]) -> Route:
+    return tuple(
+        Stop(node_id, plan.nodes[node_id].kind, plan.nodes[node_id].title, answer)
+        for node_id, answer in zip(path, answers, strict=True)
+    )
+
+
+def find_routes(plan: model.Plan, limit: int = DEFAULT_LIMIT) -> list[Route]:
+    """All routes, or TooManyRoutes when there are more than limit."""
+    routes = []
+    for route in iter_routes(plan):
+        if len(routes) == limit:
+            raise TooManyRoutes(plan, limit)
+        routes.append(route)
+    return routes
+
+
+def routes_json(routes: list[Route]) -> str:
+    """A JSON list of routes, each a list of {node, kind, title, answer?}."""
+    data = [
+        [{k: v for k, v in asdict(stop).items() if v is not None} for stop in route]
+        for route in routes
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def routes_text(plan: model.Plan, routes: list[Route]) -> str:
+    """The routes as text: a block per route, a line per stop with the answer given there."""
+    count = f"{len(routes)} route{'' if len(routes) == 1 else 's'}"
+    lines = [f"# {count} from '{plan.info.start}' to an outcome"]
+    for route in routes:
+        lines += ["", "route: " + " > ".join(stop.node for stop in route)]
+        for stop in route:
+            node = plan.nodes[stop.node]
+            urgent = " (urgent)" if isinstance(node, model.Step) and node.urgent else ""
+            answer = f" → {one_line(stop.answer)}" if stop.answer is not None else ""
+            lines.append(f"  {stop.kind} {stop.node}: {one_line(stop.title)}{urgent}{answer}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,342 @@
+"""Serve: the card on a local web server, rebuilt on every save, with live reload.
+
+The card is built into a temporary folder (never the project's build/) and only that folder is
+served.  The served copy of the card gets a small script that polls the status endpoint: it reloads
+the page after a new build, and shows the errors of a failed one over the last good card.  The
+script's hash and `connect-src 'self'` are added to the served copy's Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import json
+import mimetypes
+import re
+import shutil
+import signal
+import socket
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+import watchfiles
+
+from actionplan.build import CARD_NAME, build_card
+from actionplan.errors import PlanError, Pos, Problem
+from actionplan.project import Project
+from actionplan.render import _sha256
+from actionplan.write import write_atomic
+
+STATUS_PATH = "/__actionplan__/status"
+VERSION_PATH = "/__actionplan__/version"
+
+# Polls the status every second; `version` is that of the build the page shows.
+LIVE_SCRIPT = """\
+(function () {
+  "use strict";
+  var version = %d, banner = null;
+  function show(text) {
+    if (!text) {
+      if (banner) { banner.remove(); banner = null; }
+      return;
+    }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.setAttribute("role", "alert");
+      Object.assign(banner.style, {position: "fixed", top: "0", left: "0", right: "0",
+        zIndex: "2147483647", margin: "0", padding: "1em", maxHeight: "50vh", overflow: "auto",
+        background: "#b00020", color: "#fff", font: "14px/1.4 monospace", whiteSpace: "pre-wrap"});
+      document.body.appendChild(banner);
+    }
+    banner.textContent = text;
+  }
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (response) {
+      return response.json();
+    }).then(function (status) {
+      if (status.version !== version) { location.reload(); return; }
+      show(status.ok ? "" : "The last save has errors; this is the last good card.\\n\\n"
+        + status.errors.join("\\n"));
+      setTimeout(poll, 1000);
+    }, function () {
+      show("actionplan serve has stopped.");
+      setTimeout(poll, 1000);
+    });
+  }
+  poll();
+})();
+"""
+
+WAITING_PAGE = """\
+<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<title>actionplan serve</title>
+<p>The plan has errors, so there is no card yet. Fix them and this page will reload.</p>
+</html>
+"""
+
+_CSP_META = re.compile(
+    r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE
+)
+
+
+def allow_in_csp(csp: str, script: str) -> str:
+    """The policy with the script admitted by hash and fetches to the page's own server allowed."""
+    directives = [d.split() for d in csp.split(";") if d.strip()]
+    default = next((d[1:] for d in directives if d[0].lower() == "default-src"), None)
+
+    def add(name: str, source: str) -> None:
+        directive = next((d for d in directives if d[0].lower() == name), None)
+        if directive is None:
+            if default is None:  # without default-src, nothing restricts it
+                return
+            directive = [name, *default]
+            directives.append(directive)
+        directive[1:] = [s for s in directive[1:] if s not in ("'none'", source)] + [source]
+
+    add("script-src", _sha256(script))
+    add("connect-src", "'self'")
+    return "; ".join(" ".join(d) for d in directives)
+
+
+def inject_live_script(page: str, version: int) -> str:
+    """The page with the live-reload script at the end of its body, admitted by its CSP."""
+    script = LIVE_SCRIPT % (version, STATUS_PATH)
+    page = _CSP_META.sub(
+        lambda m: m[1] + html.escape(allow_in_csp(html.unescape(m[2]), script)) + m[3],
+        page,
+        count=1,
+    )
+    end = page.lower().rfind("</body>")
+    end = len(page) if end < 0 else end
+    return f"{page[:end]}<script>{script}</script>\n{page[end:]}"
+
+
+@dataclass
+class LiveCard:
+    """The card in a folder of its own, rebuilt on demand; keeps the last good one on errors."""
+
+    project: Project
+    folder: Path
+    version: int = 0  # how many good builds there have been
+    errors: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def site(self) -> Path:
+        """The only folder served."""
+        return self.folder / "site"
+
+    def rebuild(self) -> tuple[bool, list[Problem]]:
+        """Build the card; (True, warnings) when it worked, (False, errors) when not."""
+        try:
+            result = build_card(self.project, out=self.folder / "stage")
+            page = result.path.read_text(encoding="utf-8")
+        except PlanError as exc:
+            problems = exc.problems
+        except Exception as exc:  # keep serving: a failed build must not end the session
+            problems = [Problem(Pos(str(self.project.content)), f"the build failed: {exc}")]
+        else:
+            with self._lock:
+                write_atomic(
+                    self.site / CARD_NAME, inject_live_script(page, self.version + 1).encode()
+                )
+                self.version += 1
+                self.errors = []
+            return True, result.warnings
+        with self._lock:
+            self.errors = [p.format() for p in problems]
+            if self.version == 0:
+                write_atomic(self.site / CARD_NAME, inject_live_script(WAITING_PAGE, 0).encode())
+        return False, problems
+
+    def status(self) -> dict[str, object]:
+        with self._lock:
+            return {"version": self.version, "ok": not self.errors, "errors": list(self.errors)}
+
+
+def resolve_request(site: Path, target: str) -> Path | None:
+    """The file inside site that a request target names, or None: no listings, no way out."""
+    raw = target.split("?", 1)[0].split("#", 1)[0]
+    # Encoded slashes, backslashes and NULs have no business in a path to the card.
+    if not raw.startswith("/") or re.search(r"%(2f|5c|00)", raw, re.IGNORECASE):
+        return None
+    parts = unquote(raw).removeprefix("/").split("/")
+    if parts == [""]:
+        parts = [CARD_NAME]
+    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
+        return None
+    root = site.resolve()
+    path = root.joinpath(*parts).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine only."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _host_name(header: str) -> str:
+    if header.startswith("["):
+        return header[1 : header.find("]")]
+    return header.rsplit(":", 1)[0]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: CardServer
+    server_version = "actionplan"
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        live = self.server.live
+        host = self.headers.get("Host")
+        path = self.path.split("?", 1)[0]
+        # A page elsewhere that renames itself to 127.0.0.1 (DNS rebinding) still sends its name.
+        if self.server.loopback_only and host is not None and not is_loopback(_host_name(host)):
+            status, kind, body = 400, "text/plain", b"wrong host\n"
+        elif path == STATUS_PATH:
+            status, kind, body = 200, "application/json", json.dumps(live.status()).encode()
+        elif path == VERSION_PATH:
+            status, kind, body = 200, "text/plain", str(live.status()["version"]).encode()
+        elif (file := resolve_request(live.site, self.path)) is not None:
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            status, body = 200, file.read_bytes()
+        else:
+            status, kind, body = 404, "text/plain", b"not found\n"
+        self.send_response(status)
+        text = kind.startswith("text/") or kind == "application/json"
+        self.send_header("Content-Type", f"{kind}; charset=utf-8" if text else kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if send_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the page polls every second: a line per request would drown the build messages
+
+
+class CardServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, live: LiveCard, host: str, port: int) -> None:
+        self.live = live
+        self.loopback_only = is_loopback(host)
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        super().__init__((host, port), _Handler)
+
+
+BuildReport = Callable[[bool, list[Problem]], None]
+
+
+class DevServer:
+    """`actionplan serve`: the live card, its web server and the watcher that rebuilds it.
+
+    Usable from tests: `with DevServer(project, port=0) as server:` serves on a free port in
+    threads until the block ends.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        *,
+        allow_remote: bool = False,
+        on_build: BuildReport | None = None,
+    ) -> None:
+        if not allow_remote and not is_loopback(host):
+            raise ValueError(f"{host} is not a loopback address; pass allow_remote=True")
+        self.project = project
+        self.on_build = on_build or (lambda ok, problems: None)
+        self.live = LiveCard(project, Path(tempfile.mkdtemp(prefix="actionplan-serve-")))
+        try:
+            self.on_build(*self.live.rebuild())
+            self.httpd = CardServer(self.live, host, port)
+        except BaseException:
+            shutil.rmtree(self.live.folder, ignore_errors=True)
+            raise
+        self._stop = threading.Event()
+        self._watching = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}/"
+
+    def start(self) -> None:
+        """Serve and watch in background threads; returns once the watcher is watching."""
+        self._threads = [
+            threading.Thread(target=self.httpd.serve_forever, args=(0.2,), daemon=True),
+            threading.Thread(target=self._watch, daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        self._watching.wait(timeout=10)
+
+    def _watch(self) -> None:
+        folders = [d for d in (self.project.content, self.project.templates) if d is not None]
+        # yield_on_timeout: the first (empty) yield tells that the watches are in place.
+        for changes in watchfiles.watch(
+            *folders,
+            stop_event=self._stop,
+            debounce=400,
+            rust_timeout=200,
+            yield_on_timeout=True,
+            raise_interrupt=False,
+        ):
+            self._watching.set()
+            if changes and not self._stop.is_set():
+                self.on_build(*self.live.rebuild())
+
+    def run(self) -> None:
+        """Serve until Ctrl-C (or SIGTERM), then clean up; call it from the main thread."""
+        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        try:
+            self.start()
+            self._stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+            signal.signal(signal.SIGTERM, previous)
+
+    def stop(self) -> None:
+        """Stop serving and watching, and remove the temporary folder."""
+        self._stop.set()
+        if self._threads:
+            self.httpd.shutdown()
+            for thread in self._threads:
+                thread.join(timeout=5)
+            self._threads = []
+        self.httpd.server_close()
+        shutil.rmtree(self.live.folder, ignore_errors=True)
+
+    def __enter__(self) -> DevServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

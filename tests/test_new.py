@@ -1,0 +1,138 @@
+"""`actionplan new`: a project folder to fill in, check, serve and publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from actionplan import __version__, scaffold
+from actionplan.cli import cli
+from actionplan.plan import check_plan
+from actionplan.project import default_dir
+
+PLAN = {
+    "plan": {
+        "title": "Default plan",
+        "language": "en",
+        "version": "1",
+        "owner": "Test",
+        "reviewed": dt.date.today(),
+        "start": "done",
+        "emergency": ["help"],
+    },
+    "nodes": {"done": {"kind": "outcome", "title": "Done"}},
+}
+LOCAL = (
+    "local:\n  municipality: {placeholder: Your municipality}\ncontacts:\n  help:\n"
+    "    name: Help\n    phone: {placeholder: The phone number}\n"
+)
+
+
+@pytest.fixture
+def default_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A stand-in for the default plan, so these tests do not depend on its files."""
+    content = tmp_path / "default" / "content"
+    (content / "nodes").mkdir(parents=True)
+    (content / "plan.yaml").write_text(yaml.safe_dump(PLAN), encoding="utf-8")
+    (content / "nodes" / "more.yaml").write_text("nodes: {}\n", encoding="utf-8")
+    (content / "local.yaml").write_text(LOCAL, encoding="utf-8")
+    monkeypatch.setattr(
+        scaffold, "default_dir", lambda name: content if name == "content" else default_dir(name)
+    )
+    return content
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def new(dest: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["new", str(dest)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -> None:
+    dest = tmp_path / "kommune"
+    code, _out, err = new(dest)
+    assert code == 0, err
+    assert "local.yaml" in err
+    assert sorted(files(dest)) == [
+        ".github/workflows/pages.yml",
+        ".gitignore",
+        "README.md",
+        "content/local.yaml",
+        "content/nodes/more.yaml",
+        "content/plan.yaml",
+        "schema/plan.schema.json",
+        "templates/README.md",
+    ]
+    assert {
+        k.removeprefix("content/"): v for k, v in files(dest).items() if k.startswith("content/")
+    } == files(default_content)
+    report = check_plan(dest / "content")
+    assert not report.errors
+    assert len(report.warnings) == 2  # the placeholders: the local layer is there to fill in
+    assert (dest / ".gitignore").read_text() == "build/\n"
+    json.loads((dest / "schema" / "plan.schema.json").read_text())
+    readme = (dest / "README.md").read_text()
+    for command in ("actionplan check", "actionplan build --strict", "actionplan serve"):
+        assert command in readme
+    assert "content/local.yaml" in readme
+    templates = (dest / "templates" / "README.md").read_text()
+    assert "same name" in templates and "custom.css" in templates
+
+
+def test_the_workflow_builds_strictly_and_publishes_build(
+    tmp_path: Path, default_content: Path
+) -> None:
+    assert new(tmp_path / "p")[0] == 0
+    workflow = yaml.safe_load((tmp_path / "p" / ".github" / "workflows" / "pages.yml").read_text())
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    runs = [step.get("run") for step in build["steps"]]
+    install = runs.index(f"pip install actionplan=={__version__}")  # the version it was made with
+    assert install < runs.index("actionplan build --strict")
+    upload = next(s for s in build["steps"] if "upload-pages-artifact" in s.get("uses", ""))
+    assert upload["uses"].startswith("actions/upload-pages-artifact@v")
+    assert upload["with"]["path"] == "build/"
+    assert deploy["needs"] == "build"
+    assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@v")
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+
+
+def test_new_accepts_an_empty_folder(tmp_path: Path, default_content: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert new(tmp_path / "empty")[0] == 0
+    assert (tmp_path / "empty" / "content" / "plan.yaml").is_file()
+
+
+@pytest.mark.parametrize("kind", ["folder", "file"])
+def test_new_refuses_what_is_there(tmp_path: Path, default_content: Path, kind: str) -> None:
+    dest = tmp_path / "taken"
+    if kind == "folder":
+        dest.mkdir()
+        (dest / "notes.txt").write_text("mine")
+    else:
+        dest.write_text("mine")
+    before = files(tmp_path / "taken") if kind == "folder" else dest.read_bytes()
+    code, out, err = new(dest)
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1 and "not an empty folder" in err
+    assert (files(dest) if kind == "folder" else dest.read_bytes()) == before
+
+
+def test_new_copies_whatever_the_default_plan_holds(tmp_path: Path) -> None:
+    if not default_dir("content").is_dir():
+        pytest.skip("no default plan in this checkout yet")
+    assert new(tmp_path / "p")[0] == 0
+    assert list((tmp_path / "p" / "content").rglob("*.yaml"))

@@ -1,0 +1,263 @@
+"""`actionplan serve`: a temporary build, served on loopback only, rebuilt and reloaded on save."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import re
+import socket
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from test_graph import write_plan
+
+from actionplan.cli import cli
+from actionplan.project import Project
+from actionplan.serve import (
+    LIVE_SCRIPT,
+    STATUS_PATH,
+    VERSION_PATH,
+    DevServer,
+    allow_in_csp,
+    inject_live_script,
+)
+
+NODES = {
+    "start": {
+        "kind": "question",
+        "title": "Is it urgent?",
+        "options": [{"label": "Yes", "next": "call"}, {"label": "No", "next": "done"}],
+    },
+    "call": {"kind": "step", "title": "Call now", "urgent": True, "next": "done"},
+    "done": {"kind": "outcome", "title": "Done"},
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return write_plan(tmp_path / "project", NODES, title="First title")
+
+
+def break_plan(root: Path) -> None:
+    with (root / "content" / "plan.yaml").open("a", encoding="utf-8") as plan:
+        plan.write("nodes: [\n")
+
+
+@pytest.fixture
+def server(project: Path) -> Iterator[DevServer]:
+    with DevServer(Project.find(project), port=0) as running:
+        yield running
+
+
+def get(server: DevServer, target: str, host: str | None = None) -> tuple[int, bytes]:
+    """GET the raw request target, exactly as written (no normalising of '..' or '%2e')."""
+    _host, port = server.httpd.server_address[:2]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", target, skip_host=True)
+        conn.putheader("Host", host or f"127.0.0.1:{port}")
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def status(server: DevServer) -> dict[str, Any]:
+    code, body = get(server, STATUS_PATH)
+    assert code == 200
+    return json.loads(body)
+
+
+def page(server: DevServer) -> str:
+    code, body = get(server, "/")
+    assert code == 200
+    return body.decode()
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out waiting for the server")
+        time.sleep(0.05)
+
+
+def test_edits_rebuild_and_a_bad_edit_keeps_the_last_good_card(
+    project: Path, server: DevServer
+) -> None:
+    assert "<title>First title</title>" in page(server)
+    assert status(server) == {"version": 1, "ok": True, "errors": []}
+
+    write_plan(project, NODES, title="Second title")
+    wait_until(lambda: "<title>Second title</title>" in page(server))
+    assert status(server)["version"] == 2
+    assert get(server, VERSION_PATH) == (200, b"2")
+
+    break_plan(project)
+    wait_until(lambda: not status(server)["ok"])
+    broken = status(server)
+    assert broken["version"] == 2
+    assert any("plan.yaml" in e and "error" in e for e in broken["errors"])
+    assert "<title>Second title</title>" in page(server)
+
+    write_plan(project, NODES, title="Fixed title")
+    wait_until(lambda: status(server)["ok"])
+    assert status(server)["version"] == 3
+    assert "<title>Fixed title</title>" in page(server)
+    assert not (project / "build").exists()  # never the project's own build folder
+
+
+def test_the_served_card_admits_the_live_script_by_hash(server: DevServer) -> None:
+    html = page(server)
+    scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    live = scripts[-1]
+    assert STATUS_PATH in live
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)[1]
+    assert sha256(live).replace("'", "&#x27;") in csp
+    assert "connect-src &#x27;self&#x27;" in csp
+
+
+def test_a_plan_broken_from_the_start_gets_a_page_that_waits(project: Path) -> None:
+    (project / "content" / "plan.yaml").write_text("plan: [\n", encoding="utf-8")
+    with DevServer(Project.find(project), port=0) as server:
+        assert STATUS_PATH in page(server)
+        assert status(server)["version"] == 0 and not status(server)["ok"]
+        write_plan(project, NODES, title="Now good")
+        wait_until(lambda: "<title>Now good</title>" in page(server))
+
+
+TRAVERSALS = [
+    "/../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/secret.txt",
+    "/..%2fsecret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/..%2Fsecret.txt",
+    "/..\\secret.txt",
+    "/..%5csecret.txt",
+    "/site/../../secret.txt",
+    "/%252e%252e/secret.txt",
+    "//secret.txt",
+    "/./index.html",
+    "/index.html%00",
+    "/sub/../../secret.txt",
+    "http://127.0.0.1/../secret.txt",
+    "*",
+]
+
+
+def test_only_files_inside_the_build_are_served(server: DevServer) -> None:
+    (server.live.folder / "secret.txt").write_text("secret")
+    (server.live.site / ".hidden").write_text("secret")
+    (server.live.site / "sub").mkdir()
+    (server.live.site / "sub" / "file.txt").write_text("inside")
+    (server.live.site / "link").symlink_to(server.live.folder / "secret.txt")
+    for target in [*TRAVERSALS, "/.hidden", "/link", "/missing.html"]:
+        code, body = get(server, target)
+        assert (code, b"secret" in body) == (404, False), target
+    # No listings: a folder is not a page, though the files in it are served.
+    assert get(server, "/sub/")[0] == 404
+    assert get(server, "/sub")[0] == 404
+    assert get(server, "/sub/file.txt") == (200, b"inside")
+
+
+def test_absolute_paths_are_not_followed(server: DevServer, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    assert get(server, "/" + str(secret))[0] == 404
+    assert get(server, str(secret))[0] == 404
+
+
+def test_a_file_inside_the_build_is_served(server: DevServer) -> None:
+    assert get(server, "/index.html")[0] == 200
+    assert get(server, "/?from=a-link")[0] == 200
+
+
+def test_other_host_names_are_refused_on_loopback(server: DevServer) -> None:
+    port = server.httpd.server_address[1]
+    assert get(server, "/", host=f"evil.example:{port}")[0] == 400
+    assert get(server, "/", host=f"localhost:{port}")[0] == 200
+
+
+def test_non_loopback_needs_an_explicit_host(project: Path) -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        DevServer(Project.find(project), host="0.0.0.0", port=0)
+
+
+def test_a_port_in_use_is_one_clear_error(project: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", str(project), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+# The injected script and the policy, on their own
+
+
+def sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def test_allow_in_csp_adds_the_hash_and_self() -> None:
+    csp = "default-src 'none'; script-src 'sha256-A'; style-src 'sha256-B'"
+    assert allow_in_csp(csp, "x") == (
+        f"default-src 'none'; script-src 'sha256-A' {sha256('x')}; "
+        "style-src 'sha256-B'; connect-src 'self'"
+    )
+
+
+def test_allow_in_csp_falls_back_on_default_src() -> None:
+    assert allow_in_csp("default-src 'self'", "x") == (
+        f"default-src 'self'; script-src 'self' {sha256('x')}; connect-src 'self'"
+    )
+    assert allow_in_csp("default-src 'none'; script-src 'none'", "x") == (
+        f"default-src 'none'; script-src {sha256('x')}; connect-src 'self'"
+    )
+    assert allow_in_csp("img-src data:", "x") == "img-src data:"
+
+
+def test_inject_puts_the_script_at_the_end_of_the_body() -> None:
+    html = inject_live_script("<html><body><p>card</p></body></html>", 7)
+    assert html.startswith("<html><body><p>card</p><script>(function")
+    assert "var version = 7," in html and html.endswith("</body></html>")
+
+
+def test_the_banner_is_text_only() -> None:
+    assert "textContent" in LIVE_SCRIPT and "innerHTML" not in LIVE_SCRIPT
+
+
+# In a browser: the reload, the banner, and no CSP violation.
+
+
+@pytest.mark.browser
+def test_the_page_reloads_and_shows_errors_in_a_browser(
+    browser: Any, project: Path, server: DevServer
+) -> None:
+    page_ = browser.new_page()
+    errors: list[str] = []
+    page_.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page_.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page_.goto(server.url)
+        assert "First title" in page_.title()
+        break_plan(project)
+        banner = page_.get_by_role("alert")
+        banner.wait_for(timeout=15_000)
+        assert "plan.yaml" in banner.inner_text()
+        assert "First title" in page_.title()
+        write_plan(project, NODES, title="<b>Second</b>")
+        wait_until(lambda: "<b>Second</b>" in page_.title())  # no eval: the CSP forbids it
+        assert page_.get_by_role("alert").count() == 0
+        assert errors == []
+    finally:
+        page_.close()
