@@ -11,7 +11,7 @@ from typing import Any
 
 from actionplan import markdown, model
 from actionplan.errors import Pos, Problem, Severity
-from actionplan.validate import fields_of
+from actionplan.validate import fields_of, short
 
 W = Severity.WARNING
 
@@ -147,8 +147,9 @@ def check_options(plan: model.Plan) -> list[Problem]:
             for option in node.options:
                 key = option.label.strip().casefold()
                 if key in seen:
+                    label = short(option.label)
                     problems.append(Problem(option.where("label"),
-                                            f"two options on '{node.id}' read '{option.label}'",
+                                            f"two options on '{node.id}' read '{label}'",
                                             f"the first is on line {seen[key].pos.line}; "
                                             "give each option its own label"))
                 seen.setdefault(key, option)
@@ -231,9 +232,9 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
             continue
         age = (today - when).days
         if age > limit:
-            problems.append(Problem(obj.where(name), f"{what} was {name} {age} days ago",
-                                    f"check it again and set {name}: {today.isoformat()} "
-                                    f"(the limit is review_after_days: {limit})", W))
+            problems.append(Problem(obj.where(name), f"{what} was {name} {age} days ago, "
+                                    f"more than review_after_days ({limit})",
+                                    f"check it again, then set {name}: {today.isoformat()}", W))
         elif age < 0:
             problems.append(Problem(obj.where(name),
                                     f"{what} has a '{name}' date in the future: {when}",
@@ -247,7 +248,7 @@ def check_placeholders(plan: model.Plan) -> list[Problem]:
         for name, index, text, _md in text_fields(obj):
             if isinstance(text, model.Placeholder):
                 problems.append(Problem(item_pos(obj, name, index),
-                                        f"placeholder not filled in: {text}",
+                                        f"placeholder not filled in: {short(text, 60)}",
                                         "replace {placeholder: ...} with the real value "
                                         "in local.yaml", W))
     return problems
@@ -303,7 +304,7 @@ def check_translations(plan: model.Plan) -> list[Problem]:
                 if key not in originals:
                     problems.append(_missing(kind, key, text.pos, originals))
             for key, original in originals.items():
-                pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.pos))
+                pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.where(kind + "s")))
         for what, original, text, pos in pairs:
             problems += _check_entry(lang, what, original, text, pos)
     return problems
@@ -318,6 +319,10 @@ def _wanted(original: model.Located) -> list[str]:
                 and (type(original), name) not in OPTIONAL:
             result.append(name)
     return result
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
 
 
 def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> list[Problem]:
@@ -337,8 +342,8 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
         given, source = getattr(text, name), getattr(original, name)
         if isinstance(given, tuple) and len(given) != len(source):
             problems.append(Problem(text.where(name),
-                                    f"{what}: {len(given)} {name} translated, the original has "
-                                    f"{len(source)}",
+                                    f"{what}: '{name}' has {_items(len(given))} in the "
+                                    f"translation and {_items(len(source))} in the original",
                                     "translate each item of the list, in the original's order"))
     expected = fingerprint(original, covered(original, text))
     if text.fingerprint is None:

@@ -22,6 +22,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 20_000
+MAX_DEPTH = 100  # a plan needs about six levels; libyaml's composer crashes at some 100 000
 LOCAL_FILE = "local.yaml"
 TRANSLATIONS_DIR = "translations"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -58,14 +59,16 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
         rel = path.relative_to(root)
         if any(part.startswith((".", "_")) for part in rel.parts):
             continue
-        if path.suffix not in YAML_SUFFIXES:
+        linked_folder = path.is_symlink() and path.is_dir()  # rglob does not look inside
+        if path.suffix not in YAML_SUFFIXES and not linked_folder:
             continue
         name = display_path(path, root)
         real = path.resolve()
         if real != real_root and real_root not in real.parents:
+            what = "folder" if linked_folder else "file"
             problems.append(
-                Problem(Pos(name), "links to a file outside the plan's folder",
-                        "copy the file into the folder instead of linking to it")
+                Problem(Pos(name), f"links to a {what} outside the plan's folder",
+                        f"copy the {what} into the plan's folder instead of linking to it")
             )
             continue
         if not path.is_file():
@@ -109,8 +112,10 @@ def read_text(path: Path, name: str) -> str:
 
 
 def _byte_pos(name: str, data: bytes, offset: int) -> Pos:
-    line = data.count(b"\n", 0, offset) + 1
-    return Pos(name, line, offset - (data.rfind(b"\n", 0, offset) + 1) + 1)
+    """The line and column (in characters, as an editor counts) of a byte offset."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return Pos(name, data.count(b"\n", 0, offset) + 1, column)
 
 
 _COMMENT_OR_BLANK = re.compile(r"\A(?:\s*(?:#[^\n]*)?\n)*\s*(?:#[^\n]*)?\Z")
@@ -122,11 +127,20 @@ def parse(text: str, name: str) -> yaml.Node:
         raise PlanError.at(Pos(name, 1, 1), "file is empty",
                            "add content, or delete the file")
     try:
+        _check_depth(text, name)
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         raise PlanError([_yaml_problem(exc, name, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        offset = text.find(char)
+        pos = _byte_pos(name, text.encode(), len(text[:offset].encode())) if offset >= 0 \
+            else Pos(name)
+        raise PlanError.at(pos, f"the file contains a special character (U+{ord(char):04X}) "
+                           "that YAML does not allow",
+                           "delete it: it may be invisible, so retype the text around it") from None
     except yaml.YAMLError as exc:
-        raise PlanError.at(Pos(name), f"not valid YAML: {exc}") from None
+        raise PlanError.at(Pos(name), "not valid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise PlanError.at(Pos(name), "nesting is too deep",
                            "a plan needs only a few levels of indentation") from None
@@ -139,13 +153,33 @@ def parse(text: str, name: str) -> yaml.Node:
     return documents[0]
 
 
+def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting before composing, which recurses (in C, with libyaml) per level."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise PlanError.at(_mark_pos(name, text, event.start_mark),
+                                   f"more than {MAX_DEPTH} levels of nesting",
+                                   "a plan needs only a few: look for '[', '{' or '- ' too many")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+
+
 def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    pos = Pos(name, mark.line + 1, mark.column + 1) if mark else Pos(name)
+    pos = _mark_pos(name, text, mark)
+    # where the unfinished thing started: a quote, a bracket, a key
+    begun = _mark_pos(name, text, exc.context_mark or mark)
     problem = (exc.problem or exc.context or "not valid YAML").strip()
     if mark and _char_at(text, mark.line, mark.column) == "\t":
         return Problem(pos, "tab character in indentation",
                        "YAML indents with spaces only: replace the tab with spaces")
+    quote = _open_quote_before(text, mark) if mark else None
+    if quote is not None:
+        return Problem(_mark_pos(name, text, quote), "this quoted text has no closing quote",
+                       "end it with the same quote mark it starts with, on the same line")
     if "found undefined alias" in problem:
         return Problem(pos, "a value starting with '*' must name an anchor ('&name') above it",
                        "put text that starts with '*' in quotes")
@@ -154,18 +188,68 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
         if indent is not None:
             return Problem(Pos(name, mark.line + 1, indent + 1),
                            "bad indentation: this line is indented further than the line above",
-                           "line up the keys of one mapping at the same column, with spaces; "
+                           "line up keys of the same mapping at the same column, with spaces; "
                            "put text that contains ': ' in quotes")
         return Problem(pos, "unexpected ':'",
                        "put text that contains ': ' in quotes, or check the indentation above")
-    if "expected <block end>" in problem or "did not find expected key" in problem:
+    char = _char_at(text, mark.line, mark.column) if mark else ""
+    if char in ("]", "}") and "expected" in problem:
+        return Problem(pos, f"a '{char}' without a '{'[' if char == ']' else '{'}' before it",
+                       "remove it, or put the text in quotes")
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "expected '-' indicator" in problem:
         return Problem(pos, "bad indentation",
                        "line up keys of the same mapping at the same column, with spaces")
-    if "could not find expected ':'" in problem:
-        return Problem(pos, "a key without ':'", "write 'key: value', or quote the text")
+    if "could not find expected ':'" in problem:  # noticed on the line after the key
+        return Problem(begun, "a key without ':'", "write 'key: value', or quote the text")
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        bracket = "[]" if "]" in problem else "{}"
+        return Problem(begun, f"this '{bracket[0]}' is not closed with '{bracket[1]}'",
+                       f"end it with '{bracket[1]}' on the same line, "
+                       "and put text that contains ',' or ':' in quotes")
+    if "unexpected end of stream" in problem and "quoted scalar" in (exc.context or ""):
+        return Problem(begun, "this quoted text has no closing quote",
+                       "end it with the same quote mark it starts with")
+    if "block sequence entries are not allowed" in problem:
+        return Problem(pos, "a list cannot start on the same line as its key",
+                       "put each '- item' on a line of its own, indented below the key")
+    if "did not find expected node content" in problem:
+        return Problem(pos, "a value is missing here",
+                       "check for a '[' or '{' that is not closed, or a ',' too many")
     if "found character" in problem and "cannot start any token" in problem:
-        return Problem(pos, problem, "put the text in quotes")
+        return Problem(pos, f"text cannot start with '{char}'" if char.strip() else problem,
+                       "put the text in quotes")
     return Problem(pos, f"not valid YAML: {problem}")
+
+
+def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
+    """Where a quoted text just before the error starts, if it runs over several lines.
+
+    A missing closing quote makes the text run on to the next quote mark in the file, and the
+    parser only stumbles there; the author needs to see the line where the quote was opened.
+    """
+    last = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            last = token
+    except yaml.YAMLError:
+        pass
+    if isinstance(last, yaml.ScalarToken) and last.style in ("'", '"') \
+            and last.end_mark.line > last.start_mark.line:
+        return last.start_mark
+    return None
+
+
+def _mark_pos(name: str, text: str, mark: yaml.Mark | None) -> Pos:
+    """The mark's position, moved back to the end of the text if the parser ran past it."""
+    if mark is None:
+        return Pos(name)
+    lines = text.splitlines() or [""]
+    if mark.line >= len(lines):
+        return Pos(name, len(lines), len(lines[-1]) + 1)
+    return Pos(name, mark.line + 1, mark.column + 1)
 
 
 _KEY_AND_VALUE = re.compile(r" *(?:- +)?[^\s#:][^:#]*: +[^\s|>&*#]")

@@ -14,7 +14,7 @@ import yaml
 from actionplan import model
 from actionplan.errors import PlanError, Pos, Problem, display_path
 from actionplan.loader import LOCAL_FILE, SourceFile
-from actionplan.validate import INVALID, Reader, complete, overlay, read_partial_map
+from actionplan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
 
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
               ".jpeg": "image/jpeg"}
@@ -34,7 +34,7 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
     contacts: dict[str, Any] = {}
     laws: dict[str, Any] = {}
     for source in base:
-        content = Reader(source, problems).read(source.root, model.ContentFile, "the file")
+        content = _read(source, problems, model.ContentFile, "the file")
         if content is INVALID:
             continue
         if content.plan is not None:
@@ -55,11 +55,14 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
 
     settings = model.LocalSettings()
     for source in local:
-        settings = _merge_local(source, problems, settings, nodes, contacts, laws)
+        try:
+            settings = _merge_local(source, problems, settings, nodes, contacts, laws)
+        except PlanError as exc:  # aliases that expand too far
+            problems.extend(exc.problems)
 
     found_translations: dict[str, model.Translation] = {}
     for source in translations:
-        tr = Reader(source, problems).read(source.root, model.Translation, "the translation")
+        tr = _read(source, problems, model.Translation, "the translation")
         if tr is INVALID:
             continue
         stem = source.path.stem
@@ -90,6 +93,15 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
     plan = model.Plan(root=root, info=info, nodes=nodes, contacts=contacts, laws=laws,
                       local=settings, translations=found_translations, logo=logo)
     return plan, problems
+
+
+def _read(source: SourceFile, problems: list[Problem], cls: type, what: str) -> Any:
+    """The file read as a `cls`, or INVALID; aliases that expand too far end it with a problem."""
+    try:
+        return Reader(source, problems).read(source.root, cls, what)
+    except PlanError as exc:
+        problems.extend(exc.problems)
+        return INVALID
 
 
 def _merge_local(source: SourceFile, problems: list[Problem], settings: model.LocalSettings,
@@ -128,8 +140,8 @@ def _read_logo(root: Path, settings: model.LocalSettings,
     path = root / settings.logo
     media_type = LOGO_TYPES.get(path.suffix.lower())
     if media_type is None:
-        problems.append(Problem(pos, f"the logo must be an SVG, PNG or JPEG file: '{settings.logo}'",
-                                "convert it, or give another file"))
+        problems.append(Problem(pos, "the logo must be an SVG, PNG or JPEG file: "
+                                f"'{short(settings.logo)}'", "convert it, or give another file"))
         return None
     try:
         real = path.resolve()
@@ -141,7 +153,7 @@ def _read_logo(root: Path, settings: model.LocalSettings,
         problems.extend(exc.problems)
         return None
     except OSError:
-        problems.append(Problem(pos, f"no such logo file: '{settings.logo}'",
+        problems.append(Problem(pos, f"no such logo file: '{short(settings.logo)}'",
                                 f"put the file in {display_path(root, root)}, or fix the name"))
         return None
     if len(data) > MAX_LOGO_BYTES:

@@ -75,11 +75,12 @@ def _kind_name(node: yaml.Node) -> str:
         return "a list"
     if node.tag == _NULL:
         return "nothing"
-    return f"'{_short(node.value)}'"
+    return f"'{short(node.value)}'"
 
 
-def _short(text: str, limit: int = 40) -> str:
-    text = text.replace("\n", " ")
+def short(text: str, limit: int = 40) -> str:
+    """The text on one line and cut to `limit`, to quote it in a message."""
+    text = " ".join(text.splitlines())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -183,7 +184,7 @@ class Reader:
         kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else ""
         cls = model.NODE_KINDS.get(kind)
         if cls is None:
-            return self.fail(kind_node, f"unknown kind '{_short(kind)}' for {what}",
+            return self.fail(kind_node, f"unknown kind '{short(kind)}' for {what}",
                              _did_you_mean(kind, model.NODE_KINDS, "kind"))
         return self.read_object(node, cls, what)
 
@@ -207,7 +208,7 @@ class Reader:
         for key_node, value_node in self._pairs(node):
             key = key_node.value
             if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
-                self.fail(key_node, f"'{_short(key)}' is not a valid id",
+                self.fail(key_node, f"'{short(key)}' is not a valid id",
                           "use lower-case letters, digits and '-', such as 'call-police'")
                 continue
             if key.startswith("ap-"):
@@ -235,7 +236,7 @@ class Reader:
             key = key_node.value
             if key in first:
                 line = first[key].start_mark.line + 1
-                self.fail(key_node, f"duplicate key '{_short(key)}' (first on line {line})",
+                self.fail(key_node, f"duplicate key '{short(key)}', already on line {line}",
                           "YAML would silently keep only the last one: rename or remove one")
                 continue
             first[key] = key_node
@@ -244,10 +245,12 @@ class Reader:
 
     def read_object(self, node: yaml.Node, cls: type, what: str, partial: bool = False) -> Any:
         """Read a mapping into a model class; with `partial`, missing keys are allowed."""
-        if not isinstance(node, yaml.MappingNode):
-            return self.fail(node, f"{what} must be a mapping, found {_kind_name(node)}",
-                             "write its keys indented below it, one 'key: value' per line")
         known = fields_of(cls)
+        if not isinstance(node, yaml.MappingNode):
+            hint = "write its keys indented below it, one 'key: value' per line"
+            if node is self.source.root:
+                hint = "use these keys at the top of the file: " + ", ".join(known)
+            return self.fail(node, f"{what} must be a mapping, found {_kind_name(node)}", hint)
         values: dict[str, Any] = {}
         at: dict[str, Pos] = {}
         given: set[str] = set()  # keys written, even if wrong or misspelled: not "missing"
@@ -256,7 +259,7 @@ class Reader:
             key = key_node.value
             if key not in known:
                 ok = False
-                self.fail(key_node, f"unknown key '{_short(key)}' in {what}",
+                self.fail(key_node, f"unknown key '{short(key)}' in {what}",
                           _did_you_mean(key, known, "key"))
                 given.update(difflib.get_close_matches(key, known, n=1, cutoff=0.6))
                 continue
@@ -279,8 +282,9 @@ class Reader:
             if key == "kind":
                 continue
             ok = False
+            doc = known[key][0].metadata.get("doc", "").rstrip(".")
             self.fail(node, f"{what} has no '{key}'",
-                      f"add '{key}:' ({known[key][0].metadata.get('doc', '').rstrip('.')})")
+                      f"add '{key}:', {doc[:1].lower()}{doc[1:]}" if doc else f"add '{key}:'")
         if not ok:
             return INVALID
         return cls(pos=pos, at=at, **values)
@@ -313,7 +317,7 @@ class Reader:
         if value is None:
             return INVALID
         if node.tag != _BOOL or value.lower() not in _BOOLS:
-            return self.fail(node, f"{what} must be true or false, found '{_short(value)}'",
+            return self.fail(node, f"{what} must be true or false, found '{short(value)}'",
                              "write true or false")
         return _BOOLS[value.lower()]
 
@@ -322,7 +326,7 @@ class Reader:
         if value is None:
             return INVALID
         if node.tag != _INT or not value.isdigit():
-            return self.fail(node, f"{what} must be a whole number, found '{_short(value)}'",
+            return self.fail(node, f"{what} must be a whole number, found '{short(value)}'",
                              "write digits only, such as 365")
         return int(value)
 
@@ -335,9 +339,9 @@ class Reader:
             if match:
                 return dt.date(*map(int, match.groups()))
         except ValueError:
-            return self.fail(node, f"{what} is not a real date: '{_short(value)}'",
+            return self.fail(node, f"{what} is not a real date: '{short(value)}'",
                              "check the month and the day")
-        return self.fail(node, f"{what} must be a date, found '{_short(value)}'",
+        return self.fail(node, f"{what} must be a date, found '{short(value)}'",
                          "write it as YYYY-MM-DD, such as 2026-11-25")
 
     def _read_choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> Any:
@@ -346,20 +350,20 @@ class Reader:
             return INVALID
         if value not in choices:
             return self.fail(node, f"{what} must be one of {', '.join(choices)}, "
-                             f"found '{_short(value)}'", _did_you_mean(value, choices, "value"))
+                             f"found '{short(value)}'", _did_you_mean(value, choices, "value"))
         return value
 
     def _check_format(self, node: yaml.Node, value: str, tag: str, what: str) -> Any:
         if tag in _FORMATS:
             pattern, name, hint = _FORMATS[tag]
             if not pattern.match(value.strip()):
-                return self.fail(node, f"{what} is not {name}: '{_short(value)}'", hint)
+                return self.fail(node, f"{what} is not {name}: '{short(value)}'", hint)
             return value.strip()
         if tag.startswith("ref:") and not ID_PATTERN.match(value):
-            return self.fail(node, f"{what} is not a valid id: '{_short(value)}'",
+            return self.fail(node, f"{what} is not a valid id: '{short(value)}'",
                              "ids use lower-case letters, digits and '-'")
         if tag == "file" and (value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value)):
-            return self.fail(node, f"{what} points outside the plan's folder: '{_short(value)}'",
+            return self.fail(node, f"{what} points outside the plan's folder: '{short(value)}'",
                              "put the file in the plan's folder and give its name")
         return value
 
@@ -392,7 +396,7 @@ def read_partial_map(reader: Reader, node: yaml.Node, cls: type, what: str) -> d
     for key_node, value_node in reader._pairs(node):
         key = key_node.value
         if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
-            reader.fail(key_node, f"'{_short(key)}' is not a valid id",
+            reader.fail(key_node, f"'{short(key)}' is not a valid id",
                         "use lower-case letters, digits and '-', such as 'call-police'")
             continue
         value = reader.read_object(value_node, cls, f"'{key}'", partial=True)

@@ -1,0 +1,100 @@
+"""The checker's spec: a plan with one kind of mistake, beside the exact lines `check` prints.
+
+Each folder under fixtures/bad/ holds a tiny plan in content/ and expected.txt; each folder under
+fixtures/good/ holds a plan that must check clean.  See fixtures/bad/README.md.  To rewrite the
+expected files from what the checker prints now, run with ACTIONPLAN_REGEN=1, then read every
+changed line before you commit it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actionplan import cli as cli_module
+from actionplan.cli import cli
+from actionplan.plan import check_plan
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = date(2026, 12, 1)  # every case is checked as if on this day, so dates give stable output
+REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
+PROBLEM = re.compile(r"content\S*: (?:error|warning): \S")
+SUMMARY = re.compile(r"content: (?:\d+ nodes, \d+ contacts: )?\d+ errors?, \d+ warnings?")
+
+
+def _link_outside(case: Path) -> None:
+    """A symlink in the plan's folder to a file beside it: git should not carry the link."""
+    (case / "content" / "shared.yaml").symlink_to(Path("..") / "outside.yaml")
+
+
+def _link_folder_outside(case: Path) -> None:
+    (case / "content" / "shared").symlink_to(Path("..") / "shared", target_is_directory=True)
+
+
+SETUP: dict[str, Callable[[Path], None]] = {"symlink-outside": _link_outside,
+                                            "symlink-folder-outside": _link_folder_outside}
+
+
+def cases(kind: str) -> list[pytest.ParameterSet]:
+    folders = sorted(p for p in (FIXTURES / kind).iterdir() if p.is_dir())
+    return [pytest.param(p, id=f"{kind}/{p.name}") for p in folders]
+
+
+def run_check(strict: bool) -> tuple[list[str], int]:
+    """The problem lines `actionplan check content` prints here, and its exit code."""
+    args = ["check", "content", *(["--strict"] if strict else [])]
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
+    if not isinstance(result.exception, (SystemExit, type(None))):
+        raise result.exception
+    lines = result.stdout.splitlines()
+    assert lines and SUMMARY.fullmatch(lines[-1]), result.output
+    problems = lines[:-1]
+    for line in problems:
+        assert PROBLEM.match(line), f"not a problem line: {line!r}"
+    assert not result.stderr, result.stderr
+    return problems, result.exit_code
+
+
+@pytest.fixture
+def in_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
+    """Copy a case to tmp_path and work there, so paths print relative and the repo is untouched."""
+    monkeypatch.setattr(cli_module, "check_plan", functools.partial(check_plan, today=TODAY))
+
+    def copy(case: Path) -> Path:
+        work = tmp_path / case.name
+        shutil.copytree(case, work)
+        SETUP.get(case.name, lambda _: None)(work)
+        monkeypatch.chdir(work)
+        return work
+
+    return copy
+
+
+@pytest.mark.parametrize("case", cases("bad"))
+def test_bad_plan_gives_expected_problems(case: Path, in_copy: Callable[[Path], Path]) -> None:
+    in_copy(case)
+    problems, code = run_check(strict=False)
+    expected_file = case / "expected.txt"
+    if REGEN:
+        expected_file.write_text("".join(line + "\n" for line in problems), encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert expected, f"{expected_file} is empty: a bad case must report something"
+    assert problems == expected
+    assert code == (1 if any(": error: " in line for line in expected) else 0)
+    strict_problems, strict_code = run_check(strict=True)
+    assert strict_problems == problems
+    assert strict_code == 1
+
+
+@pytest.mark.parametrize("case", cases("good"))
+def test_good_plan_checks_clean(case: Path, in_copy: Callable[[Path], Path]) -> None:
+    in_copy(case)
+    assert run_check(strict=True) == ([], 0)

@@ -1,0 +1,135 @@
+"""The loader: hostile or broken files give one clear problem, quickly and in little memory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from actionplan.errors import PlanError
+from actionplan.loader import MAX_DEPTH, parse, read_text
+from actionplan.plan import check_plan
+
+REPO = Path(__file__).resolve().parent.parent
+MINIMAL = Path(__file__).resolve().parent / "fixtures" / "good" / "minimal" / "content"
+TODAY = date(2026, 12, 1)
+
+
+def plan_with(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    """The minimal plan with one more file."""
+    root = tmp_path / "content"
+    shutil.copytree(MINIMAL, root)
+    data = text.encode() if isinstance(text, str) else text
+    (root / name).write_bytes(data)
+    return root
+
+
+def problem_for(text: str) -> str:
+    with pytest.raises(PlanError) as caught:
+        parse(text, "f.yaml")
+    [problem] = caught.value.problems
+    return problem.format()
+
+
+def billion_laughs(levels: int) -> str:
+    """Each level is ten aliases of the one before: 10**levels texts if expanded."""
+    lines = ["nodes:", "  laughs:", "    kind: step", "    title: Laughs", "    next: done",
+             "    checklist:", '      - &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"      - &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels)]
+    lines += [f"    do_not: *l{levels - 1}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
+    root = plan_with(tmp_path, "bomb.yaml", billion_laughs(30))  # 10**30 texts
+    tracemalloc.start()
+    started = time.perf_counter()
+    report = check_plan(root, today=TODAY)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert seconds < 2
+    assert peak < 4 * 2**20
+    assert report.errors and report.plan is None
+    assert all(p.pos.file.endswith("bomb.yaml") for p in report.problems)
+
+
+def test_aliases_used_many_times_over_are_refused(tmp_path: Path) -> None:
+    options = ", ".join(["*o"] * 1000)
+    text = ("nodes:\n  wide-0: &q\n    kind: question\n    title: Wide\n"
+            f"    options: [&o {{label: Again, next: done}}, {options}]\n")
+    text += "".join(f"  wide-{i}: *q\n" for i in range(1, 1000))  # 10**6 options
+    root = plan_with(tmp_path, "wide.yaml", text)
+    tracemalloc.start()
+    report = check_plan(root, today=TODAY)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 32 * 2**20
+    [problem] = report.problems
+    assert (problem.pos.file, problem.pos.line) == ((root / "wide.yaml").as_posix(), 5)
+    assert problem.format().endswith(": error: aliases expand to more than 100000 values "
+                                     "(write the values out, or use fewer '*' aliases)")
+
+
+@pytest.mark.parametrize("nested", [
+    "a: " + "[" * 100_000 + "]" * 100_000,
+    "a: " + "{a: " * 100_000 + "b" + "}" * 100_000,
+    "a:\n  " + "- " * 100_000 + "x\n",
+], ids=["lists", "mappings", "block-lists"])
+def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path, nested: str) -> None:
+    # In a child process: libyaml's composer recurses in C and would take pytest down with it.
+    plan_with(tmp_path, "deep.yaml", nested)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    result = subprocess.run([sys.executable, "-m", "actionplan", "check", "content"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith(("content/deep.yaml:1:", "content/deep.yaml:2:")), \
+        result.stdout
+    assert f"error: more than {MAX_DEPTH} levels of nesting" in result.stdout
+
+
+def test_nesting_a_plan_needs_is_fine() -> None:
+    parse("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1), "f.yaml")
+
+
+def test_a_byte_order_mark_is_allowed(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(MINIMAL, root)
+    plan = root / "plan.yaml"
+    plan.write_bytes(b"\xef\xbb\xbf" + plan.read_bytes())
+    assert check_plan(root, today=TODAY).problems == []
+
+
+def test_columns_count_characters_as_an_editor_does(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_bytes("title: Rødgrød\n".encode() + b"owner: B\xf8rge\n")
+    with pytest.raises(PlanError) as caught:
+        read_text(path, "f.yaml")
+    assert caught.value.problems[0].format() == (
+        "f.yaml:2:9: error: file is not valid UTF-8 (save the file with UTF-8 encoding)")
+
+
+def test_a_quote_left_open_is_reported_where_it_opens() -> None:
+    text = 'title: "Ring 112\nnext: done\nurl: "https://example.org"\n'
+    assert problem_for(text) == ("f.yaml:1:8: error: this quoted text has no closing quote "
+                                 "(end it with the same quote mark it starts with, on the same "
+                                 "line)")
+
+
+def test_a_file_cut_short_is_reported_on_its_last_line() -> None:
+    assert problem_for("a: b\nc: [d,") == (
+        "f.yaml:2:7: error: a value is missing here "
+        "(check for a '[' or '{' that is not closed, or a ',' too many)")
+
+
+def test_a_control_character_is_found_and_named() -> None:
+    assert problem_for("a: b\nc: d\x1be\n") == (
+        "f.yaml:2:5: error: the file contains a special character (U+001B) that YAML does not "
+        "allow (delete it: it may be invisible, so retype the text around it)")
