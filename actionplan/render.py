@@ -51,7 +51,8 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host)
+        env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host,
+                           domain=url_domain)
         env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
         return cls(env)
 
@@ -86,6 +87,11 @@ def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
 
+def url_domain(url: str) -> str:
+    """A web address's host alone, such as politi.dk."""
+    return url_host(url).split("/", 1)[0]
+
+
 def url_host(url: str) -> str:
     """A web address as people say it: the host and path, without https:// and www."""
     short = re.sub(r"^https?://(www\.)?", "", url)
@@ -110,12 +116,12 @@ def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
         return Markup("")
     if isinstance(value, model.Placeholder):
         label = ctx["ui"]["placeholder"]
-        if short:
-            return Markup('<mark class="ap-placeholder">[{}]</mark>').format(label)
+        hint = escape(value)
         if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
-            return Markup('<mark class="ap-placeholder">[{}: <span lang="{}">{}</span>]</mark>'
-                          ).format(label, ctx["primary"], value)
-        return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, value)
+            hint = Markup('<span lang="{}">{}</span>').format(ctx["primary"], value)
+        if short:  # the hint alone, marked: the contacts page has the whole of it
+            return Markup('<mark class="ap-placeholder">{}</mark>').format(hint)
+        return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, hint)
     other = _lang_of(value, ctx["lang"])
     if other:
         return Markup('<span lang="{}">{}</span>').format(other, value)

@@ -132,7 +132,8 @@
   }
   function optionLabel(lang, step) {
     var option = section(lang, step.node).querySelectorAll(".ap-option")[step.choice];
-    return option.querySelector(".ap-label").textContent;
+    var hint = option.querySelector(".ap-hint");
+    return option.textContent.slice(0, hint ? option.textContent.indexOf(hint.textContent) : undefined).trim();
   }
   function titleOf(lang, node) { return section(lang, node).querySelector("h2").textContent; }
 
