@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan.errors import PlanError, Pos, Problem
-from actionplan.plan import check_plan
+from actionplan.plan import check_plan, no_cyclic_gc
 from actionplan.project import Project
 from actionplan.render import Theme, render_card
 from actionplan.write import write_atomic
@@ -32,7 +32,8 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
         raise PlanError.at(Pos(str(out)), "the output folder is inside the content folder",
                            "build into another folder, such as build/")
     try:
-        html = render_card(report.plan, Theme.load(project.templates))
+        with no_cyclic_gc():
+            html = render_card(report.plan, Theme.load(project.templates))
     except PlanError:
         raise
     except Exception as exc:  # a broken template: name it, keep the last good build

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import typing
 from collections.abc import Iterator
@@ -11,7 +11,7 @@ from typing import Any
 
 from actionplan import markdown, model
 from actionplan.errors import Pos, Problem, Severity
-from actionplan.validate import fields_of, short
+from actionplan.validate import fields_of, shape, short
 
 W = Severity.WARNING
 
@@ -162,19 +162,42 @@ def check_contacts(plan: model.Plan) -> list[Problem]:
             for c in plan.contacts.values() if not (c.phone or c.url or c.email)]
 
 
+@functools.cache
+def _layout(cls: type) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
+    """Per model class, worked out once: its text fields (name, is Markdown) and the fields that
+    can hold further model objects."""
+    texts, children = [], []
+    for f, hint in fields_of(cls).values():
+        kinds = _kinds(hint)
+        if kinds & {"object", "node", "text-or"}:
+            children.append(f.name)
+        if kinds & {"str", "text-or"}:
+            texts.append((f.name, model.MARKDOWN in repr(hint)))
+    return tuple(texts), tuple(children)
+
+
+def _kinds(hint: Any) -> set[str]:
+    kind, arg = shape(hint)
+    if kind in ("optional", "list", "map"):
+        return {kind} | _kinds(arg)
+    if kind == "format":
+        return _kinds(arg[0])
+    return {kind}
+
+
 def objects(value: Any) -> Iterator[model.Located]:
     """Every model object inside value, itself included, depth first."""
-    if isinstance(value, model.Located):
-        yield value
-        for f in dataclasses.fields(value):
-            if not f.metadata.get("internal"):
-                yield from objects(getattr(value, f.name))
-    elif isinstance(value, (tuple, list)):
-        for item in value:
-            yield from objects(item)
-    elif isinstance(value, typing.Mapping):
-        for item in value.values():
-            yield from objects(item)
+    todo = [value]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, model.Located):
+            yield value
+            for name in reversed(_layout(type(value))[1]):
+                todo.append(getattr(value, name))
+        elif isinstance(value, tuple):
+            todo.extend(reversed(value))
+        elif isinstance(value, typing.Mapping):
+            todo.extend(reversed(list(value.values())))
 
 
 def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
@@ -184,15 +207,14 @@ def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
 
 def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool]]:
     """(field name, list index, text, is Markdown) for every text value of obj, items included."""
-    for f, hint in fields_of(type(obj)).values():
-        value = getattr(obj, f.name)
-        is_md = model.MARKDOWN in repr(hint)
+    for name, is_md in _layout(type(obj))[0]:
+        value = getattr(obj, name)
         if isinstance(value, str):
-            yield f.name, None, value, is_md
+            yield name, None, value, is_md
         elif isinstance(value, tuple):
             for i, item in enumerate(value):
                 if isinstance(item, str):
-                    yield f.name, i, item, is_md
+                    yield name, i, item, is_md
 
 
 def check_text(plan: model.Plan) -> list[Problem]:

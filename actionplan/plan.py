@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +32,30 @@ class Report:
         return bool(self.errors or (strict and self.warnings))
 
 
+@contextlib.contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a plan is read.
+
+    Reading makes hundreds of thousands of small objects that all stay alive, and none form a
+    cycle; the collector would walk them again and again for nothing (it took half the time of
+    checking a large plan).  Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_plan(root: Path | str, today: dt.date | None = None) -> Report:
     """Load, validate and check the plan in root; never raises for bad content."""
-    root = Path(root)
+    with no_cyclic_gc():
+        return _check_plan(Path(root), today)
+
+
+def _check_plan(root: Path, today: dt.date | None) -> Report:
     try:
         files = loader.load_files(root)
     except PlanError as exc:

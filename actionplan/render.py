@@ -50,6 +50,7 @@ class Theme:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # one build: no need to stat a template at every include
         )
         env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host,
                            domain=url_domain)

@@ -100,6 +100,34 @@ def is_required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
+@functools.cache
+def shape(hint: Any) -> tuple[str, Any]:
+    """What kind of value a type hint asks for, worked out once per hint."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin is Annotated:
+        return "format", args[:2]
+    if origin in (Union, types.UnionType):
+        choices = [a for a in args if a is not type(None)]
+        if len(choices) < len(args):
+            return "optional", choices[0] if len(choices) == 1 else Union[tuple(choices)]  # noqa: UP007
+        if all(dataclasses.is_dataclass(c) and issubclass(c, model.Node) for c in choices):
+            return "node", None
+        return "text-or", next(c for c in choices if dataclasses.is_dataclass(c))
+    if origin is tuple:
+        return "list", args[0]
+    if origin is Mapping:
+        return "map", args[1]
+    if origin is Literal:
+        return "choice", args
+    if dataclasses.is_dataclass(hint):
+        return "object", hint
+    names = {str: "str", bool: "bool", int: "int", dt.date: "date"}
+    if hint in names:
+        return names[hint], None
+    raise TypeError(f"no reader for {hint!r}")  # a bug in the model, not in the content
+
+
 class Reader:
     """Reads one file's YAML nodes into model values."""
 
@@ -129,46 +157,34 @@ class Reader:
     def read(self, node: yaml.Node, hint: Any, what: str) -> Any:
         """Read `node` as a value of type `hint`; `what` names it in messages."""
         self._count(node)
-        origin = typing.get_origin(hint)
-        if origin is Annotated:
-            base, tag = typing.get_args(hint)[:2]
+        kind, arg = shape(hint)
+        if kind == "str":
+            return self._read_str(node, what)
+        if kind == "format":
+            base, tag = arg
             value = self.read(node, base, what)
             if isinstance(value, str) and not isinstance(value, model.Placeholder):
                 return self._check_format(node, value, tag, what)
             return value
-        if origin in (Union, types.UnionType):
-            return self._read_union(node, typing.get_args(hint), what)
-        if origin is tuple:
-            return self._read_list(node, typing.get_args(hint)[0], what)
-        if origin is Mapping:
-            return self._read_map(node, typing.get_args(hint)[1], what)
-        if origin is Literal:
-            return self._read_choice(node, typing.get_args(hint), what)
-        if hint is str:
-            return self._read_str(node, what)
-        if hint is bool:
-            return self._read_bool(node, what)
-        if hint is int:
-            return self._read_int(node, what)
-        if hint is dt.date:
-            return self._read_date(node, what)
-        if dataclasses.is_dataclass(hint):
-            return self.read_object(node, hint, what)
-        raise TypeError(f"no reader for {hint!r}")  # a bug in the model, not in the content
-
-    def _read_union(self, node: yaml.Node, args: tuple[Any, ...], what: str) -> Any:
-        if type(None) in args and isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
-            return None
-        choices = [a for a in args if a is not type(None)]
-        if len(choices) == 1:
-            return self.read(node, choices[0], what)
-        kinds = [a for a in choices if dataclasses.is_dataclass(a)]
-        if all(issubclass(k, model.Node) for k in kinds) and len(kinds) == len(choices):
+        if kind == "optional":
+            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+                return None
+            return self.read(node, arg, what)
+        if kind == "object":
+            return self.read_object(node, arg, what)
+        if kind == "list":
+            return self._read_list(node, arg, what)
+        if kind == "map":
+            return self._read_map(node, arg, what)
+        if kind == "node":
             return self._read_node(node, what)
-        # text or an object: chosen by the YAML's shape
-        if isinstance(node, yaml.MappingNode) and kinds:
-            return self.read_object(node, kinds[0], what)
-        return self._read_str(node, what)
+        if kind == "text-or":  # text or an object, chosen by the YAML's shape
+            if isinstance(node, yaml.MappingNode):
+                return self.read_object(node, arg, what)
+            return self._read_str(node, what)
+        if kind == "choice":
+            return self._read_choice(node, arg, what)
+        return getattr(self, f"_read_{kind}")(node, what)  # bool, int, date
 
     def _read_node(self, node: yaml.Node, what: str) -> Any:
         if not isinstance(node, yaml.MappingNode):

@@ -1,0 +1,44 @@
+"""Markdown in prose fields: safe rendering, and the links the checker finds."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from actionplan import markdown
+
+
+def parsed_links(text: str) -> list[tuple[str, int]]:
+    """The links as the full CommonMark parser sees them."""
+    found = []
+    for token in markdown._link_finder().parse(text):
+        line = token.map[0] if token.map else 0
+        for child in token.children or ():
+            if child.type in ("link_open", "image"):
+                found.append((str(child.attrs.get("href", child.attrs.get("src", ""))), line))
+            if child.type == "image":
+                found.append(("image:", line))
+    return found
+
+
+PIECES = st.sampled_from([
+    "[a](", "](", ")", "[", "]", "(", "#x", "https://e.org/p", "javascript:alert(1)", " ",
+    "\n", "\n\n", "`", "<", ">", "\\", "&amp;", "![", "]:", "][", "\"t\"", "tel:112", "x",
+])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(PIECES, max_size=14).map("".join))
+def test_the_fast_path_finds_exactly_what_the_parser_finds(text: str) -> None:
+    assert list(markdown.links(text)) == parsed_links(text)
+
+
+def test_raw_html_is_shown_as_text_and_unsafe_links_are_not_links() -> None:
+    html = markdown.render("<script>x</script> [a](javascript:alert(1)) [b](https://e.org)")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="javascript' not in html
+    assert '<a href="https://e.org">b</a>' in html
+
+
+def test_images_are_never_loaded() -> None:
+    assert "<img" not in markdown.render("![a cat](https://e.org/cat.png)")
