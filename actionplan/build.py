@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from actionplan.errors import PlanError, Pos, Problem
+from actionplan import model
+from actionplan.errors import PlanError, Pos, Problem, Severity
 from actionplan.plan import check_plan, no_cyclic_gc
 from actionplan.project import Project
 from actionplan.render import Theme, render_card
@@ -31,9 +32,13 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     if out.resolve() == content or content in out.resolve().parents:
         raise PlanError.at(Pos(str(out)), "the output folder is inside the content folder",
                            "build into another folder, such as build/")
+    theme = Theme.load(project.templates)
+    warnings = report.warnings + missing_words(report.plan, theme)
+    if strict and len(warnings) > len(report.warnings):
+        raise PlanError(warnings[len(report.warnings):])
     try:
         with no_cyclic_gc():
-            html = render_card(report.plan, Theme.load(project.templates))
+            html = render_card(report.plan, theme)
     except PlanError:
         raise
     except Exception as exc:  # a broken template: name it, keep the last good build
@@ -42,7 +47,22 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     data = html.encode("utf-8")
     path = out / CARD_NAME
     write_atomic(path, data)
-    return BuildResult(path, len(data), report.warnings)
+    return BuildResult(path, len(data), warnings)
+
+
+def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
+    """A warning for each of the plan's languages that the theme has no interface words for."""
+    problems = []
+    for lang in plan.languages:
+        if theme.source(f"i18n/{lang}.yaml") or theme.source(f"i18n/{lang.split('-')[0]}.yaml"):
+            continue
+        where = plan.translations[lang].pos if lang in plan.translations else plan.info.pos
+        problems.append(Problem(
+            where, f"the card has no words of its own in '{lang}' (Back, Start over, ...): "
+            "it shows them in English",
+            f"copy the default theme's i18n/en.yaml to templates/i18n/{lang}.yaml and translate "
+            "it", Severity.WARNING))
+    return problems
 
 
 def _template_pos(exc: Exception) -> Pos:

@@ -192,10 +192,25 @@ def _css_vars(local: model.LocalSettings) -> str:
             if value and not isinstance(value, model.Placeholder):
                 props.append(f"--ap-{name.replace('_', '-')}:{value}")
     if local.font and not isinstance(local.font, model.Placeholder):
-        # A font list is free text: keep only what a CSS font-family list may hold.
-        font = re.sub(r"[^\w \-,'\"]", "", local.font)
-        props.append(f"--ap-font:{font}")
+        font = font_list(local.font)
+        if font:
+            props.append(f"--ap-font:{font}")
     return ":root{" + ";".join(props) + "}\n" if props else ""
+
+
+def font_list(text: str) -> str:
+    """A font list as free text, cleaned to what a CSS font-family list may hold: names of
+    letters, digits, spaces and '-', quoted where they were (an unclosed quote would swallow
+    the rest of the style sheet)."""
+    names = []
+    for name in text.split(","):
+        name = name.strip()
+        bare = " ".join(re.sub(r"[^\w \-]", "", name).split())
+        if not bare:
+            continue
+        quoted = len(name) > 1 and name[0] == name[-1] and name[0] in "'\""
+        names.append(f'"{bare}"' if quoted else bare)
+    return ",".join(names)
 
 
 def _sha256(text: str) -> str:
@@ -207,7 +222,8 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     primary = plan.info.language
     order = node_order(plan)
     numbers = {node_id: i for i, node_id in enumerate(order, 1)}
-    css = _css_vars(plan.local) + (theme.source("card.css") or "") + (
+    # The local colours and font come after the theme's defaults, custom.css after both.
+    css = (theme.source("card.css") or "") + _css_vars(plan.local) + (
         theme.source("custom.css") or "")
     js = theme.source("card.js") or ""
     pages = []

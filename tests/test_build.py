@@ -177,3 +177,23 @@ def test_project_folder_and_content_folder_both_work(small: Path) -> None:
     assert Project.find(small / "content").content == small / "content"
     result = build_card(Project.find(small / "content"))
     assert result.path == small / "build" / "index.html"
+
+
+def test_a_language_without_interface_words_is_warned_about(small: Path) -> None:
+    code, output = build(small)
+    assert code == 0
+    assert "no words of its own in 'ar'" in output
+    code, output = build(small, "--strict")
+    assert code == 1
+
+
+def test_interface_words_for_a_new_language_are_a_file_in_templates(small: Path) -> None:
+    (small / "templates" / "i18n").mkdir(parents=True)
+    (small / "templates" / "i18n" / "ar.yaml").write_text(
+        "back: رجوع\nstart_over: ابدأ من جديد\n", encoding="utf-8")
+    code, output = build(small)
+    assert code == 0 and "no words of its own" not in output
+    html = (small / "build" / "index.html").read_text(encoding="utf-8")
+    arabic = html.split('lang="ar" dir="rtl"', 1)[1].split('class="ap-lang"')[0]
+    assert "رجوع" in arabic and "ابدأ من جديد" in arabic
+    assert "Skip to content" in arabic  # a word the file leaves out falls back to English
