@@ -215,27 +215,33 @@ class Reader:
         return tuple(items)
 
     def _read_map(self, node: yaml.Node, item: Any, what: str) -> Any:
-        if not isinstance(node, yaml.MappingNode):
-            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
-                return {}
-            return self.fail(node, f"{what} must be a mapping of ids, found {_kind_name(node)}",
-                             "write one 'id:' per entry, with its keys indented below")
         result: dict[str, Any] = {}
-        for key_node, value_node in self._pairs(node):
-            key = key_node.value
-            if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
-                self.fail(key_node, f"'{short(key)}' is not a valid id",
-                          "use lower-case letters, digits and '-', such as 'call-police'")
-                continue
-            if key.startswith("ap-"):
-                self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
-                continue
+        for key, value_node in self.id_pairs(node, what):
             value = self.read(value_node, item, f"'{key}'")
             if value is not INVALID:
                 if isinstance(value, (model.Located, Partial)) and hasattr(value, "pos"):
                     value = _with_id(value, key)
                 result[key] = value
         return result
+
+    def id_pairs(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
+        """The (id, value) pairs of a mapping keyed by ids, reporting keys that are not ids."""
+        if not isinstance(node, yaml.MappingNode):
+            if not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
+                self.fail(node, f"{what} must be a mapping of ids, found {_kind_name(node)}",
+                          "write one 'id:' per entry, with its keys indented below")
+            return []
+        pairs = []
+        for key_node, value_node in self._pairs(node):
+            key = key_node.value
+            if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
+                self.fail(key_node, f"'{short(key)}' is not a valid id",
+                          "use lower-case letters, digits and '-', such as 'call-police'")
+            elif key.startswith("ap-"):
+                self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
+            else:
+                pairs.append((key, value_node))
+        return pairs
 
     def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
         """The mapping's pairs, reporting duplicate and non-text keys."""
@@ -404,17 +410,7 @@ def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:
 def read_partial_map(reader: Reader, node: yaml.Node, cls: type, what: str) -> dict[str, Any]:
     """A mapping of ids to the fields given for each (the local layer's overrides)."""
     result: dict[str, Any] = {}
-    if not isinstance(node, yaml.MappingNode):
-        if not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
-            reader.fail(node, f"{what} must be a mapping of ids, found {_kind_name(node)}",
-                        "write one 'id:' per entry, with its keys indented below")
-        return result
-    for key_node, value_node in reader._pairs(node):
-        key = key_node.value
-        if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
-            reader.fail(key_node, f"'{short(key)}' is not a valid id",
-                        "use lower-case letters, digits and '-', such as 'call-police'")
-            continue
+    for key, value_node in reader.id_pairs(node, what):
         value = reader.read_object(value_node, cls, f"'{key}'", partial=True)
         if value is not INVALID:
             value.values["id"] = key
