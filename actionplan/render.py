@@ -22,11 +22,12 @@ import yaml
 from markupsafe import Markup, escape
 
 from actionplan import markdown, model
-from actionplan.errors import PlanError, Pos
+from actionplan.errors import PlanError, Pos, display_path
 from actionplan.project import default_dir
 from actionplan.translate import localize
 
 FALLBACK_UI = "en"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where it is installed
 # The interface words the script needs; the rest are in the HTML already.
 SCRIPT_WORDS = ("answered", "change", "change_answer", "copy_failed", "link_copied", "node_shown",
                 "outcome", "question", "step", "summary_copied", "summary_made", "summary_title")
@@ -45,7 +46,7 @@ class Theme:
     def load(cls, custom: Path | None = None) -> Theme:
         dirs = [d for d in (custom, default_dir("templates")) if d is not None]
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+            loader=_ThemeLoader([str(d) for d in dirs]),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -72,15 +73,38 @@ class Theme:
             if text is None:
                 continue
             try:
-                data = yaml.safe_load(text)
+                data = yaml.load(text, Loader=_YAML_LOADER)
             except yaml.YAMLError as exc:
-                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
-                                   f"not valid YAML: {exc}") from None
+                mark = getattr(exc, "problem_mark", None)
+                where = (mark.line + 1, mark.column + 1) if mark else ()
+                problem = getattr(exc, "problem", None) or exc
+                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml", *where),
+                                   f"not valid YAML: {problem}") from None
             if not isinstance(data, dict):
                 raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
                                    "must be a mapping of words")
+            # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
+            wrong = next((k for k, v in data.items() if not isinstance(v, (str, int, float))), None)
+            if wrong is not None:
+                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
+                                   f"the word '{str(wrong)[:40]}' is not text",
+                                   "write the text after the key, on the same line")
             words.update({str(k): str(v) for k, v in data.items()})
         return words
+
+
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """The theme's folders; a file that links out of its folder is refused, as in content/."""
+
+    def get_source(self, environment: jinja2.Environment, template: str,
+                   ) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(Path(d).resolve() in real.parents for d in self.searchpath):
+            raise PlanError.at(Pos(display_path(Path(filename))),
+                               "links to a file outside the templates folder",
+                               "copy the file into the templates folder instead of linking to it")
+        return source, filename, uptodate
 
 
 def tel_href(phone: str) -> str:
@@ -120,13 +144,47 @@ def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
         hint = escape(value)
         if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
             hint = Markup('<span lang="{}">{}</span>').format(ctx["primary"], value)
+        hint = _isolated(value, hint)
         if short:  # the hint alone, marked: the contacts page has the whole of it
             return Markup('<mark class="ap-placeholder">{}</mark>').format(hint)
         return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, hint)
     other = _lang_of(value, ctx["lang"])
     if other:
-        return Markup('<span lang="{}">{}</span>').format(other, value)
-    return escape(value)
+        return _isolated(value, Markup('<span lang="{}">{}</span>').format(other, value))
+    return _isolated(value, escape(value))
+
+
+# Explicit bidirectional formatting (overrides, embeddings, isolates, marks): one left open in a
+# value would run on into the card's own words after it, so such a value is shown isolated.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _isolated(value: str, html: Markup) -> Markup:
+    if not _BIDI_CONTROL.search(value):
+        return html
+    return Markup("<bdi>{}</bdi>").format(Markup(_without_stray_closers(html)))
+
+
+def _without_stray_closers(text: str) -> str:
+    """The text without the closing controls (PDF, PDI) that close nothing opened in it: a
+    browser would let them close the <bdi> around it, and in it they have no other effect."""
+    kept = []
+    embeddings = [0]  # embeddings and overrides open, in each isolate open
+    for char in text:
+        if char in "\u202a\u202b\u202d\u202e":
+            embeddings[-1] += 1
+        elif char in "\u2066\u2067\u2068":
+            embeddings.append(0)
+        elif char == "\u202c":
+            if not embeddings[-1]:
+                continue
+            embeddings[-1] -= 1
+        elif char == "\u2069":
+            if len(embeddings) == 1:
+                continue
+            embeddings.pop()
+        kept.append(char)
+    return "".join(kept)
 
 
 def _links_for(ctx: Any, html: str) -> str:
@@ -157,7 +215,7 @@ def _md_inline(ctx: Any, value: Any) -> Markup:
     other = _lang_of(value, ctx["lang"])
     if other:
         html = f'<span lang="{other}">{html}</span>'
-    return Markup(html)
+    return _isolated(value, Markup(html))
 
 
 def node_order(plan: model.Plan) -> list[str]:
@@ -229,12 +287,13 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     pages = []
     for lang in plan.languages:
         tr = plan.translations.get(lang)
+        ui = theme.ui(lang)
         pages.append({
             "lang": lang,
-            "dir": tr.direction if tr else theme.ui(lang).get("direction", "ltr"),
-            "name": tr.name if tr else theme.ui(lang).get("name", lang),
+            "dir": tr.direction if tr else ui.get("direction", "ltr"),
+            "name": tr.name if tr else ui.get("name", lang),
             "plan": localize(plan, lang),
-            "ui": theme.ui(lang),
+            "ui": ui,
             "anchor_prefix": "" if lang == primary else f"{lang}/",
         })
     data = {
@@ -249,6 +308,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         logo = f"data:{media_type};base64,{base64.b64encode(raw).decode()}"
     # Minified by well-tried tools: the card is read on weak connections and old phones.
     css = rcssmin.cssmin(css).replace("</", "<\\/")
+    nojs_css = rcssmin.cssmin(theme.source("nojs.css") or "").replace("</", "<\\/")
     js = rjsmin.jsmin(js).replace("</script", "<\\/script")
     shared = {"order": order, "numbers": numbers, "logo": logo, "anchor": anchor,
               "primary": primary, "languages": pages, "sources": all_sources(plan, order)}
@@ -264,8 +324,10 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         ui=pages[0]["ui"],
         anchor_prefix="",
         css=Markup(css),
+        nojs_css=Markup(nojs_css),
         js=Markup(js),
         data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
-        csp=Markup(f"default-src 'none'; script-src {_sha256(js)}; style-src {_sha256(css)}; "
+        csp=Markup(f"default-src 'none'; script-src {_sha256(js)}; "
+                   f"style-src {_sha256(css)} {_sha256(nojs_css)}; "
                    "img-src data:; base-uri 'none'; form-action 'none'"),
     )

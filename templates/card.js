@@ -9,6 +9,8 @@
   Array.prototype.forEach.call(doc.querySelectorAll(".ap-lang"), function (el) {
     langs[el.getAttribute("data-lang")] = el;
   });
+  var nojs = doc.getElementById("ap-nojs");
+  if (nojs) nojs.parentNode.removeChild(nojs);
   root.classList.add("ap-js");
   // Checklist items become checkboxes here: ticks mean something only where they reach the
   // summary, and the card stays small.
@@ -16,6 +18,7 @@
     var label = doc.createElement("label"), box = doc.createElement("input");
     var text = doc.createElement("span");
     box.type = "checkbox";
+    box.autocomplete = "off"; // or every move would save every box's state in the history
     while (item.firstChild) text.appendChild(item.firstChild);
     label.appendChild(box);
     label.appendChild(text);
@@ -83,19 +86,23 @@
   function show(state, focus) {
     var lang = state.lang, old = current;
     var sec = section(lang, state.node);
+    // Each change to the language box or <html> restyles the whole card: only when needed.
+    var newLang = !old || old.lang !== lang;
     if (old) {
-      langs[old.lang].classList.remove("ap-on");
+      if (newLang) langs[old.lang].classList.remove("ap-on");
       var prev = section(old.lang, old.node);
       if (prev) prev.classList.remove("ap-on");
     }
-    langs[lang].classList.add("ap-on");
+    if (newLang) {
+      langs[lang].classList.add("ap-on");
+      root.lang = lang;
+      root.dir = data.languages[lang].dir;
+    }
     sec.classList.add("ap-on");
     current = state;
     state.path = walk(lang, state.node, state.choices);
     if (!state.path.length) state.choices = [];
     if (!seen[state.node]) seen[state.node] = new Date();
-    root.lang = lang;
-    root.dir = data.languages[lang].dir;
     var title = sec.querySelector("h2");
     doc.title = title.textContent + " – " + langs[lang].querySelector(".ap-title").textContent;
     updateChrome(state);
