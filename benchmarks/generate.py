@@ -81,7 +81,7 @@ def generate(folder: Path, n: int, seed: int = 1, per_file: int = 500) -> Path:
             j = min(n - 1, i + 1 + rng.randrange(0, 1))
             chunks.append(STEP.format(i=i, j=j, urgent=str(i % 7 == 0).lower()))
     for k in range(0, n, per_file):
-        body = "nodes:\n" + "".join(chunks[k:k + per_file])
+        body = "nodes:\n" + "".join(chunks[k : k + per_file])
         (content / "nodes" / f"part-{k // per_file:04d}.yaml").write_text(body, encoding="utf-8")
     return content
 

@@ -1,0 +1,101 @@
+"""The card in Chromium: how soon it first shows, and how long one step through it takes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from measure import Stats
+
+EXECUTABLE = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+# The first paint with content and the end of DOMContentLoaded, from the start of navigation.
+FIRST_RENDER_JS = """() => new Promise(resolve => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  (function poll() {
+    const fcp = performance.getEntriesByType("paint")
+      .find(e => e.name === "first-contentful-paint");
+    if (fcp && nav.loadEventEnd) {
+      resolve({fcp: fcp.startTime, dcl: nav.domContentLoadedEventEnd});
+    } else {
+      requestAnimationFrame(poll);
+    }
+  })();
+})"""
+
+# Walk the card: at each node, click its first option (or its Continue link) at the start of a
+# frame, and time (1) the handler: until the click has been handled and the next node's heading
+# has focus; (2) the frame: until a message posted in that frame arrives, which is after the
+# browser has done the frame's style, layout and paint.  At an outcome, start over (not timed).
+STEPS_JS = """async (moves) => {
+  const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  const choose = link => new Promise(resolve => requestAnimationFrame(() => {
+    const start = performance.now();
+    link.click();
+    const handler = performance.now() - start;
+    const heading = document.querySelector(".ap-node.ap-on h2");
+    const focused = heading !== null && document.activeElement === heading;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve({
+      kind: link.classList.contains("ap-option") ? "option" : "continue",
+      handler: handler, frame: performance.now() - start, focused: focused});
+    channel.port2.postMessage(null);
+  }));
+  const found = [];
+  for (let tries = 0; found.length < moves && tries < moves * 3; tries++) {
+    const link = document.querySelector(
+      ".ap-node.ap-on .ap-option, .ap-node.ap-on .ap-next");
+    if (link) {
+      found.push(await choose(link));
+    } else {
+      document.querySelector(".ap-lang.ap-on [data-action=restart]").click();
+    }
+    await nextFrame();
+  }
+  return found;
+}"""
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium, headless, as the browser tests run it."""
+    return playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+
+
+def open_card(browser: Any, card: Path) -> tuple[Any, Any]:
+    """A new browser context (so nothing is cached) with the card loaded in a page."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(card.as_uri())
+    return context, page
+
+
+def first_render(browser: Any, card: Path, loads: int) -> dict[str, Stats]:
+    """First contentful paint and DOMContentLoaded (ms) over several fresh loads."""
+    fcp, dcl = [], []
+    for _ in range(loads):
+        context, page = open_card(browser, card)
+        first = page.evaluate(FIRST_RENDER_JS)
+        context.close()
+        fcp.append(first["fcp"])
+        dcl.append(first["dcl"])
+    return {"fcp_ms": Stats(fcp), "dcl_ms": Stats(dcl)}
+
+
+def steps(browser: Any, card: Path, moves: int) -> dict[str, Any]:
+    """The handler and frame time (ms) of each of several steps through a freshly loaded card."""
+    context, page = open_card(browser, card)
+    taken = page.evaluate(STEPS_JS, moves)
+    context.close()
+    if not all(m["focused"] for m in taken):
+        raise RuntimeError(f"{card}: a step did not focus the next node's heading")
+    return {
+        "handler_ms": Stats([m["handler"] for m in taken]),
+        "frame_ms": Stats([m["frame"] for m in taken]),
+        "kinds": [m["kind"] for m in taken],
+    }
+
+
+def measure_card(browser: Any, card: Path, loads: int, moves: int) -> dict[str, Any]:
+    """First render over `loads` loads, then `moves` steps in one more."""
+    return {**first_render(browser, card, loads), **steps(browser, card, moves)}

@@ -1,0 +1,150 @@
+"""Measuring tools for the benchmarks: timing a fresh process or a call, and profiling a call."""
+
+from __future__ import annotations
+
+import cProfile
+import gc
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Stats:
+    """Repeated measurements of one thing: every value, and their median, minimum and maximum."""
+
+    values: list[float]
+    median: float = field(init=False)
+    min: float = field(init=False)
+    max: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.median = statistics.median(self.values)
+        self.min = min(self.values)
+        self.max = max(self.values)
+
+
+@dataclass
+class Result:
+    """Everything measured for one plan; times in seconds, sizes and memory in bytes."""
+
+    label: str
+    nodes: int
+    check_fresh: Stats
+    build_fresh: Stats
+    check_warm: Stats
+    build_warm: Stats
+    check_rss: Stats  # peak resident memory of the fresh process
+    build_rss: Stats
+    raw_bytes: int
+    gzip_bytes: int
+    browser: dict[str, Any] = field(default_factory=dict)  # see chromium.measure_card
+
+
+def run_fresh(args: list[str]) -> tuple[float, int]:
+    """Run `python3 ARGS` in a new process: its wall time (s) and peak resident memory (bytes).
+
+    os.wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the largest of all children.
+    The checkout is first on the path, so this is the code being measured, installed or not.
+    """
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with tempfile.TemporaryFile() as err:
+        quiet = [
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
+        ]
+        start = time.perf_counter()
+        pid = os.posix_spawn(sys.executable, [sys.executable, *args], env, file_actions=quiet)
+        _, status, usage = os.wait4(pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise RuntimeError(f"python3 {' '.join(args)} failed:\n{err.read().decode()}")
+    return seconds, usage.ru_maxrss * 1024  # ru_maxrss is in KB on Linux
+
+
+def time_fresh(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[Stats, Stats]]:
+    """Wall time and peak memory of each `python3 ARGS`, each run in a fresh process.
+
+    The commands take turns, so that a busy moment of a shared machine slows all of them alike
+    and their ratios hold.
+    """
+    found: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, args in commands.items():
+            found[name].append(run_fresh(args))
+    return {
+        name: (Stats([s for s, _ in results]), Stats([float(m) for _, m in results]))
+        for name, results in found.items()
+    }
+
+
+def time_warm(call: Callable[[], object], runs: int) -> Stats:
+    """Wall time of a call in this process, where everything is imported already.
+
+    Garbage left by whatever ran before is collected first, so no run pays for an earlier one.
+    """
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - start)
+    return Stats(times)
+
+
+def without_gc(call: Callable[[], object]) -> Callable[[], object]:
+    """The call with Python's cyclic garbage collector off: how much of its time the GC takes."""
+
+    def call_without_gc() -> object:
+        gc.disable()
+        try:
+            return call()
+        finally:
+            gc.enable()
+
+    return call_without_gc
+
+
+def profile(call: Callable[[], object], most: int = 10, most_own: int = 5) -> dict[str, Any]:
+    """Under cProfile: the functions with the most cumulative time, and with the most own time."""
+    profiler = cProfile.Profile()
+    profiler.runcall(call)
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    rows = [_row(key, row) for key, row in stats.items() if not _is_wrapper(key)]
+    return {
+        "cumulative": sorted(rows, key=lambda r: r["cumulative_s"], reverse=True)[:most],
+        "own": sorted(rows, key=lambda r: r["own_s"], reverse=True)[:most_own],
+    }
+
+
+def _row(key: tuple[str, int, str], row: tuple[Any, ...]) -> dict[str, Any]:
+    _primitive, calls, own, cumulative, _callers = row
+    return {"function": _where(key), "calls": calls, "own_s": own, "cumulative_s": cumulative}
+
+
+def _is_wrapper(key: tuple[str, int, str]) -> bool:
+    """The benchmark's own lambdas and the profiler: not where the time goes."""
+    filename, _line, name = key
+    return Path(filename).parent == REPO / "benchmarks" or "_lsprof" in name
+
+
+def _where(key: tuple[str, int, str]) -> str:
+    """A function as `path:line name`, the path short: within the checkout or site-packages."""
+    filename, line, name = key
+    if filename == "~":  # a built-in
+        return name
+    path = Path(filename)
+    for base in (REPO, *map(Path, sys.path)):
+        if base.is_absolute() and path.is_relative_to(base):
+            return f"{path.relative_to(base)}:{line} {name}"
+    return f"{path}:{line} {name}"

@@ -1,0 +1,385 @@
+"""The benchmark's page: the numbers in tables, each beside its budget from the issue."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from typing import Any
+
+from measure import Result, Stats
+
+# The budgets from the issue.
+FLOOR_FACTOR = 2.0  # the default card builds in at most twice the import floor
+BIG_NODES = 10_000
+BIG_CHECK_S = 0.5  # the 10 000-node plan checks in under half a second ...
+BIG_BUILD_S = 1.0  # ... and builds in under a second
+LINEAR_FACTOR = 11.0  # ten times the nodes costs at most about eleven times the time
+STEP_MS = 16.0  # a step change fits in one frame at 60 Hz
+DEFAULT_CARD_BYTES = 50 * 1024
+
+# What the linearity table compares: a name, how to show a value, and where to find it.
+LINEAR_MEASURES: tuple[tuple[str, str, Callable[[Result], float]], ...] = (
+    ("check, warm", "{:.3f} s", lambda r: r.check_warm.median),
+    ("build, warm", "{:.3f} s", lambda r: r.build_warm.median),
+    ("check, fresh", "{:.3f} s", lambda r: r.check_fresh.median),
+    ("build, fresh", "{:.3f} s", lambda r: r.build_fresh.median),
+    ("step frame, median", "{:.1f} ms", lambda r: r.browser["frame_ms"].median),
+    ("card size", "{:,.0f} B", lambda r: r.raw_bytes),
+)
+# The ones that show how the pipeline itself grows: they go in the summary.
+LINEAR_BUDGETED = ("check, warm", "build, warm")
+
+
+# --- formatting -------------------------------------------------------------------------------
+
+
+def seconds(s: Stats) -> str:
+    return f"{s.median:.3f} s ({s.min:.3f})"
+
+
+def ms(s: Stats) -> str:
+    return f"{s.median:.1f} ms ({s.min:.1f})"
+
+
+def kb(n: float) -> str:
+    return f"{n / 1024:,.1f} KB"
+
+
+def mb(n: float) -> str:
+    return f"{n / 1024 / 1024:,.0f} MB"
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# --- the budgets ------------------------------------------------------------------------------
+
+
+def summary(results: list[Result], floor: Stats) -> str:
+    """One line per budget of the issue: what it asks, what was measured, and ✓ or ✗."""
+    by_label = {r.label: r for r in results}
+    rows = [floor_budget(by_label["default"], floor)]
+    big = by_label.get(str(BIG_NODES))
+    if big:
+        rows += [big_budget(big, "check", BIG_CHECK_S), big_budget(big, "build", BIG_BUILD_S)]
+    for name, _small, _big, ratio, budget, ok in linearity_rows(results):
+        if name in LINEAR_BUDGETED:
+            rows.append([f"Cost grows linearly: {name} ({budget})", ratio, ok])
+    rows += [step_budget(results), size_budget(by_label["default"])]
+    return "## Budgets\n\n" + table(["Budget (from the issue)", "Measured", ""], rows)
+
+
+def times_floor(fresh: Stats, floor: Stats) -> float:
+    """How many floors a fresh time is: the median of the ratios of runs that took turns, which
+    a busy moment of the machine slows alike, so it holds better than a ratio of medians."""
+    return statistics.median(t / f for t, f in zip(fresh.values, floor.values, strict=True))
+
+
+def floor_budget(default: Result, floor: Stats) -> list[str]:
+    build = default.build_fresh
+    ratio = times_floor(build, floor)
+    what = f"The default card builds in ≤ {FLOOR_FACTOR:g}× the import floor ({floor.median:.3f} s)"
+    measured = f"{build.median:.3f} s; {ratio:.2f}× floor, run by run"
+    return [what, measured, mark(ratio <= FLOOR_FACTOR)]
+
+
+def big_budget(big: Result, kind: str, limit: float) -> list[str]:
+    fresh, warm = getattr(big, f"{kind}_fresh"), getattr(big, f"{kind}_warm")
+    measured = f"{fresh.median:.2f} s fresh, {warm.median:.2f} s warm"
+    return [
+        f"The {big.nodes:,}-node plan {kind}s in < {limit:g} s",
+        measured,
+        mark(fresh.median < limit),
+    ]
+
+
+def step_budget(results: list[Result]) -> list[str]:
+    frames = [(r.label, r.browser["frame_ms"]) for r in results]
+    measured = ", ".join(
+        f"{label}: {f.median:.0f} ms median, {f.max:.0f} max" for label, f in frames
+    )
+    ok = all(f.max < STEP_MS for _, f in frames)
+    return [f"A step change takes < {STEP_MS:g} ms at every size", measured, mark(ok)]
+
+
+def size_budget(default: Result) -> list[str]:
+    measured = f"{kb(default.raw_bytes)} ({kb(default.gzip_bytes)} gzipped)"
+    ok = default.raw_bytes < DEFAULT_CARD_BYTES
+    return [f"The default card is < {kb(DEFAULT_CARD_BYTES)} raw", measured, mark(ok)]
+
+
+def linear_pair(results: list[Result]) -> tuple[Result, Result] | None:
+    """The largest generated plan and the one with a tenth of its nodes, if both were run."""
+    by_nodes = {r.nodes: r for r in results if r.label != "default"}
+    big = max(by_nodes, default=0)
+    return (by_nodes[big // 10], by_nodes[big]) if big // 10 in by_nodes else None
+
+
+def linearity_rows(results: list[Result]) -> list[list[str]]:
+    pair = linear_pair(results)
+    if pair is None:
+        return []
+    small, big = pair
+    limit = LINEAR_FACTOR * (big.nodes // small.nodes) / 10
+    rows = []
+    for name, fmt, get in LINEAR_MEASURES:
+        ratio = get(big) / get(small)
+        row = [name, fmt.format(get(small)), fmt.format(get(big)), f"{ratio:.1f}×"]
+        rows.append([*row, f"≤ {limit:g}×", mark(ratio <= limit)])
+    return rows
+
+
+# --- the sections -----------------------------------------------------------------------------
+
+
+def machine_section(info: dict[str, str]) -> str:
+    names = {
+        "cpu": "CPU",
+        "cores": "Cores",
+        "python": "Python",
+        "chromium": "Chromium",
+        "system": "System",
+        "load": "Load average (1, 5, 15 min), at start → at end",
+        "commit": "Commit",
+        "date": "Date",
+    }
+    return "## The machine\n\n" + table(["", "This run"], [[names[k], v] for k, v in info.items()])
+
+
+def floor_section(floor: dict[str, Stats], libraries: tuple[str, ...]) -> str:
+    rows = [
+        ["`python3 -c pass`", seconds(floor["python"])],
+        [f"`python3 -c 'import {', '.join(libraries)}'`", seconds(floor["floor"])],
+    ]
+    return (
+        "## The import floor\n\nA build cannot finish sooner than Python can import the "
+        "libraries it uses; the default card's budget is twice this floor.\n\n"
+        + table(["Process", "Median (fastest)"], rows)
+    )
+
+
+def time_budget(r: Result, kind: str, floor: Stats) -> tuple[str, str]:
+    """The budget a check or build time is held to, and ✓ or ✗ for its fresh time."""
+    fresh: Stats = getattr(r, f"{kind}_fresh")
+    if r.label == "default":
+        ratio = times_floor(fresh, floor)
+        if kind == "check":
+            return f"— (is {ratio:.2f}× floor)", ""
+        return f"≤ {FLOOR_FACTOR:g}× floor (is {ratio:.2f}×)", mark(ratio <= FLOOR_FACTOR)
+    if r.nodes == BIG_NODES:
+        limit = BIG_CHECK_S if kind == "check" else BIG_BUILD_S
+        return f"< {limit:g} s", mark(fresh.median < limit)
+    return "—", ""
+
+
+def times_section(kind: str, results: list[Result], floor: Stats) -> str:
+    header = [
+        "Plan",
+        "Nodes",
+        "Fresh process",
+        "Warm (in-process)",
+        "Peak RSS (fresh)",
+        "Budget (fresh)",
+        "",
+    ]
+    rows = []
+    for r in results:
+        fresh, warm, rss = (getattr(r, f"{kind}_{what}") for what in ("fresh", "warm", "rss"))
+        row = [r.label, f"{r.nodes:,}", seconds(fresh), seconds(warm), mb(rss.median)]
+        rows.append([*row, *time_budget(r, kind, floor)])
+    return f"## {kind.capitalize()} time\n\nMedian (fastest).\n\n" + table(header, rows)
+
+
+def size_section(results: list[Result]) -> str:
+    header = ["Plan", "Nodes", "Raw", "gzip -9", "Raw per node", "Budget (raw)", ""]
+    rows = []
+    for r in results:
+        row = [
+            r.label,
+            f"{r.nodes:,}",
+            kb(r.raw_bytes),
+            kb(r.gzip_bytes),
+            kb(r.raw_bytes / r.nodes),
+        ]
+        if r.label == "default":
+            row += [f"< {kb(DEFAULT_CARD_BYTES)}", mark(r.raw_bytes < DEFAULT_CARD_BYTES)]
+        rows.append(row if r.label == "default" else [*row, "—", ""])
+    return "## Card size\n\n" + table(header, rows)
+
+
+def browser_section(results: list[Result]) -> str:
+    render = [[r.label, ms(r.browser["fcp_ms"]), ms(r.browser["dcl_ms"])] for r in results]
+    steps = []
+    for r in results:
+        handler, frame = r.browser["handler_ms"], r.browser["frame_ms"]
+        steps.append(
+            [
+                r.label,
+                str(len(frame.values)),
+                f"{handler.median:.1f} ms",
+                f"{frame.median:.1f} ms",
+                f"{frame.max:.1f} ms",
+                f"< {STEP_MS:g} ms (max)",
+                mark(frame.max < STEP_MS),
+            ]
+        )
+    return (
+        "## In Chromium\n\n### First render\n\nMedian (fastest) over fresh loads of the "
+        "file:// card, from the start of navigation.\n\n"
+        + table(["Plan", "First contentful paint", "DOMContentLoaded end"], render)
+        + "\n\n### A step\n\nFrom the click on an option (or Continue) to the end of the frame "
+        "that shows the next node; see *What is measured*.\n\n"
+        + table(
+            ["Plan", "Steps", "Handler, median", "Frame, median", "Frame, max", "Budget", ""], steps
+        )
+    )
+
+
+def linearity_section(results: list[Result]) -> str:
+    pair = linear_pair(results)
+    if pair is None:
+        return ""
+    small, big = pair
+    header = ["Measure", f"{small.nodes:,} nodes", f"{big.nodes:,} nodes", "Ratio", "Budget", ""]
+    return (
+        f"## Linearity\n\nThe {big.nodes:,}-node plan against the {small.nodes:,}-node "
+        "one.\n\n" + table(header, linearity_rows(results))
+    )
+
+
+def where_section(where: dict[str, Any], results: list[Result]) -> str:
+    if not where:
+        return ""
+    nodes = where["nodes"]
+    measured = next(r for r in results if r.nodes == nodes and r.label != "default")
+    gc_rows = []
+    for kind in ("check", "build"):
+        on, off = getattr(measured, f"{kind}_warm").min, where[kind]["gc_off"].min
+        gc_rows.append([kind, f"{on:.2f} s", f"{off:.2f} s", f"{(on - off) / on:.0%}"])
+    parts = [
+        f"## Where the time goes\n\nFor the {nodes:,}-node plan, in-process.  First, the share "
+        "of Python's cyclic garbage collector: the same call with `gc.disable()` (one run; a few "
+        "percent either way is noise, and where the pipeline pauses the collector itself there "
+        "is nothing left to gain).\n\n"
+        + table(["", "Warm, fastest run", "Warm, GC off", "GC share"], gc_rows),
+        "Then the functions with the most cumulative time under cProfile, and the five with the "
+        "most time of their own.  cProfile slows everything down, so compare rows with each "
+        "other, not with the tables above; the collector's time lands on whichever function "
+        "happens to allocate when it runs.",
+    ]
+    header = ["Function", "Calls", "Own", "Cumulative"]
+    for kind, title in (("check", "Checking"), ("build", "Building")):
+        found = where[kind]["profile"]
+        cumulative = table(header, [_profile_row(r) for r in found["cumulative"]])
+        own = table(header, [_profile_row(r) for r in found["own"]])
+        parts.append(f"### {title} {nodes:,} nodes\n\n{cumulative}\n\nMost own time:\n\n{own}")
+    return "\n\n".join(parts)
+
+
+def _profile_row(r: dict[str, Any]) -> list[str]:
+    return [
+        f"`{r['function']}`",
+        f"{r['calls']:,}",
+        f"{r['own_s']:.2f} s",
+        f"{r['cumulative_s']:.2f} s",
+    ]
+
+
+METHOD = """## What is measured
+
+- **Fresh process**: `python3 -m actionplan check -q PLAN` and `python3 -m actionplan build -q
+  PLAN -o OUT`, a new process per run, wall time from spawn to exit: imports included, as a user
+  meets them.  The budgets are held against these.
+- **Warm (in-process)**: `check_plan(content)` and `build_card(Project.find(PLAN), out=OUT)`
+  called in the benchmark's own process, after everything is imported: the pipeline alone.
+- **Peak RSS**: `ru_maxrss` of the fresh process itself (from `os.wait4`), so it includes the
+  interpreter and the libraries.  (Not tracemalloc.)
+- **Times** are the median of several runs, with the fastest in brackets: 10 runs for the
+  default plan, 7 for 100 and 1 000 nodes, 3 for 10 000 (with `--quick`: 5, 3 and 3).  A plan's
+  fresh checks and builds take turns, so that a busy moment of a shared machine slows both alike.
+  Before any timing one `actionplan check` runs untimed, so that bytecode and files are cached,
+  as on a second run.  Each warm run starts with `gc.collect()`, so it pays for no earlier one.
+- **The import floor**: a fresh `python3 -c 'import yaml, jinja2, markdown_it, click, rjsmin,
+  rcssmin, markupsafe'`, the libraries the build uses and nothing else, beside `python3 -c
+  pass`; both take turns with the default plan's check and build, the budget they set.  The
+  default card's time in floors is the median of the run-by-run ratios (build *i* over floor
+  *i*), which holds on a busy machine better than a ratio of medians.
+- **Card size**: the bytes of `index.html`, and of it compressed by gzip at level 9.
+- **First render**: each load is a new Chromium context opening the card from `file://`; as
+  many loads as runs above, at most 7 (2 with `--quick`).
+  *First contentful paint* is the `first-contentful-paint` entry of
+  `performance.getEntriesByType("paint")`; *DOMContentLoaded end* is `domContentLoadedEventEnd`
+  of the navigation entry; both are from the start of navigation.  The card's script is at the
+  end of the page, so on big cards the first paint can come before it has run and shows the card
+  as it is without script.
+- **A step**: in a fresh load of the card, at each node the first `.ap-option` (or, at a step,
+  the `.ap-next` Continue link) of the shown node (`.ap-node.ap-on`) is clicked with
+  `link.click()` inside a `requestAnimationFrame` callback, that is at the start of a frame.
+  *Handler* is `performance.now()` from just before the click to just after it, when the card's
+  click handler has run and the next node's `h2` has focus (checked for every step).  *Frame*
+  is from the same start to the arrival of a `MessageChannel` message posted in that callback,
+  which is delivered once the browser has done the frame's style, layout and paint: the time
+  until the next node is drawn, compositing aside.  One more frame passes before the next click.
+  At an outcome the card is started over (not timed).  20 steps per card.  Chromium runs with
+  `--headless --no-sandbox --disable-gpu --disable-background-networking`.
+- **Linearity**: the ratio of the 10 000-node plan's numbers to the 1 000-node plan's (with
+  `--quick`, 1 000 to 100).  Fresh times carry the constant import cost, so their ratio is
+  smaller than the pipeline's own; the warm ratios show how the pipeline grows."""
+
+RERUN = """## Rerun
+
+    python3 benchmarks/run.py                  # everything; rewrites this page (a few minutes)
+    python3 benchmarks/run.py --quick          # 100 and 1 000 nodes, fewer runs; prints only
+    python3 benchmarks/run.py --json raw.json  # also every raw number
+    python3 benchmarks/generate.py /tmp/big -n 10000   # only a plan to try things on
+
+Numbers depend on the machine and on what else it is doing: compare runs on one machine, and
+look at the load average above before trusting a small difference.
+
+To see where the time goes in one command:
+
+    python3 benchmarks/generate.py /tmp/big -n 10000
+    python3 -m cProfile -s cumulative -m actionplan check -q /tmp/big | head -40
+    python3 -m cProfile -s tottime -m actionplan build -q /tmp/big -o /tmp/big-out | head -40
+
+or save a profile and browse it: `python3 -m cProfile -o check.prof -m actionplan check
+/tmp/big`, then `python3 -m pstats check.prof` and `sort cumulative`, `stats 20`,
+`callers NAME`."""
+
+
+def page(
+    info: dict[str, str],
+    floor: dict[str, Stats],
+    libraries: tuple[str, ...],
+    results: list[Result],
+    where: dict[str, Any],
+) -> str:
+    """The whole page, in Markdown."""
+    intro = (
+        "# Benchmarks\n\nWritten by `python3 benchmarks/run.py` (see *Rerun*); every "
+        "number here is from the run described under *The machine*.  On a machine doing other "
+        "work too (see its load average) numbers vary by tens of percent from run to run: "
+        "compare the sizes with each other and with the budgets, not small differences."
+    )
+    sections = [
+        intro,
+        summary(results, floor["floor"]),
+        machine_section(info),
+        floor_section(floor, libraries),
+        times_section("check", results, floor["floor"]),
+        times_section("build", results, floor["floor"]),
+        size_section(results),
+        browser_section(results),
+        linearity_section(results),
+        where_section(where, results),
+        METHOD,
+        RERUN,
+    ]
+    return "\n\n".join(s for s in sections if s) + "\n"

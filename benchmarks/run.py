@@ -1,0 +1,253 @@
+"""Benchmarks: how long checking and building take, how big the card is, how quick it feels.
+
+    python3 benchmarks/run.py              # everything (a few minutes); writes docs/benchmarks.md
+    python3 benchmarks/run.py --quick      # 100 and 1 000 nodes, fewer runs; prints only
+    python3 benchmarks/run.py --json raw.json
+
+Plans of 100, 1 000 and 10 000 nodes are generated (generate.py) into a temporary folder and
+measured beside the default plan (content/).  "Fresh" times run `python3 -m actionplan ...` in a
+new process per run, imports included, as a user meets them; "warm" times call the pipeline in
+this process.  measure.py times things, chromium.py drives the browser, report.py writes the page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout being measured
+
+import chromium
+import report
+from generate import generate
+from measure import REPO, Result, Stats, profile, run_fresh, time_fresh, time_warm, without_gc
+
+from actionplan.build import build_card
+from actionplan.plan import check_plan
+from actionplan.project import Project
+
+DOC = REPO / "docs" / "benchmarks.md"
+SIZES = (100, 1_000, 10_000)
+QUICK_SIZES = (100, 1_000)
+# The libraries a build imports: a process that only imports them is the floor a build can reach.
+LIBRARIES = ("yaml", "jinja2", "markdown_it", "click", "rjsmin", "rcssmin", "markupsafe")
+# Timed in turn with the default plan's check and build, which the floor is the budget for.
+FLOOR = {"python": ["-c", "pass"], "floor": ["-c", "import " + ", ".join(LIBRARIES)]}
+MOVES = 20  # steps taken through each card
+
+
+@dataclass
+class Subject:
+    """One plan to measure: a project folder (with content/ in it) and how many nodes it has."""
+
+    label: str
+    root: Path
+    nodes: int
+
+
+def runs_for(subject: Subject, quick: bool) -> int:
+    """Fewer runs for the big plan: the whole benchmark should take a few minutes on two cores."""
+    if subject.label == "default":
+        return 5 if quick else 10
+    if quick or subject.nodes >= 10_000:
+        return 3
+    return 7
+
+
+def subjects(work: Path, sizes: tuple[int, ...]) -> list[Subject]:
+    """The default plan, and a generated plan of each size in work/."""
+    default = check_plan(Project.find(REPO).content).plan
+    if default is None:
+        raise RuntimeError(f"the default plan has errors: run actionplan check {REPO}")
+    found = [Subject("default", REPO, len(default.nodes))]
+    for n in sizes:
+        generate(work / f"plan-{n}", n)
+        found.append(Subject(str(n), work / f"plan-{n}", n))
+    return found
+
+
+def check_args(subject: Subject) -> list[str]:
+    return ["-m", "actionplan", "check", "-q", str(subject.root)]
+
+
+def build_args(subject: Subject, out: Path) -> list[str]:
+    return ["-m", "actionplan", "build", "-q", str(subject.root), "-o", str(out)]
+
+
+def check(subject: Subject) -> None:
+    """check_plan, as `actionplan check` calls it; a plan with errors would time the wrong thing."""
+    if check_plan(Project.find(subject.root).content).plan is None:
+        raise RuntimeError(f"the plan in {subject.root} has errors: run actionplan check on it")
+
+
+def build(subject: Subject, out: Path) -> None:
+    build_card(Project.find(subject.root), out=out)
+
+
+def measure_plan(
+    subject: Subject, out: Path, runs: int, beside: dict[str, list[str]] | None = None
+) -> tuple[Result, dict[str, Stats]]:
+    """Check and build times (fresh and warm), peak memory and card size for one plan; and the
+    times of the commands `beside` it, which take turns with its own."""
+    commands = {"check": check_args(subject), "build": build_args(subject, out), **(beside or {})}
+    fresh = time_fresh(commands, runs)
+    check_warm = time_warm(lambda: check(subject), runs)
+    build_warm = time_warm(lambda: build(subject, out), runs)
+    card = (out / "index.html").read_bytes()
+    gzipped = gzip.compress(card, compresslevel=9, mtime=0)
+    result = Result(
+        subject.label,
+        subject.nodes,
+        check_fresh=fresh["check"][0],
+        build_fresh=fresh["build"][0],
+        check_warm=check_warm,
+        build_warm=build_warm,
+        check_rss=fresh["check"][1],
+        build_rss=fresh["build"][1],
+        raw_bytes=len(card),
+        gzip_bytes=len(gzipped),
+    )
+    return result, {name: fresh[name][0] for name in beside or {}}
+
+
+def where_the_time_goes(subject: Subject, out: Path) -> dict[str, Any]:
+    """For one plan, checked and built: the top functions under cProfile, and the time the same
+    call takes with the garbage collector off (one run)."""
+    calls = {"check": lambda: check(subject), "build": lambda: build(subject, out)}
+    found: dict[str, Any] = {"nodes": subject.nodes}
+    for kind, call in calls.items():
+        found[kind] = {"profile": profile(call), "gc_off": time_warm(without_gc(call), 1)}
+    return found
+
+
+def machine(chromium_version: str, load_at_start: str) -> dict[str, str]:
+    """What the numbers were measured on."""
+    import yaml
+
+    libyaml = "with libyaml" if yaml.__with_libyaml__ else "without libyaml"
+    commit = git("rev-parse", "--short", "HEAD")
+    if git("status", "--porcelain"):
+        commit += " with uncommitted changes"
+    return {
+        "cpu": cpu_model(),
+        "cores": f"{os.cpu_count()} ({len(os.sched_getaffinity(0))} usable)",
+        "python": f"{platform.python_version()} (PyYAML {yaml.__version__} {libyaml})",
+        "chromium": chromium_version,
+        "system": platform.platform(),
+        "load": f"{load_at_start} → {load_average()}",
+        "commit": commit,
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        lines = []
+    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return models[0] if models else platform.processor() or "unknown"
+
+
+def load_average() -> str:
+    """Other work on the machine skews every number: this says how much there was."""
+    return "{:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def git(*args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return done.stdout.strip()
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(quick: bool, work: Path) -> dict[str, Any]:
+    """Measure everything; the raw numbers, for the page and for --json."""
+    from playwright.sync_api import sync_playwright
+
+    load = load_average()
+    log("generating plans ...")
+    plans = subjects(work, QUICK_SIZES if quick else SIZES)
+    run_fresh(check_args(plans[0]))  # untimed: bytecode compiled, files cached, as on a 2nd run
+    floor: dict[str, Stats] = {}
+    results = []
+    with sync_playwright() as playwright:
+        browser = chromium.launch(playwright)
+        for subject in plans:
+            runs = runs_for(subject, quick)
+            out = work / f"out-{subject.label}"
+            beside = FLOOR if subject.label == "default" else None
+            log(f"{subject.label}: {runs} runs of check and build ...")
+            result, found = measure_plan(subject, out, runs, beside)
+            floor.update(found)
+            log(f"{subject.label}: in Chromium ...")
+            loads = 2 if quick else min(runs, 7)
+            result.browser = chromium.measure_card(browser, out / "index.html", loads, MOVES)
+            results.append(result)
+        version = browser.version
+        browser.close()
+    where = {}
+    if not quick:
+        log(f"profiling {plans[-1].nodes:,} nodes ...")
+        where = where_the_time_goes(plans[-1], work / "out-profile")
+    return {
+        "machine": machine(version, load),
+        "floor": floor,
+        "results": results,
+        "where": where,
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """Every number measured, the measurements (dataclasses) as plain objects."""
+    return json.dumps(data, default=asdict, indent=1, ensure_ascii=False) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="only 100 and 1 000 nodes, fewer runs, no profile"
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every raw number")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="where to write the page (default: docs/benchmarks.md, or nowhere with --quick)",
+    )
+    args = parser.parse_args()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="actionplan-bench-") as work:
+        data = run(args.quick, Path(work))
+    text = report.page(data["machine"], data["floor"], LIBRARIES, data["results"], data["where"])
+    print(text)
+    out = args.out or (None if args.quick else DOC)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        log(f"wrote {out}")
+    if args.json:
+        args.json.write_text(to_json(data), encoding="utf-8")
+        log(f"wrote {args.json}")
+    log(f"took {time.perf_counter() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
