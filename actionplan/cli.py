@@ -139,10 +139,14 @@ def cli(ctx: click.Context) -> None:
 @click.pass_obj
 @handle_errors
 def check(v: Verbosity, path: Path, strict: bool) -> None:
-    """Check the plan in PATH (a project folder with content/, or the content folder)."""
+    """Check the plan in PATH (a project folder with content/, or the content folder).
+
+    Every problem goes to standard error as file:line:col: error|warning: message (hint);
+    a summary line goes to standard output.
+    """
     project = Project.find(path)
     report = check_plan(project.content)
-    show_problems(report.problems, err=False)
+    show_problems(report.problems, err=True)
     failed = report.failed(strict)
     if not v.quiet or failed:
         plan = report.plan

@@ -54,12 +54,12 @@ def run_check(strict: bool) -> tuple[list[str], int]:
     result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
     if not isinstance(result.exception, (SystemExit, type(None))):
         raise result.exception
-    lines = result.stdout.splitlines()
-    assert lines and SUMMARY.fullmatch(lines[-1]), result.output
-    problems = lines[:-1]
+    # The problems go to standard error, like every error; the summary to standard output.
+    summary = result.stdout.splitlines()
+    assert len(summary) == 1 and SUMMARY.fullmatch(summary[0]), result.output
+    problems = result.stderr.splitlines()
     for line in problems:
         assert PROBLEM.match(line), f"not a problem line: {line!r}"
-    assert not result.stderr, result.stderr
     return problems, result.exit_code
 
 

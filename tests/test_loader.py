@@ -90,9 +90,9 @@ def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path, nested: str) -> N
     result = subprocess.run([sys.executable, "-m", "actionplan", "check", "content"],
                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1, result.stderr
-    assert result.stdout.startswith(("content/deep.yaml:1:", "content/deep.yaml:2:")), \
-        result.stdout
-    assert f"error: more than {MAX_DEPTH} levels of nesting" in result.stdout
+    assert result.stderr.startswith(("content/deep.yaml:1:", "content/deep.yaml:2:")), \
+        result.stderr
+    assert f"error: more than {MAX_DEPTH} levels of nesting" in result.stderr
 
 
 def test_nesting_a_plan_needs_is_fine() -> None:
