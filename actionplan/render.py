@@ -143,14 +143,14 @@ def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
         label = ctx["ui"]["placeholder"]
         hint = escape(value)
         if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
-            hint = Markup('<span lang="{}">{}</span>').format(ctx["primary"], value)
+            hint = Markup('<span lang="{}" dir="auto">{}</span>').format(ctx["primary"], value)
         hint = _isolated(value, hint)
         if short:  # the hint alone, marked: the contacts page has the whole of it
             return Markup('<mark class="ap-placeholder">{}</mark>').format(hint)
         return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, hint)
     other = _lang_of(value, ctx["lang"])
     if other:
-        return _isolated(value, Markup('<span lang="{}">{}</span>').format(other, value))
+        return _isolated(value, Markup('<span lang="{}" dir="auto">{}</span>').format(other, value))
     return _isolated(value, escape(value))
 
 
@@ -203,7 +203,7 @@ def _md(ctx: Any, value: Any) -> Markup:
     html = _links_for(ctx, markdown.render(value))
     other = _lang_of(value, ctx["lang"])
     if other:
-        html = f'<div lang="{other}">{html}</div>'
+        html = f'<div lang="{other}" dir="auto">{html}</div>'
     return Markup(html)
 
 
@@ -214,7 +214,7 @@ def _md_inline(ctx: Any, value: Any) -> Markup:
     html = _links_for(ctx, markdown.render_inline(value))
     other = _lang_of(value, ctx["lang"])
     if other:
-        html = f'<span lang="{other}">{html}</span>'
+        html = f'<span lang="{other}" dir="auto">{html}</span>'
     return _isolated(value, Markup(html))
 
 

@@ -105,6 +105,7 @@
     if (!seen[state.node]) seen[state.node] = new Date();
     var title = sec.querySelector("h2");
     doc.title = title.textContent + " – " + langs[lang].querySelector(".ap-title").textContent;
+    shownDepth = depth();
     updateChrome(state);
     renderPath(state);
     if (focus) {
@@ -118,7 +119,7 @@
   function updateChrome(state) {
     var box = langs[state.lang];
     var atStart = state.node === data.start && !state.choices.length;
-    box.querySelector("[data-action=back]").hidden = atStart;
+    box.querySelector("[data-action=back]").hidden = atStart || (!depth() && !state.path.length);
     box.querySelector("[data-action=restart]").hidden = atStart;
     box.querySelector("[data-action=copy-link]").hidden = false;
     box.querySelector("[data-action=print]").hidden = false;
@@ -223,6 +224,13 @@
   // Each move is a history entry that knows how deep into the card it is, so that Back never
   // leaves the card.
   function depth() { return (history.state && history.state.apDepth) || 0; }
+  var shownDepth = 0;
+  // Back with no move of ours behind it: step back in place, so that the next Back does not
+  // pop the history back to where this one started.
+  function stepBack(state) {
+    history.replaceState({ apDepth: 0 }, "", format(state));
+    show(state, true);
+  }
   function go(state) {
     history.pushState({ apDepth: depth() + 1 }, "", format(state));
     show(state, true);
@@ -243,11 +251,13 @@
       go({ lang: state.lang, node: targetOf(link), choices: state.path.length || state.node === data.start ? state.choices : [] });
     } else if (action === "restart") {
       event.preventDefault();
+      ticks = {}; // a new case: nothing of the last one may reach its summary
+      seen = {};
       go({ lang: state.lang, node: data.start, choices: [] });
     } else if (action === "back") {
       if (depth() > 0) { history.back(); return; }
       var last = state.path[state.path.length - 1];
-      if (last) go({ lang: state.lang, node: last.node, choices: last.before });
+      if (last) stepBack({ lang: state.lang, node: last.node, choices: last.before });
     } else if (action === "copy-link") {
       copy(location.href.split("#")[0] + "#" + anchor(state.lang, state.node), function (ok) {
         say(ui(ok ? "link_copied" : "copy_failed"));
@@ -278,7 +288,13 @@
     ticks[current.node + ":" + Array.prototype.indexOf.call(boxes, box)] = box.checked;
     renderPath(current);
   });
-  window.addEventListener("hashchange", function () { fromHash(true); });
-  window.addEventListener("popstate", function () { fromHash(true); });
+  // An entry without our state was made by a plain link: a move too, one deeper.
+  function arrived() {
+    if (!history.state) history.replaceState({ apDepth: shownDepth + 1 }, "");
+    fromHash(true);
+  }
+  window.addEventListener("hashchange", arrived);
+  window.addEventListener("popstate", arrived);
+  history.replaceState({ apDepth: depth() }, ""); // the entry the card opened on is ours
   fromHash(false);
 })();
