@@ -28,9 +28,12 @@ from actionplan.translate import localize
 
 FALLBACK_UI = "en"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where it is installed
+# What would end the inline script early, in any case: "</script" (HTML ignores the case).
+_SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 # The interface words the script needs; the rest are in the HTML already.
-SCRIPT_WORDS = ("answered", "change", "change_answer", "copy_failed", "link_copied", "node_shown",
-                "outcome", "question", "step", "summary_copied", "summary_made", "summary_title")
+SCRIPT_WORDS = ("answered", "change", "change_answer", "copy_failed", "follow_up", "link_copied",
+                "node_shown", "outcome", "question", "step", "summary_copied", "summary_made",
+                "summary_title")
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
 _BLOCK_BREAK = re.compile(
     r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)")
@@ -309,7 +312,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     # Minified by well-tried tools: the card is read on weak connections and old phones.
     css = rcssmin.cssmin(css).replace("</", "<\\/")
     nojs_css = rcssmin.cssmin(theme.source("nojs.css") or "").replace("</", "<\\/")
-    js = rjsmin.jsmin(js).replace("</script", "<\\/script")
+    js = _SCRIPT_END.sub(r"<\\/\1", rjsmin.jsmin(js))  # '\/' is '/' in a string or a regex
     shared = {"order": order, "numbers": numbers, "logo": logo, "anchor": anchor,
               "primary": primary, "languages": pages, "sources": all_sources(plan, order)}
     language = theme.env.get_template("language.html")

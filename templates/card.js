@@ -175,6 +175,7 @@
   function summary(state) {
     var lang = state.lang, lines = [];
     lines.push(langs[lang].querySelector(".ap-title").textContent + " – " + ui("summary_title"));
+    lines.push(langs[lang].querySelector(".ap-footer p").textContent.trim());
     lines.push(ui("summary_made") + ": " + stamp(new Date()));
     lines.push("");
     var nodes = state.path.map(function (s) { return s; }).concat([{ node: state.node }]);
@@ -188,6 +189,9 @@
       Array.prototype.forEach.call(sec.querySelectorAll(".ap-checklist li"), function (item, j) {
         var done = ticks[step.node + ":" + j];
         lines.push("   [" + (done ? "x" : " ") + "] " + item.textContent.trim());
+      });
+      Array.prototype.forEach.call(sec.querySelectorAll(".ap-follow-up li"), function (item) {
+        lines.push("   " + ui("follow_up") + ": " + item.textContent.trim());
       });
     });
     lines.push("");

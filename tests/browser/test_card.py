@@ -193,7 +193,7 @@ def test_copy_summary(open_card: Callable[..., Card]) -> None:
     text = card.page.evaluate("navigator.clipboard.readText()")
 
     w = {word: card.ui(word) for word in ("summary_title", "summary_made", "question", "step",
-                                          "outcome", "answered", "node_shown")}
+                                          "outcome", "answered", "node_shown", "follow_up")}
     stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d"
     made = re.search(rf"^{w['summary_made']}: ({stamp})$", text, re.M)
     assert made, text
@@ -202,6 +202,7 @@ def test_copy_summary(open_card: Callable[..., Card]) -> None:
     shown = f"({w['node_shown']} TIME)"
     assert re.sub(stamp, "TIME", text).splitlines() == [
         f"Lille testplan – {w['summary_title']}",
+        "Version 1 · Gennemgået 2026-11-01 · Ansvarlig: Testholdet",
         f"{w['summary_made']}: TIME",
         "",
         f"1. {w['question']}: Er nogen i fare? {shown}",
@@ -213,6 +214,7 @@ def test_copy_summary(open_card: Callable[..., Card]) -> None:
         f"   {w['answered']}: Billeder",
         f"4. {w['step']}: Få råd {shown}",
         f"5. {w['outcome']}: Færdig {shown}",
+        f"   {w['follow_up']}: Følg op om en uge",
         "",
         card.url + "#slut~0.0",
     ]
