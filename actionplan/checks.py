@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -218,9 +219,10 @@ def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool
 
 
 def check_text(plan: model.Plan) -> list[Problem]:
-    """Links in Markdown: only safe schemes, no images, in-plan links to existing nodes."""
+    """Links in Markdown, translations' too: only safe schemes, no images, in-plan links to
+    existing nodes."""
     problems = []
-    for obj in plan_objects(plan):
+    for obj in itertools.chain(plan_objects(plan), objects(plan.translations)):
         for name, index, text, is_md in text_fields(obj):
             if not is_md:
                 continue

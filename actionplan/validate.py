@@ -27,6 +27,7 @@ from actionplan.loader import SourceFile, node_pos
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64
 MAX_ALIAS_VALUES = 100_000
+MAX_ALIAS_CHARS = 1_000_000  # text read again through aliases; a plan needs next to none
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -136,6 +137,7 @@ class Reader:
         self.problems = problems
         self.seen: set[int] = set()
         self.alias_values = 0
+        self.alias_chars = 0
 
     def pos(self, node: yaml.Node) -> Pos:
         return node_pos(self.source.name, node)
@@ -145,12 +147,20 @@ class Reader:
         return INVALID
 
     def _count(self, node: yaml.Node) -> None:
+        """Count what aliases read again, by values and by text, to refuse an expansion bomb."""
         if id(node) in self.seen:
             self.alias_values += 1
+            if isinstance(node, yaml.ScalarNode):
+                self.alias_chars += len(node.value)
             if self.alias_values > MAX_ALIAS_VALUES:
                 raise PlanError.at(self.pos(node),
                                    f"aliases expand to more than {MAX_ALIAS_VALUES} values",
                                    "write the values out, or use fewer '*' aliases")
+            if self.alias_chars > MAX_ALIAS_CHARS:
+                raise PlanError.at(self.pos(node),
+                                   f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters "
+                                   "of text".replace(",", " "),
+                                   "write the text out once, or use fewer '*' aliases")
         else:
             self.seen.add(id(node))
 
