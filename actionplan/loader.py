@@ -235,6 +235,9 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     # where the unfinished thing started: a quote, a bracket, a key
     begun = _mark_pos(name, text, exc.context_mark or mark)
     problem = (exc.problem or exc.context or "not valid YAML").strip()
+    if "maximum nesting depth" in problem:  # newer libyaml has a limit of its own
+        return Problem(pos, f"more than {MAX_DEPTH} levels of nesting",
+                       "a plan needs only a few: look for '[', '{' or '- ' too many")
     if mark and _char_at(text, mark.line, mark.column) == "\t":
         return Problem(pos, "tab character in indentation",
                        "YAML indents with spaces only: replace the tab with spaces")
