@@ -72,6 +72,7 @@ class SourceFile:
     name: str  # as shown in messages
     role: str  # "base", "local" or "translation"
     root: yaml.Node
+    anchors: bool = True  # whether the text may define anchors (aliases need one)
 
     def pos(self, node: yaml.Node) -> Pos:
         return node_pos(self.name, node)
@@ -347,7 +348,8 @@ def load_files(root: Path) -> list[SourceFile]:
     for path, role in find_files(root):
         name = display_path(path, root)
         try:
-            files.append(SourceFile(path, name, role, parse(read_text(path, name), name)))
+            text = read_text(path, name)
+            files.append(SourceFile(path, name, role, parse(text, name), anchors="&" in text))
         except PlanError as exc:
             problems.extend(exc.problems)
     if problems:

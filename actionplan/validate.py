@@ -148,6 +148,8 @@ class Reader:
 
     def _count(self, node: yaml.Node) -> None:
         """Count what aliases read again, by values and by text, to refuse an expansion bomb."""
+        if not self.source.anchors:  # no '&' in the file: no anchor, so no alias to count
+            return
         if id(node) in self.seen:
             self.alias_values += 1
             if isinstance(node, yaml.ScalarNode):

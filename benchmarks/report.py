@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from measure import Result, Stats
@@ -354,6 +355,10 @@ or save a profile and browse it: `python3 -m cProfile -o check.prof -m actionpla
 `callers NAME`."""
 
 
+# Written by hand, and read into the page: what limits the numbers above and what was tried.
+BOUNDS = Path(__file__).with_name("bounds.md")
+
+
 def page(
     info: dict[str, str],
     floor: dict[str, Stats],
@@ -379,6 +384,7 @@ def page(
         browser_section(results),
         linearity_section(results),
         where_section(where, results),
+        BOUNDS.read_text(encoding="utf-8").strip() if BOUNDS.exists() else "",
         METHOD,
         RERUN,
     ]
