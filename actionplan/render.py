@@ -274,7 +274,8 @@ def font_list(text: str) -> str:
     return ",".join(names)
 
 
-def _sha256(text: str) -> str:
+def csp_hash(text: str) -> str:
+    """The Content-Security-Policy source that admits exactly this inline script or style."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
@@ -330,7 +331,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         nojs_css=Markup(nojs_css),
         js=Markup(js),
         data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
-        csp=Markup(f"default-src 'none'; script-src {_sha256(js)}; "
-                   f"style-src {_sha256(css)} {_sha256(nojs_css)}; "
+        csp=Markup(f"default-src 'none'; script-src {csp_hash(js)}; "
+                   f"style-src {csp_hash(css)} {csp_hash(nojs_css)}; "
                    "img-src data:; base-uri 'none'; form-action 'none'"),
     )

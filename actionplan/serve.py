@@ -29,7 +29,7 @@ import watchfiles
 from actionplan.build import CARD_NAME, build_card
 from actionplan.errors import PlanError, Pos, Problem
 from actionplan.project import Project
-from actionplan.render import _sha256
+from actionplan.render import csp_hash
 from actionplan.write import write_atomic
 
 STATUS_PATH = "/__actionplan__/status"
@@ -100,7 +100,7 @@ def allow_in_csp(csp: str, script: str) -> str:
             directives.append(directive)
         directive[1:] = [s for s in directive[1:] if s not in ("'none'", source)] + [source]
 
-    add("script-src", _sha256(script))
+    add("script-src", csp_hash(script))
     add("connect-src", "'self'")
     return "; ".join(" ".join(d) for d in directives)
 
