@@ -54,7 +54,7 @@ def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
     """A warning for each of the plan's languages that the theme has no interface words for."""
     problems = []
     for lang in plan.languages:
-        if theme.source(f"i18n/{lang}.yaml") or theme.source(f"i18n/{lang.split('-')[0]}.yaml"):
+        if theme.has_words(lang):
             continue
         where = plan.translations[lang].pos if lang in plan.translations else plan.info.pos
         problems.append(Problem(

@@ -12,7 +12,7 @@ from typing import Any
 
 from actionplan import markdown, model
 from actionplan.errors import Pos, Problem, Severity
-from actionplan.validate import fields_of, shape, short
+from actionplan.validate import closest, fields_of, shape, short
 
 W = Severity.WARNING
 
@@ -63,10 +63,8 @@ def item_pos(obj: model.Located, name: str, index: int | None) -> Pos:
 
 
 def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> Problem:
-    import difflib
-
-    close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'?" if close else f"define a {kind} '{ref}', or fix the id"
+    match = closest(ref, known)
+    hint = f"did you mean '{match}'?" if match else f"define a {kind} '{ref}', or fix the id"
     return Problem(pos, f"no {kind} with the id '{ref}'", hint)
 
 

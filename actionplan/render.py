@@ -68,10 +68,14 @@ class Theme:
         except jinja2.TemplateNotFound:
             return None
 
+    def has_words(self, lang: str) -> bool:
+        """Whether the theme has words for the language, or its base language (pt for pt-BR)."""
+        return any(self.source(f"i18n/{code}.yaml") is not None for code in _word_codes(lang)[1:])
+
     def ui(self, lang: str) -> dict[str, str]:
         """The card's own words in a language, with English for any that are missing."""
         words: dict[str, str] = {}
-        for code in (FALLBACK_UI, lang.split("-")[0], lang):
+        for code in _word_codes(lang):
             text = self.source(f"i18n/{code}.yaml")
             if text is None:
                 continue
@@ -94,6 +98,12 @@ class Theme:
                                    "write the text after the key, on the same line")
             words.update({str(k): str(v) for k, v in data.items()})
         return words
+
+
+def _word_codes(lang: str) -> tuple[str, ...]:
+    """Where a language's interface words come from, each over the one before: English, the base
+    language, the language itself."""
+    return (FALLBACK_UI, lang.split("-")[0], lang)
 
 
 class _ThemeLoader(jinja2.FileSystemLoader):
@@ -274,6 +284,11 @@ def font_list(text: str) -> str:
     return ",".join(names)
 
 
+def _inline_css(css: str) -> str:
+    """CSS minified, and safe inside <style>: no '</' to end it early."""
+    return rcssmin.cssmin(css).replace("</", "<\\/")
+
+
 def csp_hash(text: str) -> str:
     """The Content-Security-Policy source that admits exactly this inline script or style."""
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
@@ -311,8 +326,8 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         media_type, raw = plan.logo
         logo = f"data:{media_type};base64,{base64.b64encode(raw).decode()}"
     # Minified by well-tried tools: the card is read on weak connections and old phones.
-    css = rcssmin.cssmin(css).replace("</", "<\\/")
-    nojs_css = rcssmin.cssmin(theme.source("nojs.css") or "").replace("</", "<\\/")
+    css = _inline_css(css)
+    nojs_css = _inline_css(theme.source("nojs.css") or "")
     js = _SCRIPT_END.sub(r"<\\/\1", rjsmin.jsmin(js))  # '\/' is '/' in a string or a regex
     shared = {"order": order, "numbers": numbers, "logo": logo, "anchor": anchor,
               "primary": primary, "languages": pages, "sources": all_sources(plan, order)}

@@ -295,7 +295,9 @@ class Reader:
                 ok = False
                 self.fail(key_node, f"unknown key '{short(key)}' in {what}",
                           _did_you_mean(key, known, "key"))
-                given.update(difflib.get_close_matches(key, known, n=1, cutoff=0.6))
+                match = closest(key, known)
+                if match:
+                    given.add(match)
                 continue
             given.add(key)
             f, hint = known[key]
@@ -411,11 +413,17 @@ def _with_id(value: Any, key: str) -> Any:
     return value
 
 
+def closest(word: str, known: typing.Iterable[str]) -> str | None:
+    """The known word the author most likely meant, if one is close enough."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:
     known = list(known)
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
+    match = closest(word, known)
+    if match:
+        return f"did you mean '{match}'?"
     return f"known {noun}s: " + ", ".join(known)
 
 
