@@ -22,6 +22,7 @@ import yaml
 from markupsafe import Markup, escape
 
 from actionplan import markdown, model
+from actionplan.cache import template_cache
 from actionplan.errors import PlanError, Pos, display_path
 from actionplan.project import default_dir
 from actionplan.translate import localize
@@ -55,6 +56,7 @@ class Theme:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,  # one build: no need to stat a template at every include
+            bytecode_cache=template_cache(),
         )
         env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host,
                            domain=url_domain)

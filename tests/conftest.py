@@ -20,6 +20,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compiled templates go to a folder of the test run's own, not the user's cache."""
+    old = os.environ.get("ACTIONPLAN_CACHE_DIR")
+    os.environ["ACTIONPLAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["ACTIONPLAN_CACHE_DIR"]
+    else:
+        os.environ["ACTIONPLAN_CACHE_DIR"] = old
+
+
 def copy_project(dest: Path) -> Path:
     """A copy of the default project (content and templates) to change freely in a test."""
     shutil.copytree(default_dir("content"), dest / "content")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -77,7 +78,8 @@ def test_output_does_not_depend_on_hash_seed(small: Path, tmp_path: Path) -> Non
             [sys.executable, "-m", "actionplan", "-q", "build", str(small), "-o", str(out)],
             check=True,
             cwd=tmp_path,
-            env={"PYTHONHASHSEED": seed, "PATH": "", "PYTHONPATH": str(REPO)},
+            env={"PYTHONHASHSEED": seed, "PATH": "", "PYTHONPATH": str(REPO),
+                 "ACTIONPLAN_CACHE_DIR": os.environ["ACTIONPLAN_CACHE_DIR"]},
         )
         outputs.append((out / "index.html").read_bytes())
     assert outputs[0] == outputs[1]
