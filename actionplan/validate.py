@@ -97,13 +97,33 @@ def fields_of(cls: type) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
     return result
 
 
+@functools.cache
+def required_keys(cls: type) -> tuple[str, ...]:
+    """The YAML keys a model class cannot do without."""
+    return tuple(k for k, (f, _) in fields_of(cls).items() if is_required(f))
+
+
 def is_required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
-@functools.cache
+_SHAPES: dict[int, tuple[Any, tuple[str, Any]]] = {}
+
+
 def shape(hint: Any) -> tuple[str, Any]:
-    """What kind of value a type hint asks for, worked out once per hint."""
+    """What kind of value a type hint asks for, worked out once per hint.
+
+    Kept by the hint's identity: hashing a typing construct such as Annotated[...] walks all of
+    it, and a large plan asks a few hundred thousand times.  The hint is kept alive beside its
+    shape, so that its id is never reused.
+    """
+    found = _SHAPES.get(id(hint))
+    if found is None:
+        found = _SHAPES[id(hint)] = (hint, _shape(hint))
+    return found[1]
+
+
+def _shape(hint: Any) -> tuple[str, Any]:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is Annotated:
@@ -138,9 +158,11 @@ class Reader:
         self.seen: set[int] = set()
         self.alias_values = 0
         self.alias_chars = 0
+        self.name = source.name
 
     def pos(self, node: yaml.Node) -> Pos:
-        return node_pos(self.source.name, node)
+        mark = node.start_mark  # as node_pos does; made here, as it is made for every value
+        return tuple.__new__(Pos, (self.name, mark.line + 1, mark.column + 1))
 
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.pos(node), message, hint))
@@ -168,7 +190,8 @@ class Reader:
 
     def read(self, node: yaml.Node, hint: Any, what: str) -> Any:
         """Read `node` as a value of type `hint`; `what` names it in messages."""
-        self._count(node)
+        if self.source.anchors:
+            self._count(node)
         kind, arg = shape(hint)
         if kind == "str":
             return self._read_str(node, what)
@@ -313,7 +336,7 @@ class Reader:
         pos = self.pos(node)
         if partial:
             return Partial(cls, values, at, pos) if ok else INVALID
-        missing = [k for k, (f, _) in known.items() if is_required(f) and k not in given]
+        missing = [k for k in required_keys(cls) if k not in given]
         for key in missing:
             if key == "kind":
                 continue
@@ -407,10 +430,16 @@ class Reader:
 def _with_id(value: Any, key: str) -> Any:
     if isinstance(value, Partial):
         value.values["id"] = key
-        return value
-    if "id" in {f.name for f in dataclasses.fields(value)}:
-        return dataclasses.replace(value, id=key)
+    elif _has_id(type(value)):
+        # Just made by read_object and not yet shared: set in place, as __init__ would, rather
+        # than copy every field.
+        object.__setattr__(value, "id", key)
     return value
+
+
+@functools.cache
+def _has_id(cls: type) -> bool:
+    return any(f.name == "id" for f in dataclasses.fields(cls))
 
 
 def closest(word: str, known: typing.Iterable[str]) -> str | None:
