@@ -28,7 +28,6 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     problems += check_contacts(plan)
     problems += check_text(plan)
     problems += check_dates(plan, today)
-    problems += check_placeholders(plan)
     problems += check_translations(plan)
     return problems
 
@@ -217,28 +216,44 @@ def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool
 
 
 def check_text(plan: model.Plan) -> list[Problem]:
-    """Links in Markdown, translations' too: only safe schemes, no images, in-plan links to
-    existing nodes."""
+    """Every text in one walk: placeholders left in the plan, and links in Markdown (the
+    translations' too): only safe schemes, no images, in-plan links to existing nodes."""
     problems = []
-    for obj in itertools.chain(plan_objects(plan), objects(plan.translations)):
+    for obj in plan_objects(plan):
         for name, index, text, is_md in text_fields(obj):
-            if not is_md:
-                continue
-            pos = item_pos(obj, name, index)
-            previous = ""
-            for href, _line in markdown.links(text):
-                if href == "image:":  # follows the image's own address
-                    problems.append(Problem(pos, f"an image is not allowed in text: "
-                                            f"'{previous[:60]}'",
-                                            "the card loads nothing from outside: "
-                                            "describe the image, or link to it"))
-                elif not markdown.is_safe_link(href):
-                    problems.append(Problem(pos, f"link to '{href[:60]}' is not allowed",
-                                            "links may use https:, http:, mailto:, tel:, "
-                                            "or #node-id for a node of the plan"))
-                elif href.startswith("#") and href[1:] not in plan.nodes:
-                    problems.append(_missing("node", href[1:], pos, plan.nodes))
-                previous = href
+            if isinstance(text, model.Placeholder):
+                problems.append(Problem(item_pos(obj, name, index),
+                                        f"placeholder not filled in: {short(text, 60)}",
+                                        "replace {placeholder: ...} with the real value "
+                                        "in local.yaml", W))
+            elif is_md:
+                problems += _link_problems(plan, obj, name, index, text)
+    for obj in objects(plan.translations):
+        for name, index, text, is_md in text_fields(obj):
+            if is_md:
+                problems += _link_problems(plan, obj, name, index, text)
+    return problems
+
+
+def _link_problems(plan: model.Plan, obj: model.Located, name: str, index: int | None,
+                   text: str) -> list[Problem]:
+    if not markdown.may_have_links(text):
+        return []
+    pos = item_pos(obj, name, index)
+    problems = []
+    previous = ""
+    for href, _line in markdown.links(text):
+        if href == "image:":  # follows the image's own address
+            problems.append(Problem(pos, f"an image is not allowed in text: '{previous[:60]}'",
+                                    "the card loads nothing from outside: "
+                                    "describe the image, or link to it"))
+        elif not markdown.is_safe_link(href):
+            problems.append(Problem(pos, f"link to '{href[:60]}' is not allowed",
+                                    "links may use https:, http:, mailto:, tel:, "
+                                    "or #node-id for a node of the plan"))
+        elif href.startswith("#") and href[1:] not in plan.nodes:
+            problems.append(_missing("node", href[1:], pos, plan.nodes))
+        previous = href
     return problems
 
 
@@ -261,18 +276,6 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
             problems.append(Problem(obj.where(name),
                                     f"{what} has a '{name}' date in the future: {when}",
                                     "check the date"))
-    return problems
-
-
-def check_placeholders(plan: model.Plan) -> list[Problem]:
-    problems = []
-    for obj in plan_objects(plan):
-        for name, index, text, _md in text_fields(obj):
-            if isinstance(text, model.Placeholder):
-                problems.append(Problem(item_pos(obj, name, index),
-                                        f"placeholder not filled in: {short(text, 60)}",
-                                        "replace {placeholder: ...} with the real value "
-                                        "in local.yaml", W))
     return problems
 
 
