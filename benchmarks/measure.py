@@ -50,13 +50,13 @@ class Result:
     browser: dict[str, Any] = field(default_factory=dict)  # see chromium.measure_card
 
 
-def run_fresh(args: list[str]) -> tuple[float, int]:
+def run_fresh(args: list[str], extra_env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run `python3 ARGS` in a new process: its wall time (s) and peak resident memory (bytes).
 
     os.wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the largest of all children.
     The checkout is first on the path, so this is the code being measured, installed or not.
     """
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(extra_env or {})}
     with tempfile.TemporaryFile() as err:
         quiet = [
             (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
@@ -72,8 +72,11 @@ def run_fresh(args: list[str]) -> tuple[float, int]:
     return seconds, usage.ru_maxrss * 1024  # ru_maxrss is in KB on Linux
 
 
-def time_fresh(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[Stats, Stats]]:
-    """Wall time and peak memory of each `python3 ARGS`, each run in a fresh process.
+def time_fresh(
+    commands: dict[str, list[str]], runs: int, env: dict[str, dict[str, str]] | None = None
+) -> dict[str, tuple[Stats, Stats]]:
+    """Wall time and peak memory of each `python3 ARGS`, each run in a fresh process (with the
+    variables `env` gives for it).
 
     The commands take turns, so that a busy moment of a shared machine slows all of them alike
     and their ratios hold.
@@ -81,7 +84,7 @@ def time_fresh(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[Sta
     found: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, args in commands.items():
-            found[name].append(run_fresh(args))
+            found[name].append(run_fresh(args, (env or {}).get(name)))
     return {
         name: (Stats([s for s, _ in results]), Stats([float(m) for _, m in results]))
         for name, results in found.items()
