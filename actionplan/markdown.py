@@ -68,12 +68,16 @@ def _inline(token: Token) -> Iterator[Token]:
 
 
 # Plans repeat texts (the same warning on several steps, in every language's fallback), and a
-# rendering depends on the text alone.
-@functools.lru_cache(maxsize=4096)
+# rendering depends on the text alone.  Kept across builds in one process, so that `serve`
+# renders again only the texts an edit changed: room for every text of a very large plan.
+CACHED_TEXTS = 1 << 16
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
 def render(text: str) -> str:
     return parser().render(text)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=CACHED_TEXTS)
 def render_inline(text: str) -> str:
     return parser().renderInline(text)
