@@ -7,6 +7,7 @@ failed build.  ACTIONPLAN_CACHE_DIR moves it; set to an empty value, it turns it
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -44,10 +45,8 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
+        with contextlib.suppress(OSError):  # read-only, full or gone: the build goes on
             super().dump_bytecode(bucket)
-        except OSError:
-            pass
 
 
 def template_cache() -> TemplateCache | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import itertools
 import typing
 from collections.abc import Iterator
 from typing import Any

@@ -22,7 +22,7 @@ import yaml
 
 from actionplan import model
 from actionplan.errors import PlanError, Pos, Problem
-from actionplan.loader import SourceFile, node_pos
+from actionplan.loader import SourceFile
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64

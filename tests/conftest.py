@@ -44,6 +44,14 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+@pytest.fixture
+def small_card(tmp_path: Path) -> Path:
+    """A copy of the small test card's project (three languages, one right to left)."""
+    dest = tmp_path / "small"
+    shutil.copytree(FIXTURES / "cards" / "small", dest)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright; skipped where there is none, except in CI."""

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,14 +18,11 @@ from actionplan.cli import cli
 from actionplan.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
-SMALL = Path(__file__).parent / "fixtures" / "cards" / "small"
 
 
 @pytest.fixture
-def small(tmp_path: Path) -> Path:
-    dest = tmp_path / "small"
-    shutil.copytree(SMALL, dest)
-    return dest
+def small(small_card: Path) -> Path:
+    return small_card
 
 
 def build(path: Path, *args: str) -> tuple[int, str]:

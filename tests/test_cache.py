@@ -10,15 +10,6 @@ import pytest
 from actionplan.build import build_card
 from actionplan.project import Project
 
-SMALL = Path(__file__).parent / "fixtures" / "cards" / "small"
-
-
-@pytest.fixture
-def small(tmp_path: Path) -> Path:
-    dest = tmp_path / "small"
-    shutil.copytree(SMALL, dest)
-    return dest
-
 
 def card(project: Path, out: Path) -> bytes:
     return build_card(Project.find(project), out).path.read_bytes()
@@ -29,66 +20,66 @@ def cached_files(folder: Path) -> list[Path]:
 
 
 def test_a_build_fills_the_cache_and_a_cached_build_is_the_same_card(
-        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    first = card(small, tmp_path / "a")
+    first = card(small_card, tmp_path / "a")
     files = cached_files(tmp_path / "cache")
     assert len(files) >= 4  # card, language, node and macros templates
     stamps = [f.stat().st_mtime_ns for f in files]
-    assert card(small, tmp_path / "b") == first
+    assert card(small_card, tmp_path / "b") == first
     assert [f.stat().st_mtime_ns for f in files] == stamps  # read, not written again
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
-    assert card(small, tmp_path / "c") == first
+    assert card(small_card, tmp_path / "c") == first
 
 
 def test_an_edited_template_is_compiled_anew(
-        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    (small / "templates").mkdir(exist_ok=True)
-    node = small / "templates" / "node.html"
+    (small_card / "templates").mkdir(exist_ok=True)
+    node = small_card / "templates" / "node.html"
     shutil.copy(Path(__file__).parent.parent / "templates" / "node.html", node)
-    card(small, tmp_path / "a")
+    card(small_card, tmp_path / "a")
     node.write_text(node.read_text(encoding="utf-8").replace(
         "<section ", "<section data-edited ", 1), encoding="utf-8")
-    assert b"<section data-edited " in card(small, tmp_path / "b")
+    assert b"<section data-edited " in card(small_card, tmp_path / "b")
 
 
 def test_an_empty_setting_turns_the_cache_off(
-        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    card(small, tmp_path / "a")
+    card(small_card, tmp_path / "a")
     assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
 
 
 def test_without_a_setting_the_cache_is_in_the_users_cache_folder(
-        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ACTIONPLAN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    card(small, tmp_path / "a")
+    card(small_card, tmp_path / "a")
     assert cached_files(tmp_path / "xdg" / "actionplan")
 
 
 def test_a_cache_that_cannot_be_made_is_no_cache(
-        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(blocker / "cache"))
-    expected = card(small, tmp_path / "a")
+    expected = card(small_card, tmp_path / "a")
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
-    assert card(small, tmp_path / "b") == expected
+    assert card(small_card, tmp_path / "b") == expected
 
 
 def test_a_damaged_or_unwritable_cache_is_passed_over(
-        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(cache))
-    expected = card(small, tmp_path / "a")
+    expected = card(small_card, tmp_path / "a")
     for damaged in cached_files(cache):
         damaged.write_bytes(damaged.read_bytes()[:40] + b"\x00garbage")
-    assert card(small, tmp_path / "b") == expected
+    assert card(small_card, tmp_path / "b") == expected
     for folder in [p for p in cache.rglob("*") if p.is_dir()]:
         shutil.rmtree(folder)
         folder.write_text("a file where the folder was", encoding="utf-8")
-    assert card(small, tmp_path / "c") == expected
+    assert card(small_card, tmp_path / "c") == expected
