@@ -25,6 +25,7 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLS = frozenset(f"{w}{rest}" for word in ("true", "false", "yes", "no", "on", "off")
                    for w, rest in ((word, ""), (word[0].upper(), word[1:]), (word.upper(), "")))
 _INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
+_INT_START = frozenset("+-0123456789")  # most values are words: no need to try _INT on them
 
 
 class _Loader(_Base):  # type: ignore[misc,valid-type]
@@ -44,7 +45,7 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
                     return _YAML + "bool"
                 if value == "<<":
                     return _YAML + "merge"
-                if _INT.match(value):
+                if value[:1] in _INT_START and _INT.match(value):
                     return _YAML + "int"
             return _YAML + "str"
         return _YAML + ("seq" if kind is yaml.SequenceNode else "map")
@@ -194,7 +195,10 @@ def parse(text: str, name: str) -> yaml.Node:
     return documents[0]
 
 
-_BLOCK_NESTING = re.compile(rf"^ {{{MAX_DEPTH},}}|(?:[-?][ \t]+){{{MAX_DEPTH // 4}}}", re.M)
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)
+_INDICATORS = re.compile(rf"(?:[-?][ \t]+){{{MAX_DEPTH // 4}}}")
+# Two indicators in a row: what a long run of them must hold, found far faster than the run.
+_TWO_INDICATORS = re.compile(r"[-?][ \t]+[-?][ \t]")
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 
 
@@ -202,9 +206,12 @@ def _might_nest_deeply(text: str) -> bool:
     """A cheap, generous test: can this text nest more than MAX_DEPTH levels at all?
 
     Each level needs a bracket, a deeper indentation or a '- ' / '? ' on the line, so a text with
-    none of those in quantity cannot; only a text that might is parsed to count exactly.
+    none of those in quantity cannot; only a text that might is parsed to count exactly.  Each
+    pattern is looked for only where a plain substring search says it could be.
     """
-    if _BLOCK_NESTING.search(text):
+    if " " * MAX_DEPTH in text and _DEEP_INDENT.search(text):
+        return True
+    if _TWO_INDICATORS.search(text) and _INDICATORS.search(text):
         return True
     depth = 0
     for match in _FLOW_BRACKET.finditer(text):
