@@ -296,6 +296,16 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+def contact_briefs(theme: Theme, page: dict[str, Any]) -> dict[str, Markup]:
+    """Each contact as one link (macros.html's `brief`), made once per language: nodes name the
+    same few contacts thousands of times, and a macro call costs more than the node around it."""
+    macros = theme.env.get_template("macros.html").make_module(page)
+    brief = getattr(macros, "brief", None)
+    if brief is None:  # a theme's own macros.html without it: its templates do not use it
+        return {}
+    return {cid: brief(contact) for cid, contact in page["plan"].contacts.items()}
+
+
 def render_card(plan: model.Plan, theme: Theme) -> str:
     """The whole card as one HTML document."""
     primary = plan.info.language
@@ -335,6 +345,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
               "primary": primary, "languages": pages, "sources": all_sources(plan, order)}
     language = theme.env.get_template("language.html")
     for page in pages:
+        page["briefs"] = contact_briefs(theme, {**shared, **page})
         page["html"] = Markup(_BLOCK_BREAK.sub("><", language.render(shared, **page)))
     return theme.env.get_template("card.html").render(
         shared,
