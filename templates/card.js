@@ -13,22 +13,41 @@
   if (nojs) nojs.parentNode.removeChild(nojs);
   root.classList.add("ap-js");
   // Checklist items become checkboxes here: ticks mean something only where they reach the
-  // summary, and the card stays small.
-  Array.prototype.forEach.call(doc.querySelectorAll(".ap-checklist > li"), function (item) {
-    var label = doc.createElement("label"), box = doc.createElement("input");
-    var text = doc.createElement("span");
-    box.type = "checkbox";
-    box.autocomplete = "off"; // or every move would save every box's state in the history
-    while (item.firstChild) text.appendChild(item.firstChild);
-    label.appendChild(box);
-    label.appendChild(text);
-    item.appendChild(label);
-  });
+  // summary, and the card stays small. Each node's are made when it is first shown: made all at
+  // once they would slow a large card's start, and every change of the URL after it, for which
+  // the browser goes through the whole document.
+  var boxed = {};
+  function makeBoxes(sec) {
+    if (boxed[sec.id]) return;
+    boxed[sec.id] = true;
+    Array.prototype.forEach.call(sec.querySelectorAll(".ap-checklist > li"), function (item) {
+      var label = doc.createElement("label"), box = doc.createElement("input");
+      var text = doc.createElement("span");
+      box.type = "checkbox";
+      box.autocomplete = "off"; // or every move would save every box's state in the history
+      while (item.firstChild) text.appendChild(item.firstChild);
+      label.appendChild(box);
+      label.appendChild(text);
+      item.appendChild(label);
+    });
+  }
 
   function anchor(lang, node) { return lang === data.primary ? node : lang + "/" + node; }
   function section(lang, node) {
     var el = doc.getElementById(anchor(lang, node));
     return el && el.classList.contains("ap-node") ? el : null;
+  }
+  // The parts of a language box that the script changes (the first match, or `all` of them), each
+  // looked up once: most come after every node in the box, and a search per step would read
+  // through all of those.
+  var parts = {};
+  function part(lang, selector, all) {
+    var key = lang + (all ? " all " : " ") + selector, box = langs[lang];
+    if (!(key in parts)) {
+      parts[key] = all ? Array.prototype.slice.call(box.querySelectorAll(selector))
+        : box.querySelector(selector);
+    }
+    return parts[key];
   }
   function ui(key) { return data.languages[current ? current.lang : data.primary].ui[key] || key; }
   function stamp(date) {
@@ -98,34 +117,40 @@
       root.lang = lang;
       root.dir = data.languages[lang].dir;
     }
+    makeBoxes(sec);
     sec.classList.add("ap-on");
     current = state;
     state.path = walk(lang, state.node, state.choices);
     if (!state.path.length) state.choices = [];
     if (!seen[state.node]) seen[state.node] = new Date();
     var title = sec.querySelector("h2");
-    doc.title = title.textContent + " – " + langs[lang].querySelector(".ap-title").textContent;
+    doc.title = title.textContent + " – " + part(lang, ".ap-title").textContent;
     shownDepth = depth();
     updateChrome(state);
     renderPath(state);
     if (focus) {
-      window.scrollTo(0, 0);
+      // The scroll and the focus lay the page out at once, so every change to the card comes
+      // before them; the announcement after them only lays out the live region again.
       title.setAttribute("tabindex", "-1");
+      window.scrollTo(0, 0);
       title.focus();
       live.textContent = title.textContent;
     }
   }
+  function setHidden(el, hidden) { if (el.hidden !== hidden) el.hidden = hidden; }
 
   function updateChrome(state) {
-    var box = langs[state.lang];
+    var lang = state.lang;
     var atStart = state.node === data.start && !state.choices.length;
-    box.querySelector("[data-action=back]").hidden = atStart || (!depth() && !state.path.length);
-    box.querySelector("[data-action=restart]").hidden = atStart;
-    box.querySelector("[data-action=copy-link]").hidden = false;
-    box.querySelector("[data-action=print]").hidden = false;
-    Array.prototype.forEach.call(doc.querySelectorAll("[data-switch]"), function (link) {
+    setHidden(part(lang, "[data-action=back]"), atStart || (!depth() && !state.path.length));
+    setHidden(part(lang, "[data-action=restart]"), atStart);
+    setHidden(part(lang, "[data-action=copy-link]"), false);
+    setHidden(part(lang, "[data-action=print]"), false);
+    // Only the shown box's language links can be followed; another box's are set when it shows.
+    part(lang, "[data-switch]", true).forEach(function (link) {
       var other = { lang: link.getAttribute("data-switch"), node: state.node, choices: state.choices };
-      link.setAttribute("href", format(other));
+      var href = format(other);
+      if (link.getAttribute("href") !== href) link.setAttribute("href", href);
     });
     // Ticks are shared by all languages: switching keeps them.
     Array.prototype.forEach.call(section(state.lang, state.node).querySelectorAll(".ap-checklist input"),
@@ -145,37 +170,51 @@
   }
   function titleOf(lang, node) { return section(lang, node).querySelector("h2").textContent; }
 
+  function pathItem(lang, step) {
+    var li = el("li");
+    if (step.choice === undefined) {
+      li.appendChild(el("span", "", ui("step") + ": " + titleOf(lang, step.node)));
+    } else {
+      var title = titleOf(lang, step.node);
+      li.appendChild(el("span", "ap-path-q", title));
+      li.appendChild(el("strong", "", optionLabel(lang, step)));
+      li.appendChild(doc.createTextNode(" "));
+      var change = el("a", "", ui("change"));
+      change.href = format({ lang: lang, node: step.node }, step.before);
+      change.appendChild(el("span", "ap-sr", " " + ui("change_answer") + " " + title));
+      li.appendChild(change);
+    }
+    return li;
+  }
+  // A step changes the end of the path only: the items still right stay, and only the rest is
+  // made, so that a step costs the same however long the path.
+  var listed = {}; // per language: the steps in its path list, each { key, li }
+  function pathKey(step) { return step.node + "~" + step.before.join(".") + ":" + step.choice; }
   function renderPath(state) {
-    var box = langs[state.lang].querySelector(".ap-path");
-    var list = box.querySelector(".ap-path-list");
-    list.textContent = "";
-    box.hidden = !state.path.length;
-    if (!state.path.length) return;
-    var ol = el("ol");
-    state.path.forEach(function (step) {
-      var li = el("li");
-      if (step.choice === undefined) {
-        li.appendChild(el("span", "", ui("step") + ": " + titleOf(state.lang, step.node)));
-      } else {
-        var title = titleOf(state.lang, step.node);
-        li.appendChild(el("span", "ap-path-q", title));
-        li.appendChild(el("strong", "", optionLabel(state.lang, step)));
-        li.appendChild(doc.createTextNode(" "));
-        var change = el("a", "", ui("change"));
-        change.href = format({ lang: state.lang, node: step.node }, step.before);
-        change.appendChild(el("span", "ap-sr", " " + ui("change_answer") + " " + title));
-        li.appendChild(change);
-      }
-      ol.appendChild(li);
+    var lang = state.lang, path = state.path;
+    var items = listed[lang] || (listed[lang] = []);
+    var list = part(lang, ".ap-path-list");
+    var ol = list.querySelector("ol") || list.appendChild(el("ol"));
+    var keep = 0;
+    while (keep < items.length && keep < path.length && items[keep].key === pathKey(path[keep])) keep += 1;
+    while (items.length > keep) ol.removeChild(items.pop().li);
+    path.slice(keep).forEach(function (step) {
+      items.push({ key: pathKey(step), li: ol.appendChild(pathItem(lang, step)) });
     });
-    list.appendChild(ol);
-    box.querySelector(".ap-summary-text").textContent = summary(state);
+    setHidden(part(lang, ".ap-path"), !path.length);
+    showSummary(state);
+  }
+  // The summary is made when it is copied or printed; only the one shown after a failed copy
+  // is kept up to date.
+  function showSummary(state) {
+    var pre = part(state.lang, ".ap-summary-text");
+    if (pre.classList.contains("ap-show")) pre.textContent = summary(state);
   }
 
   function summary(state) {
     var lang = state.lang, lines = [];
-    lines.push(langs[lang].querySelector(".ap-title").textContent + " – " + ui("summary_title"));
-    lines.push(langs[lang].querySelector(".ap-footer p").textContent.trim());
+    lines.push(part(lang, ".ap-title").textContent + " – " + ui("summary_title"));
+    lines.push(part(lang, ".ap-footer p").textContent.trim());
     lines.push(ui("summary_made") + ": " + stamp(new Date()));
     lines.push("");
     var nodes = state.path.map(function (s) { return s; }).concat([{ node: state.node }]);
@@ -267,21 +306,21 @@
         say(ui(ok ? "link_copied" : "copy_failed"));
       });
     } else if (action === "copy-summary") {
-      var pre = langs[state.lang].querySelector(".ap-summary-text");
+      var pre = part(state.lang, ".ap-summary-text");
       pre.textContent = summary(state);
       copy(pre.textContent, function (ok) {
         pre.classList.toggle("ap-show", !ok);
         say(ui(ok ? "summary_copied" : "copy_failed"));
       });
     } else if (action === "print-summary") {
-      langs[state.lang].querySelector(".ap-summary-text").textContent = summary(state);
+      part(state.lang, ".ap-summary-text").textContent = summary(state);
       root.classList.add("ap-print-summary");
       window.print();
     } else if (action === "print") {
       window.print();
     } else if (link.classList.contains("ap-skip")) {
       event.preventDefault();
-      langs[state.lang].querySelector(".ap-main").focus();
+      part(state.lang, ".ap-main").focus();
     }
   });
   window.addEventListener("afterprint", function () { root.classList.remove("ap-print-summary"); });
@@ -290,7 +329,7 @@
     if (!current || !box.closest || !box.closest(".ap-checklist")) return;
     var boxes = box.closest(".ap-checklist").querySelectorAll("input");
     ticks[current.node + ":" + Array.prototype.indexOf.call(boxes, box)] = box.checked;
-    renderPath(current);
+    showSummary(current);
   });
   // An entry without our state was made by a plain link: a move too, one deeper.
   function arrived() {

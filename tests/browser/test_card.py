@@ -98,6 +98,22 @@ def test_back_button_and_browser_back(card: Card) -> None:
     assert (card.heading(), card.hash()) == ("Ring 112", "#ring~0")
 
 
+def test_path_follows_the_browser_back_and_forward(card: Card) -> None:
+    step = f"{card.ui('step')}: Ring 112"
+    card.walk(["Ja"])
+    card.choose("Billeder")
+    assert card.path() == [(START, "Ja"), ("", step), ("Hvad er sket?", "Billeder")]
+    card.page.go_back()
+    assert card.path() == [(START, "Ja"), ("", step)]
+    card.choose("Andet")
+    assert card.path() == [(START, "Ja"), ("", step), ("Hvad er sket?", "Andet")]
+    card.page.go_back()
+    card.page.go_back()
+    assert (card.heading(), card.path()) == ("Ring 112", [(START, "Ja")])
+    card.page.go_forward()
+    assert card.path() == [(START, "Ja"), ("", step)]
+
+
 def test_back_button_after_a_deep_link_follows_the_path(open_card: Callable[..., Card]) -> None:
     card = open_card("slut~1.1")
     card.button("back").click()
@@ -221,16 +237,31 @@ def test_copy_summary(open_card: Callable[..., Card]) -> None:
     expect(card.lang().locator(".ap-summary-text")).to_be_hidden()
 
 
+# Both ways of copying fail, as where the browser grants no clipboard.
+NO_CLIPBOARD = """
+    Object.defineProperty(navigator, "clipboard", {value: {
+        writeText: function () { return Promise.reject(new Error("denied")); }}});
+    document.execCommand = function () { return false; };"""
+
+
 def test_copy_summary_without_a_clipboard_shows_the_text(open_card: Callable[..., Card]) -> None:
-    card = open_card("hvad~1", script="""
-        Object.defineProperty(navigator, "clipboard", {value: {
-            writeText: function () { return Promise.reject(new Error("denied")); }}});
-        document.execCommand = function () { return false; };""")
+    card = open_card("hvad~1", script=NO_CLIPBOARD)
     card.button("copy-summary").click()
     expect(card.page.locator("#ap-live")).to_have_text(card.ui("copy_failed"))
     summary = card.lang().locator(".ap-summary-text")
     expect(summary).to_be_visible()
     expect(summary).to_contain_text(f"{card.ui('answered')}: Nej")
+
+
+def test_summary_shown_after_a_failed_copy_keeps_up(open_card: Callable[..., Card]) -> None:
+    card = open_card("ring~0", script=NO_CLIPBOARD)
+    card.button("copy-summary").click()
+    summary = card.lang().locator(".ap-summary-text")
+    expect(summary).to_contain_text("[ ] Ring 112")
+    card.active().get_by_label("Ring 112").check()
+    expect(summary).to_contain_text("[x] Ring 112")
+    card.next()
+    expect(summary).to_contain_text(f"3. {card.ui('question')}: Hvad er sket?")
 
 
 def test_copy_link_to_this_step(open_card: Callable[..., Card]) -> None:
@@ -564,6 +595,23 @@ def test_print_checklist_box_and_item_share_a_line(card: Card) -> None:
         "els => els.map(li => [li.getBoundingClientRect().height, li.firstElementChild ?"
         " li.firstElementChild.getBoundingClientRect().height : 0])")
     assert items and all(li < 1.5 * line for li, line in items), items
+
+
+def test_print_checklist_of_a_node_never_shown_is_the_same(
+        open_card: Callable[..., Card]) -> None:
+    # The script makes a node's checkboxes when it is first shown: the printed plan must not
+    # show which nodes those were.
+    def printed(card: Card) -> list[list[object]]:
+        card.page.emulate_media(media="print")
+        return card.page.locator("#ring .ap-checklist > li").evaluate_all(
+            "els => els.map(li => [li.textContent.trim(), getComputedStyle(li, '::before').content,"
+            " li.getBoundingClientRect().height])")
+
+    shown = open_card("ring~0")
+    assert shown.page.locator("#ring .ap-checklist input").count() == 2
+    never = open_card()
+    assert printed(never) == printed(shown)
+    assert [item[0] for item in printed(never)] == ["Ring 112", "Bliv hos den unge"]
 
 
 def test_print_summary_shows_only_the_summary(open_card: Callable[..., Card],
