@@ -136,8 +136,28 @@
       title.focus();
       live.textContent = title.textContent;
     }
+    warmNext(lang, sec);
   }
   function setHidden(el, hidden) { if (el.hidden !== hidden) el.hidden = hidden; }
+
+  // While the reader reads, lay out once each node this one leads to, out of sight: shown and
+  // hidden again in one task, so nothing is drawn. A node's first showing pays for shaping its
+  // text and styling its parts; done here, that no longer falls in the frame after the click.
+  var warmed = {};
+  var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 100); };
+  function warmNext(lang, sec) {
+    idle(function () {
+      Array.prototype.forEach.call(sec.querySelectorAll(".ap-option, .ap-next"), function (link) {
+        var next = section(lang, targetOf(link));
+        if (!next || warmed[next.id] || next.classList.contains("ap-on")) return;
+        warmed[next.id] = true;
+        makeBoxes(next);
+        next.style.display = "block";
+        void next.offsetHeight; // the layout itself is the point
+        next.style.display = "";
+      });
+    });
+  }
 
   function updateChrome(state) {
     var lang = state.lang;

@@ -597,6 +597,17 @@ def test_print_checklist_box_and_item_share_a_line(card: Card) -> None:
     assert items and all(li < 1.5 * line for li, line in items), items
 
 
+def test_the_next_nodes_are_laid_out_ahead_out_of_sight(open_card: Callable[..., Card]) -> None:
+    # While the reader reads, the nodes the options lead to are laid out once (their checkboxes
+    # made on the way) and hidden again: nothing on the screen changes.
+    card = open_card()
+    expect(card.page.locator("#ring .ap-checklist input")).to_have_count(2)
+    expect(card.page.locator("#ring")).to_be_hidden()
+    assert card.page.locator("#ring").get_attribute("style") in (None, "")
+    assert card.heading() == START
+    assert card.page.evaluate("document.activeElement === document.body")
+
+
 def test_print_checklist_of_a_node_never_shown_is_the_same(
         open_card: Callable[..., Card]) -> None:
     # The script makes a node's checkboxes when it is first shown: the printed plan must not
