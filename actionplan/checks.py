@@ -70,10 +70,11 @@ def check_graph(plan: model.Plan) -> list[Problem]:
     """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome."""
     problems = []
     nodes = plan.nodes
+    edges = {key: node.edges() for key, node in nodes.items()}  # each walk below needs them
     reached = {plan.info.start}
     todo = [plan.info.start]
     while todo:
-        for target, _loop, _pos in nodes[todo.pop()].edges():
+        for target, _loop, _pos in edges[todo.pop()]:
             if target not in reached:
                 reached.add(target)
                 todo.append(target)
@@ -84,12 +85,12 @@ def check_graph(plan: model.Plan) -> list[Problem]:
         if isinstance(node, model.Question) and not node.options:
             problems.append(Problem(node.where("options"), f"question '{node.id}' has no options",
                                     "add at least one option with 'label' and 'next'"))
-    problems += _cycles(plan)
+    problems += _cycles(edges)
     # Every node must lead on to an outcome: walk backwards from the outcomes.
     leads_to: dict[str, list[str]] = {key: [] for key in nodes}
-    for node in nodes.values():
-        for target, _loop, _pos in node.edges():
-            leads_to[target].append(node.id)
+    for key, ways in edges.items():
+        for target, _loop, _pos in ways:
+            leads_to[target].append(key)
     ends = {key for key, node in nodes.items() if isinstance(node, model.Outcome)}
     todo = list(ends)
     while todo:
@@ -105,15 +106,15 @@ def check_graph(plan: model.Plan) -> list[Problem]:
     return problems
 
 
-def _cycles(plan: model.Plan) -> list[Problem]:
+def _cycles(edges: dict[str, tuple[tuple[str, bool, Pos], ...]]) -> list[Problem]:
     """One problem per edge that closes an unmarked cycle (iterative depth-first search)."""
     problems = []
     state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for root in plan.nodes:
+    for root in edges:
         if root in state:
             continue
         path = [root]
-        stack = [iter(plan.nodes[root].edges())]
+        stack = [iter(edges[root])]
         state[root] = 1
         while stack:
             edge = next(stack[-1], None)
@@ -132,7 +133,7 @@ def _cycles(plan: model.Plan) -> list[Problem]:
             elif target not in state:
                 state[target] = 1
                 path.append(target)
-                stack.append(iter(plan.nodes[target].edges()))
+                stack.append(iter(edges[target]))
     return problems
 
 
