@@ -30,20 +30,26 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     out = out or project.build
     content = project.content.resolve()
     if out.resolve() == content or content in out.resolve().parents:
-        raise PlanError.at(Pos(str(out)), "the output folder is inside the content folder",
-                           "build into another folder, such as build/")
+        raise PlanError.at(
+            Pos(str(out)),
+            "the output folder is inside the content folder",
+            "build into another folder, such as build/",
+        )
     theme = Theme.load(project.templates)
     warnings = report.warnings + missing_words(report.plan, theme)
     if strict and len(warnings) > len(report.warnings):
-        raise PlanError(warnings[len(report.warnings):])
+        raise PlanError(warnings[len(report.warnings) :])
     try:
         with no_cyclic_gc():
             html = render_card(report.plan, theme)
     except PlanError:
         raise
     except Exception as exc:  # a broken template: name it, keep the last good build
-        raise PlanError.at(_template_pos(exc), f"the templates failed: {exc}",
-                           "fix the template, or remove your override of it") from None
+        raise PlanError.at(
+            _template_pos(exc),
+            f"the templates failed: {exc}",
+            "fix the template, or remove your override of it",
+        ) from None
     data = html.encode("utf-8")
     path = out / CARD_NAME
     write_atomic(path, data)
@@ -57,11 +63,16 @@ def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
         if theme.has_words(lang):
             continue
         where = plan.translations[lang].pos if lang in plan.translations else plan.info.pos
-        problems.append(Problem(
-            where, f"the card has no words of its own in '{lang}' (Back, Start over, ...): "
-            "it shows them in English",
-            f"copy the default theme's i18n/en.yaml to templates/i18n/{lang}.yaml and translate "
-            "it", Severity.WARNING))
+        problems.append(
+            Problem(
+                where,
+                f"the card has no words of its own in '{lang}' (Back, Start over, ...): "
+                "it shows them in English",
+                f"copy the default theme's i18n/en.yaml to templates/i18n/{lang}.yaml "
+                "and translate it",
+                Severity.WARNING,
+            )
+        )
     return problems
 
 

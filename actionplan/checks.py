@@ -37,16 +37,18 @@ def check_references(plan: model.Plan) -> list[Problem]:
         problems.append(_missing("node", plan.info.start, plan.info.where("start"), plan.nodes))
     for i, cid in enumerate(plan.info.emergency):
         if cid not in plan.contacts:
-            problems.append(_missing("contact", cid, item_pos(plan.info, "emergency", i),
-                                     plan.contacts))
+            problems.append(
+                _missing("contact", cid, item_pos(plan.info, "emergency", i), plan.contacts)
+            )
     for node in plan.nodes.values():
         for target, _loop, pos in node.edges():
             if target not in plan.nodes:
                 problems.append(_missing("node", target, pos, plan.nodes))
         for i, cid in enumerate(getattr(node, "contacts", ())):
             if cid not in plan.contacts:
-                problems.append(_missing("contact", cid, item_pos(node, "contacts", i),
-                                         plan.contacts))
+                problems.append(
+                    _missing("contact", cid, item_pos(node, "contacts", i), plan.contacts)
+                )
         for i, lid in enumerate(getattr(node, "legal", ())):
             if lid not in plan.laws:
                 problems.append(_missing("law", lid, item_pos(node, "legal", i), plan.laws))
@@ -80,11 +82,21 @@ def check_graph(plan: model.Plan) -> list[Problem]:
                 todo.append(target)
     for node in nodes.values():
         if node.id not in reached:
-            problems.append(Problem(node.pos, f"node '{node.id}' cannot be reached from the start",
-                                    "lead to it from an option or a step's 'next', or remove it"))
+            problems.append(
+                Problem(
+                    node.pos,
+                    f"node '{node.id}' cannot be reached from the start",
+                    "lead to it from an option or a step's 'next', or remove it",
+                )
+            )
         if isinstance(node, model.Question) and not node.options:
-            problems.append(Problem(node.where("options"), f"question '{node.id}' has no options",
-                                    "add at least one option with 'label' and 'next'"))
+            problems.append(
+                Problem(
+                    node.where("options"),
+                    f"question '{node.id}' has no options",
+                    "add at least one option with 'label' and 'next'",
+                )
+            )
     problems += _cycles(edges)
     # Every node must lead on to an outcome: walk backwards from the outcomes.
     leads_to: dict[str, list[str]] = {key: [] for key in nodes}
@@ -101,8 +113,13 @@ def check_graph(plan: model.Plan) -> list[Problem]:
     for node in nodes.values():
         dead_end = isinstance(node, model.Question) and not node.options  # reported above
         if node.id in reached and node.id not in ends and not dead_end:
-            problems.append(Problem(node.pos, f"no path from '{node.id}' reaches an outcome",
-                                    "lead it on to an outcome node, the end of a path"))
+            problems.append(
+                Problem(
+                    node.pos,
+                    f"no path from '{node.id}' reaches an outcome",
+                    "lead it on to an outcome node, the end of a path",
+                )
+            )
     return problems
 
 
@@ -126,10 +143,14 @@ def _cycles(edges: dict[str, tuple[tuple[str, bool, Pos], ...]]) -> list[Problem
             if loop:
                 continue
             if state.get(target) == 1:
-                cycle = [*path[path.index(target):], target]
-                problems.append(Problem(pos, "this leads back to an earlier node: "
-                                        + " → ".join(cycle),
-                                        "mark it with 'loop: true' if the loop is intended"))
+                cycle = [*path[path.index(target) :], target]
+                problems.append(
+                    Problem(
+                        pos,
+                        "this leads back to an earlier node: " + " → ".join(cycle),
+                        "mark it with 'loop: true' if the loop is intended",
+                    )
+                )
             elif target not in state:
                 state[target] = 1
                 path.append(target)
@@ -146,18 +167,28 @@ def check_options(plan: model.Plan) -> list[Problem]:
                 key = option.label.strip().casefold()
                 if key in seen:
                     label = short(option.label)
-                    problems.append(Problem(option.where("label"),
-                                            f"two options on '{node.id}' read '{label}'",
-                                            f"the first is on line {seen[key].pos.line}; "
-                                            "give each option its own label"))
+                    problems.append(
+                        Problem(
+                            option.where("label"),
+                            f"two options on '{node.id}' read '{label}'",
+                            f"the first is on line {seen[key].pos.line}; "
+                            "give each option its own label",
+                        )
+                    )
                 seen.setdefault(key, option)
     return problems
 
 
 def check_contacts(plan: model.Plan) -> list[Problem]:
-    return [Problem(c.pos, f"contact '{c.id}' has no phone, url or email",
-                    "add at least one way to reach them")
-            for c in plan.contacts.values() if not (c.phone or c.url or c.email)]
+    return [
+        Problem(
+            c.pos,
+            f"contact '{c.id}' has no phone, url or email",
+            "add at least one way to reach them",
+        )
+        for c in plan.contacts.values()
+        if not (c.phone or c.url or c.email)
+    ]
 
 
 @functools.cache
@@ -222,10 +253,14 @@ def check_text(plan: model.Plan) -> list[Problem]:
     for obj in plan_objects(plan):
         for name, index, text, is_md in text_fields(obj):
             if isinstance(text, model.Placeholder):
-                problems.append(Problem(item_pos(obj, name, index),
-                                        f"placeholder not filled in: {short(text, 60)}",
-                                        "replace {placeholder: ...} with the real value "
-                                        "in local.yaml", W))
+                problems.append(
+                    Problem(
+                        item_pos(obj, name, index),
+                        f"placeholder not filled in: {short(text, 60)}",
+                        "replace {placeholder: ...} with the real value in local.yaml",
+                        W,
+                    )
+                )
             elif is_md:
                 problems += _link_problems(plan, obj, name, index, text)
     for obj in objects(plan.translations):
@@ -235,8 +270,9 @@ def check_text(plan: model.Plan) -> list[Problem]:
     return problems
 
 
-def _link_problems(plan: model.Plan, obj: model.Located, name: str, index: int | None,
-                   text: str) -> list[Problem]:
+def _link_problems(
+    plan: model.Plan, obj: model.Located, name: str, index: int | None, text: str
+) -> list[Problem]:
     if not markdown.may_have_links(text):
         return []
     pos = item_pos(obj, name, index)
@@ -244,13 +280,22 @@ def _link_problems(plan: model.Plan, obj: model.Located, name: str, index: int |
     previous = ""
     for href, _line in markdown.links(text):
         if href == "image:":  # follows the image's own address
-            problems.append(Problem(pos, f"an image is not allowed in text: '{previous[:60]}'",
-                                    "the card loads nothing from outside: "
-                                    "describe the image, or link to it"))
+            problems.append(
+                Problem(
+                    pos,
+                    f"an image is not allowed in text: '{previous[:60]}'",
+                    "the card loads nothing from outside: describe the image, or link to it",
+                )
+            )
         elif not markdown.is_safe_link(href):
-            problems.append(Problem(pos, f"link to '{href[:60]}' is not allowed",
-                                    "links may use https:, http:, mailto:, tel:, "
-                                    "or #node-id for a node of the plan"))
+            problems.append(
+                Problem(
+                    pos,
+                    f"link to '{href[:60]}' is not allowed",
+                    "links may use https:, http:, mailto:, tel:, "
+                    "or #node-id for a node of the plan",
+                )
+            )
         elif href.startswith("#") and href[1:] not in plan.nodes:
             problems.append(_missing("node", href[1:], pos, plan.nodes))
         previous = href
@@ -269,13 +314,22 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
             continue
         age = (today - when).days
         if age > limit:
-            problems.append(Problem(obj.where(name), f"{what} was {name} {age} days ago, "
-                                    f"more than review_after_days ({limit})",
-                                    f"check it again, then set {name}: {today.isoformat()}", W))
+            problems.append(
+                Problem(
+                    obj.where(name),
+                    f"{what} was {name} {age} days ago, more than review_after_days ({limit})",
+                    f"check it again, then set {name}: {today.isoformat()}",
+                    W,
+                )
+            )
         elif age < 0:
-            problems.append(Problem(obj.where(name),
-                                    f"{what} has a '{name}' date in the future: {when}",
-                                    "check the date"))
+            problems.append(
+                Problem(
+                    obj.where(name),
+                    f"{what} has a '{name}' date in the future: {when}",
+                    "check the date",
+                )
+            )
     return problems
 
 
@@ -322,9 +376,11 @@ def check_translations(plan: model.Plan) -> list[Problem]:
     for lang, tr in plan.translations.items():
         pairs: list[tuple[str, model.Located, Any, Pos]] = []
         pairs.append(("the plan", plan.info, tr.plan, tr.where("plan")))
-        for kind, originals, texts in (("node", plan.nodes, tr.nodes),
-                                       ("contact", plan.contacts, tr.contacts),
-                                       ("law", plan.laws, tr.laws)):
+        for kind, originals, texts in (
+            ("node", plan.nodes, tr.nodes),
+            ("contact", plan.contacts, tr.contacts),
+            ("law", plan.laws, tr.laws),
+        ):
             for key, text in texts.items():
                 if key not in originals:
                     problems.append(_missing(kind, key, text.pos, originals))
@@ -340,8 +396,11 @@ def _wanted(original: model.Located) -> list[str]:
     result = []
     for name in TRANSLATED.get(type(original), ()):
         value = getattr(original, name)
-        if value and not isinstance(value, model.Placeholder) \
-                and (type(original), name) not in OPTIONAL:
+        if (
+            value
+            and not isinstance(value, model.Placeholder)
+            and (type(original), name) not in OPTIONAL
+        ):
             result.append(name)
     return result
 
@@ -355,29 +414,56 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
     if text is None:
         if not wanted:
             return []
-        return [Problem(pos, f"{what} is not translated into '{lang}'",
-                        f"add it to translations/{lang}.yaml with fingerprint: "
-                        f"{fingerprint(original, wanted)}", W)]
+        return [
+            Problem(
+                pos,
+                f"{what} is not translated into '{lang}'",
+                f"add it to translations/{lang}.yaml with fingerprint: "
+                f"{fingerprint(original, wanted)}",
+                W,
+            )
+        ]
     problems = []
     for name in wanted:
         if not getattr(text, name, None):
-            problems.append(Problem(text.pos, f"{what}: '{name}' is not translated into '{lang}'",
-                                    f"add '{name}:' to the entry", W))
+            problems.append(
+                Problem(
+                    text.pos,
+                    f"{what}: '{name}' is not translated into '{lang}'",
+                    f"add '{name}:' to the entry",
+                    W,
+                )
+            )
     for name in covered(original, text):
         given, source = getattr(text, name), getattr(original, name)
         if isinstance(given, tuple) and len(given) != len(source):
-            problems.append(Problem(text.where(name),
-                                    f"{what}: '{name}' has {_items(len(given))} in the "
-                                    f"translation and {_items(len(source))} in the original",
-                                    "translate each item of the list, in the original's order"))
+            problems.append(
+                Problem(
+                    text.where(name),
+                    f"{what}: '{name}' has {_items(len(given))} in the "
+                    f"translation and {_items(len(source))} in the original",
+                    "translate each item of the list, in the original's order",
+                )
+            )
     expected = fingerprint(original, covered(original, text))
     if text.fingerprint is None:
-        problems.append(Problem(text.pos, f"{what}: the translation has no fingerprint",
-                                f"if it matches the original, run 'actionplan stamp' or add "
-                                f"fingerprint: {expected}", W))
+        problems.append(
+            Problem(
+                text.pos,
+                f"{what}: the translation has no fingerprint",
+                f"if it matches the original, run 'actionplan stamp' or add "
+                f"fingerprint: {expected}",
+                W,
+            )
+        )
     elif text.fingerprint != expected:
-        problems.append(Problem(text.where("fingerprint"),
-                                f"{what}: the translation into '{lang}' is stale: "
-                                "the original has changed since it was translated",
-                                f"update the translation, then set fingerprint: {expected}", W))
+        problems.append(
+            Problem(
+                text.where("fingerprint"),
+                f"{what}: the translation into '{lang}' is stale: "
+                "the original has changed since it was translated",
+                f"update the translation, then set fingerprint: {expected}",
+                W,
+            )
+        )
     return problems

@@ -22,8 +22,11 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 _YAML = "tag:yaml.org,2002:"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_BOOLS = frozenset(f"{w}{rest}" for word in ("true", "false", "yes", "no", "on", "off")
-                   for w, rest in ((word, ""), (word[0].upper(), word[1:]), (word.upper(), "")))
+_BOOLS = frozenset(
+    f"{w}{rest}"
+    for word in ("true", "false", "yes", "no", "on", "off")
+    for w, rest in ((word, ""), (word[0].upper(), word[1:]), (word.upper(), ""))
+)
 _INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
 _INT_START = frozenset("+-0123456789")  # most values are words: no need to try _INT on them
 
@@ -105,8 +108,11 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
         if real != real_root and real_root not in real.parents:
             what = "folder" if linked_folder else "file"
             problems.append(
-                Problem(Pos(name), f"links to a {what} outside the plan's folder",
-                        f"copy the {what} into the plan's folder instead of linking to it")
+                Problem(
+                    Pos(name),
+                    f"links to a {what} outside the plan's folder",
+                    f"copy the {what} into the plan's folder instead of linking to it",
+                )
             )
             continue
         if not path.is_file():
@@ -119,13 +125,19 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
             role = "base"
         found.append((path, role))
         if len(found) > MAX_FILES:
-            raise PlanError.at(Pos(display_path(root, root)), f"more than {MAX_FILES} YAML files",
-                               "a plan this large is almost certainly the wrong folder")
+            raise PlanError.at(
+                Pos(display_path(root, root)),
+                f"more than {MAX_FILES} YAML files",
+                "a plan this large is almost certainly the wrong folder",
+            )
     if problems:
         raise PlanError(problems)
     if not found:
-        raise PlanError.at(Pos(display_path(root, root)), "no .yaml files in this folder",
-                           "give the folder that holds the plan, such as content/")
+        raise PlanError.at(
+            Pos(display_path(root, root)),
+            "no .yaml files in this folder",
+            "give the folder that holds the plan, such as content/",
+        )
     return found
 
 
@@ -133,19 +145,28 @@ def read_text(path: Path, name: str) -> str:
     """The file's text, refusing what is not a non-empty UTF-8 text file."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise PlanError.at(Pos(name), f"file is larger than {MAX_FILE_BYTES // 2**20} MB",
-                               "split it into several files")
+            raise PlanError.at(
+                Pos(name),
+                f"file is larger than {MAX_FILE_BYTES // 2**20} MB",
+                "split it into several files",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise PlanError.at(Pos(name), f"cannot read file: {exc.strerror}") from None
     if b"\0" in data:
-        raise PlanError.at(_byte_pos(name, data, data.index(b"\0")), "this is not a text file",
-                           "content files must be YAML text saved as UTF-8")
+        raise PlanError.at(
+            _byte_pos(name, data, data.index(b"\0")),
+            "this is not a text file",
+            "content files must be YAML text saved as UTF-8",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise PlanError.at(_byte_pos(name, data, exc.start), "file is not valid UTF-8",
-                           "save the file with UTF-8 encoding") from None
+        raise PlanError.at(
+            _byte_pos(name, data, exc.start),
+            "file is not valid UTF-8",
+            "save the file with UTF-8 encoding",
+        ) from None
     return text
 
 
@@ -156,8 +177,6 @@ def _byte_pos(name: str, data: bytes, offset: int) -> Pos:
     return Pos(name, data.count(b"\n", 0, offset) + 1, column)
 
 
-
-
 def _is_blank(text: str) -> bool:
     """True when the text has nothing but blank lines and comments (it stops at the first value)."""
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
@@ -166,8 +185,7 @@ def _is_blank(text: str) -> bool:
 def parse(text: str, name: str) -> yaml.Node:
     """Compose one YAML document into nodes, translating parser errors into Problems."""
     if _is_blank(text):
-        raise PlanError.at(Pos(name, 1, 1), "file is empty",
-                           "add content, or delete the file")
+        raise PlanError.at(Pos(name, 1, 1), "file is empty", "add content, or delete the file")
     try:
         _check_depth(text, name)
         documents = list(yaml.compose_all(text, Loader=_Loader))
@@ -176,22 +194,31 @@ def parse(text: str, name: str) -> yaml.Node:
     except yaml.reader.ReaderError as exc:
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         offset = text.find(char)
-        pos = _byte_pos(name, text.encode(), len(text[:offset].encode())) if offset >= 0 \
+        pos = (
+            _byte_pos(name, text.encode(), len(text[:offset].encode()))
+            if offset >= 0
             else Pos(name)
-        raise PlanError.at(pos, f"the file contains a special character (U+{ord(char):04X}) "
-                           "that YAML does not allow",
-                           "delete it: it may be invisible, so retype the text around it") from None
+        )
+        raise PlanError.at(
+            pos,
+            f"the file contains a special character (U+{ord(char):04X}) that YAML does not allow",
+            "delete it: it may be invisible, so retype the text around it",
+        ) from None
     except yaml.YAMLError as exc:
         raise PlanError.at(Pos(name), "not valid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
-        raise PlanError.at(Pos(name), "nesting is too deep",
-                           "a plan needs only a few levels of indentation") from None
+        raise PlanError.at(
+            Pos(name), "nesting is too deep", "a plan needs only a few levels of indentation"
+        ) from None
     documents = [d for d in documents if d is not None]
     if not documents:
         raise PlanError.at(Pos(name, 1, 1), "file is empty", "add content, or delete the file")
     if len(documents) > 1:
-        raise PlanError.at(node_pos(name, documents[1]), "more than one YAML document in the file",
-                           "remove the '---' line, or split the file in two")
+        raise PlanError.at(
+            node_pos(name, documents[1]),
+            "more than one YAML document in the file",
+            "remove the '---' line, or split the file in two",
+        )
     return documents[0]
 
 
@@ -230,9 +257,11 @@ def _check_depth(text: str, name: str) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise PlanError.at(_mark_pos(name, text, event.start_mark),
-                                   f"more than {MAX_DEPTH} levels of nesting",
-                                   "a plan needs only a few: look for '[', '{' or '- ' too many")
+                raise PlanError.at(
+                    _mark_pos(name, text, event.start_mark),
+                    f"more than {MAX_DEPTH} levels of nesting",
+                    "a plan needs only a few: look for '[', '{' or '- ' too many",
+                )
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
 
@@ -244,54 +273,95 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     begun = _mark_pos(name, text, exc.context_mark or mark)
     problem = (exc.problem or exc.context or "not valid YAML").strip()
     if "maximum nesting depth" in problem:  # newer libyaml has a limit of its own
-        return Problem(pos, f"more than {MAX_DEPTH} levels of nesting",
-                       "a plan needs only a few: look for '[', '{' or '- ' too many")
+        return Problem(
+            pos,
+            f"more than {MAX_DEPTH} levels of nesting",
+            "a plan needs only a few: look for '[', '{' or '- ' too many",
+        )
     if mark and _char_at(text, mark.line, mark.column) == "\t":
-        return Problem(pos, "tab character in indentation",
-                       "YAML indents with spaces only: replace the tab with spaces")
+        return Problem(
+            pos,
+            "tab character in indentation",
+            "YAML indents with spaces only: replace the tab with spaces",
+        )
     quote = _open_quote_before(text, mark) if mark else None
     if quote is not None:
-        return Problem(_mark_pos(name, text, quote), "this quoted text has no closing quote",
-                       "end it with the same quote mark it starts with, on the same line")
+        return Problem(
+            _mark_pos(name, text, quote),
+            "this quoted text has no closing quote",
+            "end it with the same quote mark it starts with, on the same line",
+        )
     if "found undefined alias" in problem:
-        return Problem(pos, "a value starting with '*' must name an anchor ('&name') above it",
-                       "put text that starts with '*' in quotes")
+        return Problem(
+            pos,
+            "a value starting with '*' must name an anchor ('&name') above it",
+            "put text that starts with '*' in quotes",
+        )
     if "mapping values are not allowed" in problem:
         indent = _indent_under_value(text, mark.line) if mark else None
         if indent is not None:
-            return Problem(Pos(name, mark.line + 1, indent + 1),
-                           "bad indentation: this line is indented further than the line above",
-                           "line up keys of the same mapping at the same column, with spaces; "
-                           "put text that contains ': ' in quotes")
-        return Problem(pos, "unexpected ':'",
-                       "put text that contains ': ' in quotes, or check the indentation above")
+            return Problem(
+                Pos(name, mark.line + 1, indent + 1),
+                "bad indentation: this line is indented further than the line above",
+                "line up keys of the same mapping at the same column, with spaces; "
+                "put text that contains ': ' in quotes",
+            )
+        return Problem(
+            pos,
+            "unexpected ':'",
+            "put text that contains ': ' in quotes, or check the indentation above",
+        )
     char = _char_at(text, mark.line, mark.column) if mark else ""
     if char in ("]", "}") and "expected" in problem:
-        return Problem(pos, f"a '{char}' without a '{'[' if char == ']' else '{'}' before it",
-                       "remove it, or put the text in quotes")
-    if "expected <block end>" in problem or "did not find expected key" in problem \
-            or "expected '-' indicator" in problem:
-        return Problem(pos, "bad indentation",
-                       "line up keys of the same mapping at the same column, with spaces")
+        return Problem(
+            pos,
+            f"a '{char}' without a '{'[' if char == ']' else '{'}' before it",
+            "remove it, or put the text in quotes",
+        )
+    if (
+        "expected <block end>" in problem
+        or "did not find expected key" in problem
+        or "expected '-' indicator" in problem
+    ):
+        return Problem(
+            pos,
+            "bad indentation",
+            "line up keys of the same mapping at the same column, with spaces",
+        )
     if "could not find expected ':'" in problem:  # noticed on the line after the key
         return Problem(begun, "a key without ':'", "write 'key: value', or quote the text")
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         bracket = "[]" if "]" in problem else "{}"
-        return Problem(begun, f"this '{bracket[0]}' is not closed with '{bracket[1]}'",
-                       f"end it with '{bracket[1]}' on the same line, "
-                       "and put text that contains ',' or ':' in quotes")
+        return Problem(
+            begun,
+            f"this '{bracket[0]}' is not closed with '{bracket[1]}'",
+            f"end it with '{bracket[1]}' on the same line, "
+            "and put text that contains ',' or ':' in quotes",
+        )
     if "unexpected end of stream" in problem and "quoted scalar" in (exc.context or ""):
-        return Problem(begun, "this quoted text has no closing quote",
-                       "end it with the same quote mark it starts with")
+        return Problem(
+            begun,
+            "this quoted text has no closing quote",
+            "end it with the same quote mark it starts with",
+        )
     if "block sequence entries are not allowed" in problem:
-        return Problem(pos, "a list cannot start on the same line as its key",
-                       "put each '- item' on a line of its own, indented below the key")
+        return Problem(
+            pos,
+            "a list cannot start on the same line as its key",
+            "put each '- item' on a line of its own, indented below the key",
+        )
     if "did not find expected node content" in problem:
-        return Problem(pos, "a value is missing here",
-                       "check for a '[' or '{' that is not closed, or a ',' too many")
+        return Problem(
+            pos,
+            "a value is missing here",
+            "check for a '[' or '{' that is not closed, or a ',' too many",
+        )
     if "found character" in problem and "cannot start any token" in problem:
-        return Problem(pos, f"text cannot start with '{char}'" if char.strip() else problem,
-                       "put the text in quotes")
+        return Problem(
+            pos,
+            f"text cannot start with '{char}'" if char.strip() else problem,
+            "put the text in quotes",
+        )
     return Problem(pos, f"not valid YAML: {problem}")
 
 
@@ -309,8 +379,11 @@ def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
             last = token
     except yaml.YAMLError:
         pass
-    if isinstance(last, yaml.ScalarToken) and last.style in ("'", '"') \
-            and last.end_mark.line > last.start_mark.line:
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ("'", '"')
+        and last.end_mark.line > last.start_mark.line
+    ):
         return last.start_mark
     return None
 

@@ -16,8 +16,12 @@ from actionplan.errors import PlanError, Pos, Problem, display_path
 from actionplan.loader import LOCAL_FILE, SourceFile
 from actionplan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
 
-LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-              ".jpeg": "image/jpeg"}
+LOGO_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
 MAX_LOGO_BYTES = 512 * 1024
 
 
@@ -39,17 +43,29 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
             continue
         if content.plan is not None:
             if info is not None:
-                problems.append(Problem(content.where("plan"), "a second 'plan' section",
-                                        f"the plan's metadata is already in {info_pos}"))
+                problems.append(
+                    Problem(
+                        content.where("plan"),
+                        "a second 'plan' section",
+                        f"the plan's metadata is already in {info_pos}",
+                    )
+                )
             else:
                 info, info_pos = content.plan, content.where("plan")
-        for kind, table, found in (("node", nodes, content.nodes),
-                                   ("contact", contacts, content.contacts),
-                                   ("law", laws, content.laws)):
+        for kind, table, found in (
+            ("node", nodes, content.nodes),
+            ("contact", contacts, content.contacts),
+            ("law", laws, content.laws),
+        ):
             for key, value in found.items():
                 if key in table:
-                    problems.append(Problem(value.pos, f"{kind} id '{key}' is used twice",
-                                            f"the first is at {table[key].pos}; rename one"))
+                    problems.append(
+                        Problem(
+                            value.pos,
+                            f"{kind} id '{key}' is used twice",
+                            f"the first is at {table[key].pos}; rename one",
+                        )
+                    )
                 else:
                     table[key] = value
 
@@ -67,31 +83,55 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
             continue
         stem = source.path.stem
         if tr.language != stem:
-            problems.append(Problem(tr.where("language"),
-                                    f"language '{tr.language}' does not match the file name",
-                                    f"name the file {tr.language}.yaml, or set language: {stem}"))
+            problems.append(
+                Problem(
+                    tr.where("language"),
+                    f"language '{tr.language}' does not match the file name",
+                    f"name the file {tr.language}.yaml, or set language: {stem}",
+                )
+            )
         elif tr.language in found_translations:
-            problems.append(Problem(tr.pos, f"a second translation to '{tr.language}'",
-                                    "keep one file per language"))
+            problems.append(
+                Problem(
+                    tr.pos, f"a second translation to '{tr.language}'", "keep one file per language"
+                )
+            )
         else:
             found_translations[tr.language] = tr
 
     if info is None:
         if not any(p.is_error for p in problems):
-            problems.append(Problem(Pos(display_path(root, root)), "no file has a 'plan' section",
-                                    "add 'plan:' with title, language, version, owner, reviewed "
-                                    "and start, usually in plan.yaml"))
+            problems.append(
+                Problem(
+                    Pos(display_path(root, root)),
+                    "no file has a 'plan' section",
+                    "add 'plan:' with title, language, version, owner, reviewed "
+                    "and start, usually in plan.yaml",
+                )
+            )
         return None, problems
     for lang, tr in found_translations.items():
         if lang == info.language:
-            problems.append(Problem(tr.where("language"),
-                                    f"a translation into the plan's own language '{lang}'",
-                                    "remove the file, or change the plan's language"))
+            problems.append(
+                Problem(
+                    tr.where("language"),
+                    f"a translation into the plan's own language '{lang}'",
+                    "remove the file, or change the plan's language",
+                )
+            )
     logo = _read_logo(root, settings, problems)
     if any(p.is_error for p in problems):
         return None, problems
-    plan = model.Plan(root=root, info=info, nodes=nodes, contacts=contacts, laws=laws,
-                      local=settings, translations=found_translations, logo=logo)
+    plan = model.Plan(
+        root=root,
+        info=info,
+        nodes=nodes,
+        contacts=contacts,
+        laws=laws,
+        local=settings,
+        translations=found_translations,
+        logo=logo,
+    )
     return plan, problems
 
 
@@ -104,25 +144,39 @@ def _read(source: SourceFile, problems: list[Problem], cls: type, what: str) -> 
         return INVALID
 
 
-def _merge_local(source: SourceFile, problems: list[Problem], settings: model.LocalSettings,
-                 nodes: dict[str, Any], contacts: dict[str, Any], laws: dict[str, Any],
-                 ) -> model.LocalSettings:
+def _merge_local(
+    source: SourceFile,
+    problems: list[Problem],
+    settings: model.LocalSettings,
+    nodes: dict[str, Any],
+    contacts: dict[str, Any],
+    laws: dict[str, Any],
+) -> model.LocalSettings:
     reader = Reader(source, problems)
     root = source.root
     if not isinstance(root, yaml.MappingNode):
-        reader.fail(root, f"{LOCAL_FILE} must be a mapping, found a list or text",
-                    "start it with 'local:', 'contacts:' or 'nodes:'")
+        reader.fail(
+            root,
+            f"{LOCAL_FILE} must be a mapping, found a list or text",
+            "start it with 'local:', 'contacts:' or 'nodes:'",
+        )
         return settings
     # Contacts are overridden field by field, so they are read before the rest of the file.
     contact_node = next((v for k, v in root.value if k.value == "contacts"), None)
-    rest = yaml.MappingNode(root.tag, [(k, v) for k, v in root.value if k.value != "contacts"],
-                            root.start_mark, root.end_mark)
+    rest = yaml.MappingNode(
+        root.tag,
+        [(k, v) for k, v in root.value if k.value != "contacts"],
+        root.start_mark,
+        root.end_mark,
+    )
     content = reader.read(rest, model.LocalFile, f"the file {LOCAL_FILE}")
     if contact_node is not None:
-        for key, partial in read_partial_map(reader, contact_node, model.Contact,
-                                             "'contacts'").items():
-            merged = overlay(contacts[key], partial) if key in contacts \
-                else complete(partial, problems)
+        for key, partial in read_partial_map(
+            reader, contact_node, model.Contact, "'contacts'"
+        ).items():
+            merged = (
+                overlay(contacts[key], partial) if key in contacts else complete(partial, problems)
+            )
             if merged is not INVALID:
                 contacts[key] = merged
     if content is INVALID:
@@ -132,32 +186,49 @@ def _merge_local(source: SourceFile, problems: list[Problem], settings: model.Lo
     return content.local or settings
 
 
-def _read_logo(root: Path, settings: model.LocalSettings,
-               problems: list[Problem]) -> tuple[str, bytes] | None:
+def _read_logo(
+    root: Path, settings: model.LocalSettings, problems: list[Problem]
+) -> tuple[str, bytes] | None:
     if not settings.logo:
         return None
     pos = settings.where("logo")
     path = root / settings.logo
     media_type = LOGO_TYPES.get(path.suffix.lower())
     if media_type is None:
-        problems.append(Problem(pos, "the logo must be an SVG, PNG or JPEG file: "
-                                f"'{short(settings.logo)}'", "convert it, or give another file"))
+        problems.append(
+            Problem(
+                pos,
+                f"the logo must be an SVG, PNG or JPEG file: '{short(settings.logo)}'",
+                "convert it, or give another file",
+            )
+        )
         return None
     try:
         real = path.resolve()
         if root.resolve() not in real.parents:
-            raise PlanError.at(pos, "the logo is outside the plan's folder",
-                               "copy it into the folder")
+            raise PlanError.at(
+                pos, "the logo is outside the plan's folder", "copy it into the folder"
+            )
         data = path.read_bytes()
     except PlanError as exc:
         problems.extend(exc.problems)
         return None
     except OSError:
-        problems.append(Problem(pos, f"no such logo file: '{short(settings.logo)}'",
-                                f"put the file in {display_path(root, root)}, or fix the name"))
+        problems.append(
+            Problem(
+                pos,
+                f"no such logo file: '{short(settings.logo)}'",
+                f"put the file in {display_path(root, root)}, or fix the name",
+            )
+        )
         return None
     if len(data) > MAX_LOGO_BYTES:
-        problems.append(Problem(pos, f"the logo is larger than {MAX_LOGO_BYTES // 1024} KB",
-                                "the card must stay small: use a smaller or an SVG logo"))
+        problems.append(
+            Problem(
+                pos,
+                f"the logo is larger than {MAX_LOGO_BYTES // 1024} KB",
+                "the card must stay small: use a smaller or an SVG logo",
+            )
+        )
         return None
     return media_type, data

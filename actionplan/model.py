@@ -204,8 +204,9 @@ class LocalSettings(Located):
     municipality: str | None = doc("The municipality's name, shown in the header.", default=None)
     logo: FilePath | None = doc("An SVG, PNG or JPEG file beside local.yaml.", default=None)
     colors: Colors | None = doc("The theme's colours.", default=None)
-    font: str | None = doc("A CSS font-family list of fonts installed on the reader's device.",
-                           default=None)
+    font: str | None = doc(
+        "A CSS font-family list of fonts installed on the reader's device.", default=None
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,8 +216,9 @@ class ContentFile(Located):
     plan: PlanInfo | None = doc("The plan's metadata; exactly one file has it.", default=None)
     contacts: Mapping[str, Contact] = doc("Contacts, keyed by id.", default_factory=dict)
     laws: Mapping[str, Law] = doc("Legal references, keyed by id.", default_factory=dict)
-    nodes: Mapping[str, AnyNode] = doc("Questions, steps and outcomes, keyed by id.",
-                                       default_factory=dict)
+    nodes: Mapping[str, AnyNode] = doc(
+        "Questions, steps and outcomes, keyed by id.", default_factory=dict
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -225,12 +227,16 @@ class LocalFile(Located):
 
     local: LocalSettings | None = doc("The municipality's settings.", default=None)
     contacts: Mapping[str, Contact] = field(
-        default_factory=dict, metadata={
+        default_factory=dict,
+        metadata={
             "doc": "Contacts: one with a base plan's id overrides it field by field.",
-            "partial": True})
+            "partial": True,
+        },
+    )
     laws: Mapping[str, Law] = doc("Legal references: overrides by id.", default_factory=dict)
-    nodes: Mapping[str, AnyNode] = doc("Nodes: one with a base plan's id replaces it.",
-                                       default_factory=dict)
+    nodes: Mapping[str, AnyNode] = doc(
+        "Nodes: one with a base plan's id replaces it.", default_factory=dict
+    )
 
 
 # Translations: one file per language, keyed by node and field.
@@ -249,7 +255,8 @@ class NodeText(Located):
     body: Markdown | None = doc("The translated body.", default=None)
     who: str | None = doc("The translated 'who'.", default=None)
     options: tuple[Union[str, OptionText], ...] = doc(  # noqa: UP007
-        "The options' labels, in the original's order.", default=())
+        "The options' labels, in the original's order.", default=()
+    )
     checklist: tuple[Markdown, ...] = doc("The checklist, item by item.", default=())
     do_not: tuple[Markdown, ...] = doc("The warnings, item by item.", default=())
     follow_up: tuple[Markdown, ...] = doc("The follow-up, item by item.", default=())

@@ -38,6 +38,9 @@ class Project:
         else:
             root, content = path.parent if path.name == "content" else path, path
         templates = root / "templates"
-        return cls(root=root, content=content,
-                   templates=templates if templates.is_dir() else None,
-                   build=root / "build")
+        return cls(
+            root=root,
+            content=content,
+            templates=templates if templates.is_dir() else None,
+            build=root / "build",
+        )

@@ -32,12 +32,25 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where it
 # What would end the inline script early, in any case: "</script" (HTML ignores the case).
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 # The interface words the script needs; the rest are in the HTML already.
-SCRIPT_WORDS = ("answered", "change", "change_answer", "copy_failed", "follow_up", "link_copied",
-                "node_shown", "outcome", "question", "step", "summary_copied", "summary_made",
-                "summary_title")
+SCRIPT_WORDS = (
+    "answered",
+    "change",
+    "change_answer",
+    "copy_failed",
+    "follow_up",
+    "link_copied",
+    "node_shown",
+    "outcome",
+    "question",
+    "step",
+    "summary_copied",
+    "summary_made",
+    "summary_title",
+)
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
 _BLOCK_BREAK = re.compile(
-    r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)")
+    r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)"
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +71,9 @@ class Theme:
             auto_reload=False,  # one build: no need to stat a template at every include
             bytecode_cache=template_cache(),
         )
-        env.filters.update(md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host,
-                           domain=url_domain)
+        env.filters.update(
+            md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host, domain=url_domain
+        )
         env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
         return cls(env)
 
@@ -87,17 +101,19 @@ class Theme:
                 mark = getattr(exc, "problem_mark", None)
                 where = (mark.line + 1, mark.column + 1) if mark else ()
                 problem = getattr(exc, "problem", None) or exc
-                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml", *where),
-                                   f"not valid YAML: {problem}") from None
+                raise PlanError.at(
+                    Pos(f"templates/i18n/{code}.yaml", *where), f"not valid YAML: {problem}"
+                ) from None
             if not isinstance(data, dict):
-                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
-                                   "must be a mapping of words")
+                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"), "must be a mapping of words")
             # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
             wrong = next((k for k, v in data.items() if not isinstance(v, (str, int, float))), None)
             if wrong is not None:
-                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"),
-                                   f"the word '{str(wrong)[:40]}' is not text",
-                                   "write the text after the key, on the same line")
+                raise PlanError.at(
+                    Pos(f"templates/i18n/{code}.yaml"),
+                    f"the word '{str(wrong)[:40]}' is not text",
+                    "write the text after the key, on the same line",
+                )
             words.update({str(k): str(v) for k, v in data.items()})
         return words
 
@@ -111,14 +127,19 @@ def _word_codes(lang: str) -> tuple[str, ...]:
 class _ThemeLoader(jinja2.FileSystemLoader):
     """The theme's folders; a file that links out of its folder is refused, as in content/."""
 
-    def get_source(self, environment: jinja2.Environment, template: str,
-                   ) -> tuple[str, str, Any]:
+    def get_source(
+        self,
+        environment: jinja2.Environment,
+        template: str,
+    ) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
         real = Path(filename).resolve()
         if not any(Path(d).resolve() in real.parents for d in self.searchpath):
-            raise PlanError.at(Pos(display_path(Path(filename))),
-                               "links to a file outside the templates folder",
-                               "copy the file into the templates folder instead of linking to it")
+            raise PlanError.at(
+                Pos(display_path(Path(filename))),
+                "links to a file outside the templates folder",
+                "copy the file into the templates folder instead of linking to it",
+            )
         return source, filename, uptodate
 
 
@@ -312,26 +333,32 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     order = node_order(plan)
     numbers = {node_id: i for i, node_id in enumerate(order, 1)}
     # The local colours and font come after the theme's defaults, custom.css after both.
-    css = (theme.source("card.css") or "") + _css_vars(plan.local) + (
-        theme.source("custom.css") or "")
+    css = (
+        (theme.source("card.css") or "")
+        + _css_vars(plan.local)
+        + (theme.source("custom.css") or "")
+    )
     js = theme.source("card.js") or ""
     pages = []
     for lang in plan.languages:
         tr = plan.translations.get(lang)
         ui = theme.ui(lang)
-        pages.append({
-            "lang": lang,
-            "dir": tr.direction if tr else ui.get("direction", "ltr"),
-            "name": tr.name if tr else ui.get("name", lang),
-            "plan": localize(plan, lang),
-            "ui": ui,
-            "anchor_prefix": "" if lang == primary else f"{lang}/",
-        })
+        pages.append(
+            {
+                "lang": lang,
+                "dir": tr.direction if tr else ui.get("direction", "ltr"),
+                "name": tr.name if tr else ui.get("name", lang),
+                "plan": localize(plan, lang),
+                "ui": ui,
+                "anchor_prefix": "" if lang == primary else f"{lang}/",
+            }
+        )
     data = {
         "start": plan.info.start,
         "primary": primary,
-        "languages": {p["lang"]: {"ui": {k: p["ui"][k] for k in SCRIPT_WORDS}, "dir": p["dir"]}
-                      for p in pages},
+        "languages": {
+            p["lang"]: {"ui": {k: p["ui"][k] for k in SCRIPT_WORDS}, "dir": p["dir"]} for p in pages
+        },
     }
     logo = None
     if plan.logo:
@@ -341,8 +368,15 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     css = _inline_css(css)
     nojs_css = _inline_css(theme.source("nojs.css") or "")
     js = _SCRIPT_END.sub(r"<\\/\1", rjsmin.jsmin(js))  # '\/' is '/' in a string or a regex
-    shared = {"order": order, "numbers": numbers, "logo": logo, "anchor": anchor,
-              "primary": primary, "languages": pages, "sources": all_sources(plan, order)}
+    shared = {
+        "order": order,
+        "numbers": numbers,
+        "logo": logo,
+        "anchor": anchor,
+        "primary": primary,
+        "languages": pages,
+        "sources": all_sources(plan, order),
+    }
     language = theme.env.get_template("language.html")
     for page in pages:
         page["briefs"] = contact_briefs(theme, {**shared, **page})
@@ -359,7 +393,9 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         nojs_css=Markup(nojs_css),
         js=Markup(js),
         data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
-        csp=Markup(f"default-src 'none'; script-src {csp_hash(js)}; "
-                   f"style-src {csp_hash(css)} {csp_hash(nojs_css)}; "
-                   "img-src data:; base-uri 'none'; form-action 'none'"),
+        csp=Markup(
+            f"default-src 'none'; script-src {csp_hash(js)}; "
+            f"style-src {csp_hash(css)} {csp_hash(nojs_css)}; "
+            "img-src data:; base-uri 'none'; form-action 'none'"
+        ),
     )

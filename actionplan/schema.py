@@ -46,8 +46,11 @@ def _object(cls: type, defs: dict[str, Any], partial: bool = False) -> dict[str,
         properties = {}
         for key, (f, hint) in fields_of(cls).items():
             if f.metadata.get("partial"):
-                prop = {"type": "object", "propertyNames": _ID,
-                        "additionalProperties": _object(typing.get_args(hint)[1], defs, True)}
+                prop = {
+                    "type": "object",
+                    "propertyNames": _ID,
+                    "additionalProperties": _object(typing.get_args(hint)[1], defs, True),
+                }
             else:
                 prop = _type(hint, defs)
             if "doc" in f.metadata:
@@ -85,8 +88,11 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if origin is tuple:
         return {"type": "array", "items": _type(typing.get_args(hint)[0], defs)}
     if origin is Mapping:
-        return {"type": "object", "propertyNames": _ID,
-                "additionalProperties": _type(typing.get_args(hint)[1], defs)}
+        return {
+            "type": "object",
+            "propertyNames": _ID,
+            "additionalProperties": _type(typing.get_args(hint)[1], defs),
+        }
     if origin is Literal:
         return {"enum": list(typing.get_args(hint))}
     if hint is str:

@@ -46,21 +46,23 @@ def stamp(root: Path, stale: bool = False) -> list[Stamped]:
             entries.append(what)
         if edits:
             for offset, length, new in sorted(edits, reverse=True):
-                text = text[:offset] + new + text[offset + length:]
+                text = text[:offset] + new + text[offset + length :]
             write_atomic(path, text.encode("utf-8"))
             done.append(Stamped(path, entries))
     return done
 
 
-def _entries(plan: model.Plan, tr: model.Translation, tree: yaml.Node) -> Iterator[
-    tuple[str, model.Located, yaml.MappingNode, Any]
-]:
+def _entries(
+    plan: model.Plan, tr: model.Translation, tree: yaml.Node
+) -> Iterator[tuple[str, model.Located, yaml.MappingNode, Any]]:
     sections = {k.value: v for k, v in tree.value} if isinstance(tree, yaml.MappingNode) else {}
     if tr.plan is not None and "plan" in sections:
         yield "plan", plan.info, sections["plan"], tr.plan
-    for name, originals, texts in (("nodes", plan.nodes, tr.nodes),
-                                   ("contacts", plan.contacts, tr.contacts),
-                                   ("laws", plan.laws, tr.laws)):
+    for name, originals, texts in (
+        ("nodes", plan.nodes, tr.nodes),
+        ("contacts", plan.contacts, tr.contacts),
+        ("laws", plan.laws, tr.laws),
+    ):
         section = sections.get(name)
         if not isinstance(section, yaml.MappingNode):
             continue
@@ -74,9 +76,9 @@ def _edit(text: str, node: yaml.MappingNode, value: str) -> tuple[int, int, str]
     for key_node, value_node in node.value:
         if key_node.value == "fingerprint":
             start, end = value_node.start_mark.index, value_node.end_mark.index
-            return start, end - start, f"\"{value}\""
+            return start, end - start, f'"{value}"'
     if node.flow_style:  # {name: ..., role: ...}
-        return node.start_mark.index + 1, 0, f"fingerprint: \"{value}\", "
+        return node.start_mark.index + 1, 0, f'fingerprint: "{value}", '
     first = node.value[0][0].start_mark
     line_start = first.index - first.column
-    return line_start, 0, " " * first.column + f"fingerprint: \"{value}\"\n"
+    return line_start, 0, " " * first.column + f'fingerprint: "{value}"\n'

@@ -22,10 +22,14 @@ def localize(plan: model.Plan, lang: str) -> model.Plan:
         plan,
         info=_apply(plan.info, tr.plan, ("title", "summary"), original),
         nodes={k: _node(n, tr.nodes.get(k), original) for k, n in plan.nodes.items()},
-        contacts={k: _apply(c, tr.contacts.get(k), ("name", "role", "hours", "note"), original)
-                  for k, c in plan.contacts.items()},
-        laws={k: _apply(law, tr.laws.get(k), ("title", "summary"), original)
-              for k, law in plan.laws.items()},
+        contacts={
+            k: _apply(c, tr.contacts.get(k), ("name", "role", "hours", "note"), original)
+            for k, c in plan.contacts.items()
+        },
+        laws={
+            k: _apply(law, tr.laws.get(k), ("title", "summary"), original)
+            for k, law in plan.laws.items()
+        },
         local=_apply(plan.local, tr.local, ("municipality",), original),
     )
 
@@ -33,8 +37,11 @@ def localize(plan: model.Plan, lang: str) -> model.Plan:
 def _pick(value: Any, translated: Any, original: str) -> Any:
     """The translation where there is one, else the original marked with its language."""
     if isinstance(value, tuple):
-        items = translated if isinstance(translated, tuple) and len(translated) == len(value) \
+        items = (
+            translated
+            if isinstance(translated, tuple) and len(translated) == len(value)
             else (None,) * len(value)
+        )
         return tuple(_pick(v, t, original) for v, t in zip(value, items, strict=True))
     if translated:
         return translated
@@ -49,9 +56,11 @@ def _apply(obj: Any, text: Any, names: tuple[str, ...], original: str) -> Any:
 
 
 def _node(node: model.Node, text: model.NodeText | None, original: str) -> model.Node:
-    names = {model.Question: ("title", "body"),
-             model.Step: ("title", "body", "who", "checklist", "do_not"),
-             model.Outcome: ("title", "body", "follow_up")}[type(node)]
+    names = {
+        model.Question: ("title", "body"),
+        model.Step: ("title", "body", "who", "checklist", "do_not"),
+        model.Outcome: ("title", "body", "follow_up"),
+    }[type(node)]
     node = _apply(node, text, names, original)
     if isinstance(node, model.Question):
         given = text.options if text and len(text.options) == len(node.options) else ()
@@ -60,7 +69,12 @@ def _node(node: model.Node, text: model.NodeText | None, original: str) -> model
             t = given[i] if given else None
             label = t if isinstance(t, str) else getattr(t, "label", None)
             hint = getattr(t, "hint", None)
-            options.append(dataclasses.replace(option, label=_pick(option.label, label, original),
-                                               hint=_pick(option.hint, hint, original)))
+            options.append(
+                dataclasses.replace(
+                    option,
+                    label=_pick(option.label, label, original),
+                    hint=_pick(option.hint, hint, original),
+                )
+            )
         node = dataclasses.replace(node, options=tuple(options))
     return node

@@ -37,16 +37,31 @@ _MERGE = "tag:yaml.org,2002:merge"
 _MERGE_MESSAGE, _MERGE_HINT = "merge keys ('<<') are not supported", "write the keys out in full"
 
 _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
-    "url": (re.compile(r"https?://[^\s<>\"']+\Z"), "a web address",
-            "write the whole address, starting with https://"),
-    "email": (re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+\Z"), "an e-mail address",
-              "write it as name@example.org"),
-    "phone": (re.compile(r"\+?[0-9][0-9 ()-]*\Z"), "a phone number",
-              "use digits, spaces, '+', '-' and brackets only, such as \"+45 12 34 56 78\""),
-    "color": (re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"), "a colour",
-              "write a hex colour such as \"#00567a\", in quotes"),
-    "language": (re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z"), "a language tag",
-                 "use a code such as da, en or ar"),
+    "url": (
+        re.compile(r"https?://[^\s<>\"']+\Z"),
+        "a web address",
+        "write the whole address, starting with https://",
+    ),
+    "email": (
+        re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+\Z"),
+        "an e-mail address",
+        "write it as name@example.org",
+    ),
+    "phone": (
+        re.compile(r"\+?[0-9][0-9 ()-]*\Z"),
+        "a phone number",
+        "use digits, spaces, '+', '-' and brackets only, such as \"+45 12 34 56 78\"",
+    ),
+    "color": (
+        re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"),
+        "a colour",
+        'write a hex colour such as "#00567a", in quotes',
+    ),
+    "language": (
+        re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z"),
+        "a language tag",
+        "use a code such as da, en or ar",
+    ),
 }
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
@@ -177,14 +192,19 @@ class Reader:
             if isinstance(node, yaml.ScalarNode):
                 self.alias_chars += len(node.value)
             if self.alias_values > MAX_ALIAS_VALUES:
-                raise PlanError.at(self.pos(node),
-                                   f"aliases expand to more than {MAX_ALIAS_VALUES} values",
-                                   "write the values out, or use fewer '*' aliases")
+                raise PlanError.at(
+                    self.pos(node),
+                    f"aliases expand to more than {MAX_ALIAS_VALUES} values",
+                    "write the values out, or use fewer '*' aliases",
+                )
             if self.alias_chars > MAX_ALIAS_CHARS:
-                raise PlanError.at(self.pos(node),
-                                   f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters "
-                                   "of text".replace(",", " "),
-                                   "write the text out once, or use fewer '*' aliases")
+                raise PlanError.at(
+                    self.pos(node),
+                    f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters of text".replace(
+                        ",", " "
+                    ),
+                    "write the text out once, or use fewer '*' aliases",
+                )
         else:
             self.seen.add(id(node))
 
@@ -223,30 +243,43 @@ class Reader:
 
     def _read_node(self, node: yaml.Node, what: str) -> Any:
         if not isinstance(node, yaml.MappingNode):
-            return self.fail(node, f"{what} must be a mapping, found {_kind_name(node)}",
-                             "give it 'kind:', 'title:' and the keys of its kind, indented below")
+            return self.fail(
+                node,
+                f"{what} must be a mapping, found {_kind_name(node)}",
+                "give it 'kind:', 'title:' and the keys of its kind, indented below",
+            )
         kind_node = next((v for k, v in node.value if k.value == "kind"), None)
         if kind_node is None:
             merge_key = next((k for k, _ in node.value if k.tag == _MERGE), None)
             if merge_key is not None:
                 return self.fail(merge_key, _MERGE_MESSAGE, _MERGE_HINT)
-            return self.fail(node, f"{what} has no 'kind'",
-                             "add 'kind: question', 'kind: step' or 'kind: outcome'")
+            return self.fail(
+                node,
+                f"{what} has no 'kind'",
+                "add 'kind: question', 'kind: step' or 'kind: outcome'",
+            )
         kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else ""
         cls = model.NODE_KINDS.get(kind)
         if cls is None:
-            return self.fail(kind_node, f"unknown kind '{short(kind)}' for {what}",
-                             _did_you_mean(kind, model.NODE_KINDS, "kind"))
+            return self.fail(
+                kind_node,
+                f"unknown kind '{short(kind)}' for {what}",
+                _did_you_mean(kind, model.NODE_KINDS, "kind"),
+            )
         return self.read_object(node, cls, what)
 
     def _read_list(self, node: yaml.Node, item: Any, what: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
             if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
                 return ()
-            return self.fail(node, f"{what} must be a list, found {_kind_name(node)}",
-                             "write one '- item' per line, indented below the key")
-        items = [self.read(child, item, f"item {i} of {what}")
-                 for i, child in enumerate(node.value, 1)]
+            return self.fail(
+                node,
+                f"{what} must be a list, found {_kind_name(node)}",
+                "write one '- item' per line, indented below the key",
+            )
+        items = [
+            self.read(child, item, f"item {i} of {what}") for i, child in enumerate(node.value, 1)
+        ]
         return tuple(items)
 
     def _read_map(self, node: yaml.Node, item: Any, what: str) -> Any:
@@ -263,15 +296,21 @@ class Reader:
         """The (id, value) pairs of a mapping keyed by ids, reporting keys that are not ids."""
         if not isinstance(node, yaml.MappingNode):
             if not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
-                self.fail(node, f"{what} must be a mapping of ids, found {_kind_name(node)}",
-                          "write one 'id:' per entry, with its keys indented below")
+                self.fail(
+                    node,
+                    f"{what} must be a mapping of ids, found {_kind_name(node)}",
+                    "write one 'id:' per entry, with its keys indented below",
+                )
             return []
         pairs = []
         for key_node, value_node in self._pairs(node):
             key = key_node.value
             if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
-                self.fail(key_node, f"'{short(key)}' is not a valid id",
-                          "use lower-case letters, digits and '-', such as 'call-police'")
+                self.fail(
+                    key_node,
+                    f"'{short(key)}' is not a valid id",
+                    "use lower-case letters, digits and '-', such as 'call-police'",
+                )
             elif key.startswith("ap-"):
                 self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
             else:
@@ -293,8 +332,11 @@ class Reader:
             key = key_node.value
             if key in first:
                 line = first[key].start_mark.line + 1
-                self.fail(key_node, f"duplicate key '{short(key)}', already on line {line}",
-                          "YAML would silently keep only the last one: rename or remove one")
+                self.fail(
+                    key_node,
+                    f"duplicate key '{short(key)}', already on line {line}",
+                    "YAML would silently keep only the last one: rename or remove one",
+                )
                 continue
             first[key] = key_node
             pairs.append((key_node, value_node))
@@ -316,8 +358,11 @@ class Reader:
             key = key_node.value
             if key not in known:
                 ok = False
-                self.fail(key_node, f"unknown key '{short(key)}' in {what}",
-                          _did_you_mean(key, known, "key"))
+                self.fail(
+                    key_node,
+                    f"unknown key '{short(key)}' in {what}",
+                    _did_you_mean(key, known, "key"),
+                )
                 match = closest(key, known)
                 if match:
                     given.add(match)
@@ -342,8 +387,11 @@ class Reader:
                 continue
             ok = False
             doc = known[key][0].metadata.get("doc", "").rstrip(".")
-            self.fail(node, f"{what} has no '{key}'",
-                      f"add '{key}:', {doc[:1].lower()}{doc[1:]}" if doc else f"add '{key}:'")
+            self.fail(
+                node,
+                f"{what} has no '{key}'",
+                f"add '{key}:', {doc[:1].lower()}{doc[1:]}" if doc else f"add '{key}:'",
+            )
         if not ok:
             return INVALID
         return cls(pos=pos, at=at, **values)
@@ -359,8 +407,11 @@ class Reader:
         return None
 
     def _read_str(self, node: yaml.Node, what: str) -> Any:
-        if isinstance(node, yaml.MappingNode) and len(node.value) == 1 \
-                and node.value[0][0].value == "placeholder":
+        if (
+            isinstance(node, yaml.MappingNode)
+            and len(node.value) == 1
+            and node.value[0][0].value == "placeholder"
+        ):
             self._count(node.value[0][0])
             text = self._read_str(node.value[0][1], "'placeholder'")
             return text if text is INVALID else model.Placeholder(text)
@@ -376,8 +427,9 @@ class Reader:
         if value is None:
             return INVALID
         if node.tag != _BOOL or value.lower() not in _BOOLS:
-            return self.fail(node, f"{what} must be true or false, found '{short(value)}'",
-                             "write true or false")
+            return self.fail(
+                node, f"{what} must be true or false, found '{short(value)}'", "write true or false"
+            )
         return _BOOLS[value.lower()]
 
     def _read_int(self, node: yaml.Node, what: str) -> Any:
@@ -385,8 +437,11 @@ class Reader:
         if value is None:
             return INVALID
         if node.tag != _INT or not value.isdigit():
-            return self.fail(node, f"{what} must be a whole number, found '{short(value)}'",
-                             "write digits only, such as 365")
+            return self.fail(
+                node,
+                f"{what} must be a whole number, found '{short(value)}'",
+                "write digits only, such as 365",
+            )
         return int(value)
 
     def _read_date(self, node: yaml.Node, what: str) -> Any:
@@ -398,18 +453,25 @@ class Reader:
             if match:
                 return dt.date(*map(int, match.groups()))
         except ValueError:
-            return self.fail(node, f"{what} is not a real date: '{short(value)}'",
-                             "check the month and the day")
-        return self.fail(node, f"{what} must be a date, found '{short(value)}'",
-                         "write it as YYYY-MM-DD, such as 2026-11-25")
+            return self.fail(
+                node, f"{what} is not a real date: '{short(value)}'", "check the month and the day"
+            )
+        return self.fail(
+            node,
+            f"{what} must be a date, found '{short(value)}'",
+            "write it as YYYY-MM-DD, such as 2026-11-25",
+        )
 
     def _read_choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> Any:
         value = self._scalar(node, what, "one of " + ", ".join(choices))
         if value is None:
             return INVALID
         if value not in choices:
-            return self.fail(node, f"{what} must be one of {', '.join(choices)}, "
-                             f"found '{short(value)}'", _did_you_mean(value, choices, "value"))
+            return self.fail(
+                node,
+                f"{what} must be one of {', '.join(choices)}, found '{short(value)}'",
+                _did_you_mean(value, choices, "value"),
+            )
         return value
 
     def _check_format(self, node: yaml.Node, value: str, tag: str, what: str) -> Any:
@@ -419,11 +481,17 @@ class Reader:
                 return self.fail(node, f"{what} is not {name}: '{short(value)}'", hint)
             return value.strip()
         if tag.startswith("ref:") and not ID_PATTERN.match(value):
-            return self.fail(node, f"{what} is not a valid id: '{short(value)}'",
-                             "ids use lower-case letters, digits and '-'")
+            return self.fail(
+                node,
+                f"{what} is not a valid id: '{short(value)}'",
+                "ids use lower-case letters, digits and '-'",
+            )
         if tag == "file" and (value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value)):
-            return self.fail(node, f"{what} points outside the plan's folder: '{short(value)}'",
-                             "put the file in the plan's folder and give its name")
+            return self.fail(
+                node,
+                f"{what} points outside the plan's folder: '{short(value)}'",
+                "put the file in the plan's folder and give its name",
+            )
         return value
 
 
@@ -472,8 +540,13 @@ def complete(partial: Partial, problems: list[Problem]) -> Any:
     known = fields_of(partial.cls)
     missing = [k for k, (f, _) in known.items() if is_required(f) and f.name not in partial.values]
     for key in missing:
-        problems.append(Problem(partial.pos, f"'{partial.values.get('id')}' has no '{key}'",
-                                f"add '{key}:', or use the id of an existing entry to override it"))
+        problems.append(
+            Problem(
+                partial.pos,
+                f"'{partial.values.get('id')}' has no '{key}'",
+                f"add '{key}:', or use the id of an existing entry to override it",
+            )
+        )
     if missing:
         return INVALID
     return partial.cls(pos=partial.pos, at=partial.at, **partial.values)

@@ -166,8 +166,13 @@ def floor_section(floor: dict[str, Stats], libraries: tuple[str, ...]) -> str:
     ]
     first = floor.get(FIRST_BUILD)
     if first is not None:
-        rows.append(["A first build of the default card (`ACTIONPLAN_CACHE_DIR=` : templates "
-                     f"compiled), {times_floor(first, floor['floor']):.2f}× floor", seconds(first)])
+        rows.append(
+            [
+                "A first build of the default card (`ACTIONPLAN_CACHE_DIR=` : templates "
+                f"compiled), {times_floor(first, floor['floor']):.2f}× floor",
+                seconds(first),
+            ]
+        )
     return (
         "## The import floor\n\nA build cannot finish sooner than Python can import the "
         "libraries it uses; the default card's budget is twice this floor.  A build keeps the "

@@ -74,8 +74,12 @@ def test_output_does_not_depend_on_hash_seed(small: Path, tmp_path: Path) -> Non
             [sys.executable, "-m", "actionplan", "-q", "build", str(small), "-o", str(out)],
             check=True,
             cwd=tmp_path,
-            env={"PYTHONHASHSEED": seed, "PATH": "", "PYTHONPATH": str(REPO),
-                 "ACTIONPLAN_CACHE_DIR": os.environ["ACTIONPLAN_CACHE_DIR"]},
+            env={
+                "PYTHONHASHSEED": seed,
+                "PATH": "",
+                "PYTHONPATH": str(REPO),
+                "ACTIONPLAN_CACHE_DIR": os.environ["ACTIONPLAN_CACHE_DIR"],
+            },
         )
         outputs.append((out / "index.html").read_bytes())
     assert outputs[0] == outputs[1]
@@ -188,7 +192,8 @@ def test_a_language_without_interface_words_is_warned_about(small: Path) -> None
 def test_interface_words_for_a_new_language_are_a_file_in_templates(small: Path) -> None:
     (small / "templates" / "i18n").mkdir(parents=True)
     (small / "templates" / "i18n" / "ar.yaml").write_text(
-        "back: رجوع\nstart_over: ابدأ من جديد\n", encoding="utf-8")
+        "back: رجوع\nstart_over: ابدأ من جديد\n", encoding="utf-8"
+    )
     code, output = build(small)
     assert code == 0 and "no words of its own" not in output
     html = (small / "build" / "index.html").read_text(encoding="utf-8")

@@ -20,7 +20,8 @@ def cached_files(folder: Path) -> list[Path]:
 
 
 def test_a_build_fills_the_cache_and_a_cached_build_is_the_same_card(
-        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     first = card(small_card, tmp_path / "a")
     files = cached_files(tmp_path / "cache")
@@ -33,19 +34,23 @@ def test_a_build_fills_the_cache_and_a_cached_build_is_the_same_card(
 
 
 def test_an_edited_template_is_compiled_anew(
-        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     (small_card / "templates").mkdir(exist_ok=True)
     node = small_card / "templates" / "node.html"
     shutil.copy(Path(__file__).parent.parent / "templates" / "node.html", node)
     card(small_card, tmp_path / "a")
-    node.write_text(node.read_text(encoding="utf-8").replace(
-        "<section ", "<section data-edited ", 1), encoding="utf-8")
+    node.write_text(
+        node.read_text(encoding="utf-8").replace("<section ", "<section data-edited ", 1),
+        encoding="utf-8",
+    )
     assert b"<section data-edited " in card(small_card, tmp_path / "b")
 
 
 def test_an_empty_setting_turns_the_cache_off(
-        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -54,7 +59,8 @@ def test_an_empty_setting_turns_the_cache_off(
 
 
 def test_without_a_setting_the_cache_is_in_the_users_cache_folder(
-        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("ACTIONPLAN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     card(small_card, tmp_path / "a")
@@ -62,7 +68,8 @@ def test_without_a_setting_the_cache_is_in_the_users_cache_folder(
 
 
 def test_a_cache_that_cannot_be_made_is_no_cache(
-        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(blocker / "cache"))
@@ -72,7 +79,8 @@ def test_a_cache_that_cannot_be_made_is_no_cache(
 
 
 def test_a_damaged_or_unwritable_cache_is_passed_over(
-        small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "cache"
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(cache))
     expected = card(small_card, tmp_path / "a")

@@ -39,8 +39,10 @@ def _link_folder_outside(case: Path) -> None:
     (case / "content" / "shared").symlink_to(Path("..") / "shared", target_is_directory=True)
 
 
-SETUP: dict[str, Callable[[Path], None]] = {"symlink-outside": _link_outside,
-                                            "symlink-folder-outside": _link_folder_outside}
+SETUP: dict[str, Callable[[Path], None]] = {
+    "symlink-outside": _link_outside,
+    "symlink-folder-outside": _link_folder_outside,
+}
 
 
 def cases(kind: str) -> list[pytest.ParameterSet]:

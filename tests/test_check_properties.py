@@ -21,24 +21,77 @@ from actionplan.cli import cli
 from actionplan.plan import check_plan
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "good" / "everything" / "content"
-FILES = {p.relative_to(SEED).as_posix(): p.read_bytes()
-         for p in sorted(SEED.rglob("*")) if p.suffix == ".yaml"}
+FILES = {
+    p.relative_to(SEED).as_posix(): p.read_bytes()
+    for p in sorted(SEED.rglob("*"))
+    if p.suffix == ".yaml"
+}
 IDS = sorted(set(re.findall(rb"^  ([a-z0-9][a-z0-9-]*):", b"".join(FILES.values()), re.M)))
 TODAY = date(2026, 12, 1)
 LINE_BREAK = re.compile(rb"\r\n|\r|\n|\xc2\x85|\xe2\x80[\xa8\xa9]")  # as YAML counts lines
-SETTINGS = settings(max_examples=400, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 ODD_VALUES = [
-    "", "~", "[]", "{}", "[a, b]", "{a: b}", "- item", "true", "maybe", "0", "-1", "1e309",
-    "0x1F", "2026-13-45", "2026-02-30", "*undefined", "&anchor value", "!!binary aGk=",
-    "!!python/object/apply:os.system [ls]", "'unclosed", '"unclosed', "|", ">-", "? key",
-    "{placeholder: x}", "{placeholder: [a]}", "{placeholder: {a: b}}", "{placeholder: ''}",
-    '{placeholder: "two\\nlines"}', '"Ja\\r"', '"Nej\\u2028"', "|\n  two\n  lines",
-    "'[x](javascript:alert(1))'", "'![i](https://e.org/i.png)'", "'[x](#nowhere)'", "ap-x",
-    "../logo.svg", "/etc/passwd", "'#zzz'", "'+45 12 34'", "https://", "a@b", "ar", "rtl",
-    "question", "step", "outcome", '"\\ud800"', '"\\x00"', '"\\t"', '"a\\nb"', "<b>x</b>",
-    "x" * 100_000, "[" * 50 + "]" * 50, "[" * 500 + "]" * 500, "{a: " * 30 + "b" + "}" * 30,
+    "",
+    "~",
+    "[]",
+    "{}",
+    "[a, b]",
+    "{a: b}",
+    "- item",
+    "true",
+    "maybe",
+    "0",
+    "-1",
+    "1e309",
+    "0x1F",
+    "2026-13-45",
+    "2026-02-30",
+    "*undefined",
+    "&anchor value",
+    "!!binary aGk=",
+    "!!python/object/apply:os.system [ls]",
+    "'unclosed",
+    '"unclosed',
+    "|",
+    ">-",
+    "? key",
+    "{placeholder: x}",
+    "{placeholder: [a]}",
+    "{placeholder: {a: b}}",
+    "{placeholder: ''}",
+    '{placeholder: "two\\nlines"}',
+    '"Ja\\r"',
+    '"Nej\\u2028"',
+    "|\n  two\n  lines",
+    "'[x](javascript:alert(1))'",
+    "'![i](https://e.org/i.png)'",
+    "'[x](#nowhere)'",
+    "ap-x",
+    "../logo.svg",
+    "/etc/passwd",
+    "'#zzz'",
+    "'+45 12 34'",
+    "https://",
+    "a@b",
+    "ar",
+    "rtl",
+    "question",
+    "step",
+    "outcome",
+    '"\\ud800"',
+    '"\\x00"',
+    '"\\t"',
+    '"a\\nb"',
+    "<b>x</b>",
+    "x" * 100_000,
+    "[" * 50 + "]" * 50,
+    "[" * 500 + "]" * 500,
+    "{a: " * 30 + "b" + "}" * 30,
     "- " * 300 + "x",
 ]
 values = st.one_of(
@@ -49,9 +102,33 @@ values = st.one_of(
     st.lists(st.text(max_size=10).map(json.dumps), max_size=4).map(lambda v: f"[{', '.join(v)}]"),
 )
 keys = st.one_of(
-    st.sampled_from(["title", "titel", "kind", "next", "options", "optoins", "label", "loop",
-                     "plan", "nodes", "contacts", "laws", "local", "language", "fingerprint",
-                     "<<", "? x", "[a]", "{a: b}", "- x", "ap-x", "Ab_C", "x" * 100]),
+    st.sampled_from(
+        [
+            "title",
+            "titel",
+            "kind",
+            "next",
+            "options",
+            "optoins",
+            "label",
+            "loop",
+            "plan",
+            "nodes",
+            "contacts",
+            "laws",
+            "local",
+            "language",
+            "fingerprint",
+            "<<",
+            "? x",
+            "[a]",
+            "{a: b}",
+            "- x",
+            "ap-x",
+            "Ab_C",
+            "x" * 100,
+        ]
+    ),
     st.text(min_size=1, max_size=20),
 )
 
@@ -62,10 +139,23 @@ def mutation(draw: st.DrawFn, data: bytes) -> bytes:
     lines = data.split(b"\n")
     i = draw(st.integers(0, len(lines) - 1))
     line = lines[i]
-    how = draw(st.sampled_from([
-        "delete", "duplicate", "swap", "indent", "tab", "value", "key", "ids", "bytes",
-        "truncate", "block",
-    ]))
+    how = draw(
+        st.sampled_from(
+            [
+                "delete",
+                "duplicate",
+                "swap",
+                "indent",
+                "tab",
+                "value",
+                "key",
+                "ids",
+                "bytes",
+                "truncate",
+                "block",
+            ]
+        )
+    )
     if how == "delete":
         del lines[i]
     elif how == "duplicate":
@@ -85,8 +175,7 @@ def mutation(draw: st.DrawFn, data: bytes) -> bytes:
         lines[i] = line[: head.end() if head else 0] + value
     elif how == "key":
         key = draw(keys).encode()
-        lines[i] = re.sub(rb"^(\s*(?:- )?)[^:\s][^:]*:", lambda m: m[1] + key + b":", line,
-                          count=1)
+        lines[i] = re.sub(rb"^(\s*(?:- )?)[^:\s][^:]*:", lambda m: m[1] + key + b":", line, count=1)
     elif how == "ids":
         old, new = draw(st.sampled_from(IDS)), draw(st.sampled_from([*IDS, b"ap-x", b"X_Y"]))
         return data.replace(old, new, draw(st.integers(1, 3)))
@@ -96,9 +185,14 @@ def mutation(draw: st.DrawFn, data: bytes) -> bytes:
     elif how == "truncate":
         return data[: draw(st.integers(0, len(data)))]
     elif how == "block":  # a whole new mapping where a line was
-        lines[i] = line + b"\n" + b"\n".join(
-            b" " * draw(st.integers(0, 8)) + draw(keys).encode() + b": "
-            + draw(values).encode() for _ in range(draw(st.integers(1, 3))))
+        lines[i] = (
+            line
+            + b"\n"
+            + b"\n".join(
+                b" " * draw(st.integers(0, 8)) + draw(keys).encode() + b": " + draw(values).encode()
+                for _ in range(draw(st.integers(1, 3)))
+            )
+        )
     return b"\n".join(lines)
 
 
@@ -149,16 +243,21 @@ def test_check_never_raises_and_points_into_the_plan(files: dict[str, bytes]) ->
 
 
 @SETTINGS
-@given(st.sampled_from(sorted(FILES)),
-       st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)))
+@given(
+    st.sampled_from(sorted(FILES)),
+    st.one_of(st.binary(max_size=400), st.text(max_size=400).map(str.encode)),
+)
 def test_any_bytes_in_a_file_give_problems_not_a_crash(name: str, data: bytes) -> None:
     files = {**FILES, name: data}
     with tempfile.TemporaryDirectory() as tmp:
         assert_problems_point_into_plan(write_plan(Path(tmp), files), files)
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(broken_plan(), st.booleans())
 def test_cli_exits_with_0_or_1(files: dict[str, bytes], strict: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -54,18 +54,43 @@ IMAGE = "Et intimt billede eller en video er delt"
 
 
 def test_a_14_year_olds_nude_shared_by_a_13_year_old_classmate(plan: model.Plan) -> None:
-    path = walk(plan, [NO_DANGER, IMAGE, "Ja, under 18 år", "Nej, kun børn og unge",
-                       "Under 15 år", "Ja, det er trygt", "Ja, eller der trues med det"])
+    path = walk(
+        plan,
+        [
+            NO_DANGER,
+            IMAGE,
+            "Ja, under 18 år",
+            "Nej, kun børn og unge",
+            "Under 15 år",
+            "Ja, det er trygt",
+            "Ja, eller der trues med det",
+        ],
+    )
     steps = ids(path)
     assert steps[:3] == ["akut-fare", "modtag", "hvad-skete"]
-    for must in ("billede-regler", "deler-under-15", "raad", "inddrag-foraeldre", "underretning",
-                 "politianmeldelse", "stop-spredning", "andre-involverede", "dokumentation"):
+    for must in (
+        "billede-regler",
+        "deler-under-15",
+        "raad",
+        "inddrag-foraeldre",
+        "underretning",
+        "politianmeldelse",
+        "stop-spredning",
+        "andre-involverede",
+        "dokumentation",
+    ):
         assert must in steps
     # The image rules come before anything else is done with the case.
     assert steps.index("billede-regler") < steps.index("raad")
     warnings = warnings_on(path)
-    for rule in ("se ikke på billedet", "skærmbillede", "videresend", "bed aldrig den unge",
-                 "lov ikke at holde det hemmeligt", "navnene på de involverede børn"):
+    for rule in (
+        "se ikke på billedet",
+        "skærmbillede",
+        "videresend",
+        "bed aldrig den unge",
+        "lov ikke at holde det hemmeligt",
+        "navnene på de involverede børn",
+    ):
         assert rule in warnings
     assert {"take-it-down", "sletdet", "kommunens-modtagelse", "ssp"} <= contacts_on(path)
     assert "straffeloven-15" in plan.nodes["deler-under-15"].legal
@@ -73,8 +98,15 @@ def test_a_14_year_olds_nude_shared_by_a_13_year_old_classmate(plan: model.Plan)
 
 
 def test_a_16_year_old_extorted_for_money_after_sending_an_image(plan: model.Plan) -> None:
-    path = walk(plan, [NO_DANGER, "Afpresning med billeder (sextortion)", "Ja, det er trygt",
-                       "Ja, eller der trues med det"])
+    path = walk(
+        plan,
+        [
+            NO_DANGER,
+            "Afpresning med billeder (sextortion)",
+            "Ja, det er trygt",
+            "Ja, eller der trues med det",
+        ],
+    )
     steps = ids(path)
     assert "afpresning" in steps and "politianmeldelse" in steps and "stop-spredning" in steps
     warnings = warnings_on(path)
@@ -86,8 +118,9 @@ def test_a_16_year_old_extorted_for_money_after_sending_an_image(plan: model.Pla
 
 
 def test_an_adult_stranger_grooming_a_12_year_old(plan: model.Plan) -> None:
-    path = walk(plan, [NO_DANGER, "En voksen søger seksuel kontakt (grooming)",
-                       "Ja, det er trygt", "Nej"])
+    path = walk(
+        plan, [NO_DANGER, "En voksen søger seksuel kontakt (grooming)", "Ja, det er trygt", "Nej"]
+    )
     steps = ids(path)
     assert steps[3] == "grooming"
     assert "underretning" in steps and "politianmeldelse" in steps
@@ -108,8 +141,14 @@ def test_an_adult_colleagues_intimate_image_shared(plan: model.Plan) -> None:
 
 
 def test_group_chat_bullying_without_threats_or_sexual_content(plan: model.Plan) -> None:
-    path = walk(plan, [NO_DANGER, "Chikane, mobning eller hadefuld tale",
-                       "Nej, mobning eller chikane uden trusler"])
+    path = walk(
+        plan,
+        [
+            NO_DANGER,
+            "Chikane, mobning eller hadefuld tale",
+            "Nej, mobning eller chikane uden trusler",
+        ],
+    )
     steps = ids(path)
     assert "lokal-handling" in steps and "raad-ssp" in steps and "dokumentation" in steps
     assert "politianmeldelse" not in steps
@@ -137,16 +176,24 @@ def test_acute_danger_comes_first(plan: model.Plan) -> None:
 def test_every_legal_reference_and_national_contact_names_its_source(plan: model.Plan) -> None:
     for law in plan.laws.values():
         assert law.source and law.verified, law.id
-    local = {"ssp", "forebyggende-politi", "lokal-politistation", "kommunens-modtagelse",
-             "socialvagt"}
+    local = {
+        "ssp",
+        "forebyggende-politi",
+        "lokal-politistation",
+        "kommunens-modtagelse",
+        "socialvagt",
+    }
     for contact in plan.contacts.values():
         if contact.id not in local:
             assert contact.source and contact.verified, contact.id
 
 
 def test_only_verified_national_phone_numbers_are_stated(plan: model.Plan) -> None:
-    phones = {c.phone for c in plan.contacts.values()
-              if c.phone and not isinstance(c.phone, model.Placeholder)}
+    phones = {
+        c.phone
+        for c in plan.contacts.values()
+        if c.phone and not isinstance(c.phone, model.Placeholder)
+    }
     assert phones == {"112", "114", "116 111"}
 
 
@@ -185,8 +232,12 @@ def fill_placeholders(local_yaml: Path) -> None:
 
 def test_strict_passes_once_the_placeholders_are_filled_in(project: Path) -> None:
     fill_placeholders(project / "content" / "local.yaml")
-    assert "{placeholder:" not in (project / "content" / "local.yaml").read_text(
-        encoding="utf-8").split("local:", 1)[1]
+    assert (
+        "{placeholder:"
+        not in (project / "content" / "local.yaml")
+        .read_text(encoding="utf-8")
+        .split("local:", 1)[1]
+    )
     result = CliRunner().invoke(cli, ["check", "--strict", str(project)])
     assert result.exit_code == 0, result.output
     built = CliRunner().invoke(cli, ["build", "--strict", str(project)])

@@ -40,8 +40,15 @@ def problem_for(text: str) -> str:
 
 def billion_laughs(levels: int) -> str:
     """Each level is ten aliases of the one before: 10**levels texts if expanded."""
-    lines = ["nodes:", "  laughs:", "    kind: step", "    title: Laughs", "    next: done",
-             "    checklist:", '      - &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines = [
+        "nodes:",
+        "  laughs:",
+        "    kind: step",
+        "    title: Laughs",
+        "    next: done",
+        "    checklist:",
+        '      - &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+    ]
     lines += [f"      - &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]" for i in range(1, levels)]
     lines += [f"    do_not: *l{levels - 1}"]
     return "\n".join(lines) + "\n"
@@ -63,8 +70,10 @@ def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
 
 def test_aliases_used_many_times_over_are_refused(tmp_path: Path) -> None:
     options = ", ".join(["*o"] * 1000)
-    text = ("nodes:\n  wide-0: &q\n    kind: question\n    title: Wide\n"
-            f"    options: [&o {{label: Again, next: done}}, {options}]\n")
+    text = (
+        "nodes:\n  wide-0: &q\n    kind: question\n    title: Wide\n"
+        f"    options: [&o {{label: Again, next: done}}, {options}]\n"
+    )
     text += "".join(f"  wide-{i}: *q\n" for i in range(1, 1000))  # 10**6 options
     root = plan_with(tmp_path, "wide.yaml", text)
     tracemalloc.start()
@@ -74,24 +83,35 @@ def test_aliases_used_many_times_over_are_refused(tmp_path: Path) -> None:
     assert peak < 32 * 2**20
     [problem] = report.problems
     assert (problem.pos.file, problem.pos.line) == ((root / "wide.yaml").as_posix(), 5)
-    assert problem.format().endswith(": error: aliases expand to more than 100000 values "
-                                     "(write the values out, or use fewer '*' aliases)")
+    assert problem.format().endswith(
+        ": error: aliases expand to more than 100000 values "
+        "(write the values out, or use fewer '*' aliases)"
+    )
 
 
-@pytest.mark.parametrize("nested", [
-    "a: " + "[" * 100_000 + "]" * 100_000,
-    "a: " + "{a: " * 100_000 + "b" + "}" * 100_000,
-    "a:\n  " + "- " * 100_000 + "x\n",
-], ids=["lists", "mappings", "block-lists"])
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "a: " + "[" * 100_000 + "]" * 100_000,
+        "a: " + "{a: " * 100_000 + "b" + "}" * 100_000,
+        "a:\n  " + "- " * 100_000 + "x\n",
+    ],
+    ids=["lists", "mappings", "block-lists"],
+)
 def test_deep_nesting_is_a_problem_not_a_crash(tmp_path: Path, nested: str) -> None:
     # In a child process: libyaml's composer recurses in C and would take pytest down with it.
     plan_with(tmp_path, "deep.yaml", nested)
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
-    result = subprocess.run([sys.executable, "-m", "actionplan", "check", "content"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "actionplan", "check", "content"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith(("content/deep.yaml:1:", "content/deep.yaml:2:")), \
-        result.stderr
+    assert result.stderr.startswith(("content/deep.yaml:1:", "content/deep.yaml:2:")), result.stderr
     assert f"error: more than {MAX_DEPTH} levels of nesting" in result.stderr
 
 
@@ -113,23 +133,28 @@ def test_columns_count_characters_as_an_editor_does(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as caught:
         read_text(path, "f.yaml")
     assert caught.value.problems[0].format() == (
-        "f.yaml:2:9: error: file is not valid UTF-8 (save the file with UTF-8 encoding)")
+        "f.yaml:2:9: error: file is not valid UTF-8 (save the file with UTF-8 encoding)"
+    )
 
 
 def test_a_quote_left_open_is_reported_where_it_opens() -> None:
     text = 'title: "Ring 112\nnext: done\nurl: "https://example.org"\n'
-    assert problem_for(text) == ("f.yaml:1:8: error: this quoted text has no closing quote "
-                                 "(end it with the same quote mark it starts with, on the same "
-                                 "line)")
+    assert problem_for(text) == (
+        "f.yaml:1:8: error: this quoted text has no closing quote "
+        "(end it with the same quote mark it starts with, on the same "
+        "line)"
+    )
 
 
 def test_a_file_cut_short_is_reported_on_its_last_line() -> None:
     assert problem_for("a: b\nc: [d,") == (
         "f.yaml:2:7: error: a value is missing here "
-        "(check for a '[' or '{' that is not closed, or a ',' too many)")
+        "(check for a '[' or '{' that is not closed, or a ',' too many)"
+    )
 
 
 def test_a_control_character_is_found_and_named() -> None:
     assert problem_for("a: b\nc: d\x1be\n") == (
         "f.yaml:2:5: error: the file contains a special character (U+001B) that YAML does not "
-        "allow (delete it: it may be invisible, so retype the text around it)")
+        "allow (delete it: it may be invisible, so retype the text around it)"
+    )

@@ -21,10 +21,33 @@ def parsed_links(text: str) -> list[tuple[str, int]]:
     return found
 
 
-PIECES = st.sampled_from([
-    "[a](", "](", ")", "[", "]", "(", "#x", "https://e.org/p", "javascript:alert(1)", " ",
-    "\n", "\n\n", "`", "<", ">", "\\", "&amp;", "![", "]:", "][", "\"t\"", "tel:112", "x",
-])
+PIECES = st.sampled_from(
+    [
+        "[a](",
+        "](",
+        ")",
+        "[",
+        "]",
+        "(",
+        "#x",
+        "https://e.org/p",
+        "javascript:alert(1)",
+        " ",
+        "\n",
+        "\n\n",
+        "`",
+        "<",
+        ">",
+        "\\",
+        "&amp;",
+        "![",
+        "]:",
+        "][",
+        '"t"',
+        "tel:112",
+        "x",
+    ]
+)
 
 
 @settings(max_examples=600, deadline=None)

@@ -17,8 +17,21 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(out), str(REPO)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+    )
     (found,) = out.glob("actionplan-*.whl")
     return found
 
@@ -42,8 +55,13 @@ def test_install_new_and_build_outside_the_repository(wheel: Path, tmp_path: Pat
     work.mkdir()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(env_dir / "bin" / "actionplan"), *args], cwd=work,
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [str(env_dir / "bin" / "actionplan"), *args],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     assert run("--version").stdout.strip().startswith("actionplan, version ")
     made = run("new", "mycard")
@@ -54,9 +72,17 @@ def test_install_new_and_build_outside_the_repository(wheel: Path, tmp_path: Pat
     assert "<title>Handleplan ved digitale krænkelser" in card
     assert 'id="akut-fare"' in card and 'id="en/akut-fare"' in card
     # The default plan came from the wheel, not from this checkout.
-    where = subprocess.run([str(python), "-c", "from actionplan.project import default_dir; "
-                            "print(default_dir('content'))"], cwd=work, capture_output=True,
-                           text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from actionplan.project import default_dir; print(default_dir('content'))",
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert "site-packages" in where and str(REPO) not in where
     strict = run("build", "--strict", "mycard")
     assert strict.returncode == 1 and "placeholder not filled in" in strict.stderr

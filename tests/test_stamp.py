@@ -22,8 +22,11 @@ def test_stamp_adds_the_missing_fingerprints(tmp_path: Path) -> None:
     shutil.copytree(SMALL, small)
     en = small / "content" / "translations" / "en.yaml"
     original = en.read_text(encoding="utf-8")
-    stripped = "".join(line for line in original.splitlines(keepends=True)
-                       if not line.lstrip().startswith("fingerprint:"))
+    stripped = "".join(
+        line
+        for line in original.splitlines(keepends=True)
+        if not line.lstrip().startswith("fingerprint:")
+    )
     en.write_text("# kept comment\n" + stripped, encoding="utf-8")
     assert any("has no fingerprint" in m for m in _messages(small))
 
@@ -39,8 +42,12 @@ def test_stale_translations_are_reported_then_renewed_on_request(tmp_path: Path)
     small = tmp_path / "small"
     shutil.copytree(SMALL, small)
     plan = small / "content" / "plan.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8").replace(
-        "title: Er nogen i fare?", "title: Er nogen i akut fare?"), encoding="utf-8")
+    plan.write_text(
+        plan.read_text(encoding="utf-8").replace(
+            "title: Er nogen i fare?", "title: Er nogen i akut fare?"
+        ),
+        encoding="utf-8",
+    )
     stale = [p for p in check_plan(small / "content").problems if "stale" in p.message]
     assert [(Path(p.pos.file).name, p.pos.line) for p in stale] == [("ar.yaml", 9), ("en.yaml", 9)]
     assert "node 'fare': the translation into 'ar' is stale" in stale[0].message

@@ -78,11 +78,14 @@ class Watch:
     def attach(self, context: BrowserContext) -> None:
         context.add_init_script(WATCH_CSP)
         context.on("request", lambda request: self.requests.append(request.url))
-        context.on("requestfailed", lambda request: self.failed.update(
-            {request.url: request.failure or ""}))
+        context.on(
+            "requestfailed",
+            lambda request: self.failed.update({request.url: request.failure or ""}),
+        )
         context.on("console", self._console)
-        context.on("weberror", lambda error: self.errors.append(
-            f"uncaught exception: {error.error}"))
+        context.on(
+            "weberror", lambda error: self.errors.append(f"uncaught exception: {error.error}")
+        )
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -93,8 +96,9 @@ class Watch:
         return [url for url in self.requests if urldefrag(url).url not in self.allowed]
 
     def problems(self) -> list[str]:
-        return [f"request to something other than the card: {url}" for url in self.stray()] + \
-            self.errors
+        return [
+            f"request to something other than the card: {url}" for url in self.stray()
+        ] + self.errors
 
     def clear(self) -> None:
         """Forget what happened so far: after a test provoked it on purpose."""
@@ -181,7 +185,8 @@ class Card:
     def visible_nodes(self) -> list[str]:
         """The ids of the node sections that are visible, without the language prefix."""
         return self.page.locator(".ap-node").evaluate_all(
-            "els => els.filter(e => e.checkVisibility()).map(e => e.id.split('/').pop())")
+            "els => els.filter(e => e.checkVisibility()).map(e => e.id.split('/').pop())"
+        )
 
     def node(self) -> str:
         """The one visible node; fails if there is not exactly one."""
@@ -206,12 +211,18 @@ class Card:
 
     def path(self) -> list[tuple[str, str]]:
         """The 'Your path' panel: (question, answer) for each answer, ('', step) for steps."""
-        return [tuple(item) for item in self.lang().locator(".ap-path-list li").evaluate_all(
-            """els => els.map(li => {
+        return [
+            tuple(item)
+            for item in self.lang()
+            .locator(".ap-path-list li")
+            .evaluate_all(
+                """els => els.map(li => {
                 const q = li.querySelector('.ap-path-q'), a = li.querySelector('strong');
                 return q ? [q.textContent.trim(), a.textContent.trim()]
                          : ['', li.textContent.trim()];
-            })""")]
+            })"""
+            )
+        ]
 
     def options(self) -> list[str]:
         """The option labels of the visible node, without their hints."""
@@ -276,19 +287,26 @@ class Card:
         """Each node's kind and targets (options in order, or a step's next) in a language
         block, the primary one by default, read from the links on the page."""
         block = f".ap-lang[data-lang='{lang}']" if lang else ".ap-lang"
-        return {node: (kind, targets) for node, kind, targets in self.page.locator(block).first
-                .evaluate("""box => [...box.querySelectorAll('.ap-node')]
+        return {
+            node: (kind, targets)
+            for node, kind, targets in self.page.locator(
+                block
+            ).first.evaluate("""box => [...box.querySelectorAll('.ap-node')]
                     .filter(s => !s.classList.contains('ap-page')).map(s => [
                         s.id.split('/').pop(),
                         s.className.match(/ap-(question|step|outcome)/)[1],
                         [...s.querySelectorAll('.ap-option, .ap-next')].map(a =>
-                            a.getAttribute('href').slice(1).split('~')[0].split('/').pop())])""")}
+                            a.getAttribute('href').slice(1).split('~')[0].split('/').pop())])""")
+        }
 
     def pages(self, lang: str | None = None) -> list[str]:
         """The fragments of the pages that are not nodes (all contacts, and the like)."""
         block = f".ap-lang[data-lang='{lang}']" if lang else ".ap-lang"
-        return self.page.locator(block).first.locator(".ap-page").evaluate_all(
-            "els => els.map(e => e.id)")
+        return (
+            self.page.locator(block)
+            .first.locator(".ap-page")
+            .evaluate_all("els => els.map(e => e.id)")
+        )
 
     def routes(self, lang: str | None = None) -> dict[str, str]:
         """For every node, the fragment that reaches it from the start with its path
@@ -305,8 +323,10 @@ class Card:
                 if target not in routes:
                     routes[target] = [*routes[at], i] if kind == "question" else routes[at]
                     todo.append(target)
-        return {node: prefix + node + ("~" + ".".join(map(str, c)) if c else "")
-                for node, c in routes.items()}
+        return {
+            node: prefix + node + ("~" + ".".join(map(str, c)) if c else "")
+            for node, c in routes.items()
+        }
 
     def screens(self, lang: str | None = None) -> list[str]:
         """Every screen of a language: each node with a path to it, then the other pages."""
@@ -326,8 +346,12 @@ def open_card(new_page: Callable[..., Page], card_url: str) -> Callable[..., Car
     """`open_card(fragment="", url=card_url, script=None, **context_options)`: a Card loaded in a
     fresh page; `script` runs in the page before the card's own (to stub `window.print`, say)."""
 
-    def make(fragment: str = "", url: str = card_url, script: str | None = None,
-             **context_options: object) -> Card:
+    def make(
+        fragment: str = "",
+        url: str = card_url,
+        script: str | None = None,
+        **context_options: object,
+    ) -> Card:
         context_options.setdefault("viewport", {"width": 1280, "height": 800})
         page = new_page(allow=(url,), **context_options)
         if script:

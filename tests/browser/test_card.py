@@ -34,18 +34,24 @@ START = "Er nogen i fare?"
 # Each top-level branch, walked from the start to an outcome: answers, then (heading, hash) of
 # every node on the way.
 BRANCHES = {
-    "someone in danger": (["Ja", "Billeder"], [
-        (START, ""),
-        ("Ring 112", "#ring~0"),
-        ("Hvad er sket?", "#hvad~0"),
-        ("Få råd", "#raad-trin~0.0"),
-        ("Færdig", "#slut~0.0"),
-    ]),
-    "no one in danger": (["Nej", "Andet"], [
-        (START, ""),
-        ("Hvad er sket?", "#hvad~1"),
-        ("Færdig", "#slut~1.1"),
-    ]),
+    "someone in danger": (
+        ["Ja", "Billeder"],
+        [
+            (START, ""),
+            ("Ring 112", "#ring~0"),
+            ("Hvad er sket?", "#hvad~0"),
+            ("Få råd", "#raad-trin~0.0"),
+            ("Færdig", "#slut~0.0"),
+        ],
+    ),
+    "no one in danger": (
+        ["Nej", "Andet"],
+        [
+            (START, ""),
+            ("Hvad er sket?", "#hvad~1"),
+            ("Færdig", "#slut~1.1"),
+        ],
+    ),
 }
 
 
@@ -68,6 +74,7 @@ def tab_to(page: Page, test: str, key: str = "Tab", limit: int = 40) -> None:
 
 # -- walking -----------------------------------------------------------------------------------
 
+
 def test_the_branches_cover_every_start_option(card: Card) -> None:
     assert sorted(card.options()) == sorted(answers[0] for answers, _ in BRANCHES.values())
 
@@ -80,8 +87,7 @@ def test_walk_from_the_start_to_an_outcome(card: Card, branch: str, tmp_path: Pa
     assert card.kind() == "outcome"
     answered = [(q, a) for q, a in card.path() if q]
     assert [a for _, a in answered] == answers
-    card.page.screenshot(path=tmp_path / f"desktop-{branch.replace(' ', '-')}.png",
-                         full_page=True)
+    card.page.screenshot(path=tmp_path / f"desktop-{branch.replace(' ', '-')}.png", full_page=True)
 
 
 def test_back_button_and_browser_back(card: Card) -> None:
@@ -157,15 +163,32 @@ def test_start_over_forgets_the_ticks(card: Card) -> None:
     assert not card.active().get_by_label("Ring 112").is_checked()
 
 
-@pytest.mark.parametrize(("fragment", "lang", "heading", "path"), [
-    ("hvad~1", "da", "Hvad er sket?", [(START, "Nej")]),
-    ("en/ring", "en", "Call 112", []),
-    ("en/slut~0.0", "en", "Done", [("Is anyone in danger?", "Yes"), ("", "STEP: Call 112"),
-                                   ("What happened?", "Images"), ("", "STEP: Get advice")]),
-    ("ar/hvad~1", "ar", "Hvad er sket?", [("هل أي شخص في خطر؟", "لا")]),
-])
-def test_deep_link_in_a_fresh_page(open_card: Callable[..., Card], fragment: str, lang: str,
-                                   heading: str, path: list[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("fragment", "lang", "heading", "path"),
+    [
+        ("hvad~1", "da", "Hvad er sket?", [(START, "Nej")]),
+        ("en/ring", "en", "Call 112", []),
+        (
+            "en/slut~0.0",
+            "en",
+            "Done",
+            [
+                ("Is anyone in danger?", "Yes"),
+                ("", "STEP: Call 112"),
+                ("What happened?", "Images"),
+                ("", "STEP: Get advice"),
+            ],
+        ),
+        ("ar/hvad~1", "ar", "Hvad er sket?", [("هل أي شخص في خطر؟", "لا")]),
+    ],
+)
+def test_deep_link_in_a_fresh_page(
+    open_card: Callable[..., Card],
+    fragment: str,
+    lang: str,
+    heading: str,
+    path: list[tuple[str, str]],
+) -> None:
     card = open_card(fragment)
     assert (card.heading(), card.hash()) == (heading, "#" + fragment)
     assert card.page.evaluate("document.documentElement.lang") == lang
@@ -198,6 +221,7 @@ def test_change_an_earlier_answer(card: Card) -> None:
 
 # -- copying the summary -----------------------------------------------------------------------
 
+
 def test_copy_summary(open_card: Callable[..., Card]) -> None:
     # Chromium grants the clipboard to file:// pages too, so no http server is needed.
     card = open_card(permissions=["clipboard-read", "clipboard-write"])
@@ -208,13 +232,25 @@ def test_copy_summary(open_card: Callable[..., Card]) -> None:
     expect(card.page.locator("#ap-live")).to_have_text(card.ui("summary_copied"))
     text = card.page.evaluate("navigator.clipboard.readText()")
 
-    w = {word: card.ui(word) for word in ("summary_title", "summary_made", "question", "step",
-                                          "outcome", "answered", "node_shown", "follow_up")}
+    w = {
+        word: card.ui(word)
+        for word in (
+            "summary_title",
+            "summary_made",
+            "question",
+            "step",
+            "outcome",
+            "answered",
+            "node_shown",
+            "follow_up",
+        )
+    }
     stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d"
     made = re.search(rf"^{w['summary_made']}: ({stamp})$", text, re.M)
     assert made, text
     assert abs(datetime.strptime(made.group(1), "%Y-%m-%d %H:%M") - datetime.now()) < timedelta(
-        minutes=2)
+        minutes=2
+    )
     shown = f"({w['node_shown']} TIME)"
     assert re.sub(stamp, "TIME", text).splitlines() == [
         f"Lille testplan – {w['summary_title']}",
@@ -274,9 +310,11 @@ def test_copy_link_to_this_step(open_card: Callable[..., Card]) -> None:
 
 # -- without JavaScript ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_without_javascript_every_screen_is_reachable_by_links(
-        open_card: Callable[..., Card], lang: str) -> None:
+    open_card: Callable[..., Card], lang: str
+) -> None:
     card = open_card(java_script_enabled=False)
     assert "ap-js" not in (card.page.evaluate("document.documentElement.className") or "")
     assert card.node() == "fare"
@@ -292,8 +330,13 @@ def test_without_javascript_every_screen_is_reachable_by_links(
     while todo:
         at = todo.pop()
         card.open(prefix + at)
-        hrefs = card.lang().locator("a[href^='#']").evaluate_all(
-            "els => els.filter(e => e.checkVisibility()).map(e => e.getAttribute('href'))")
+        hrefs = (
+            card.lang()
+            .locator("a[href^='#']")
+            .evaluate_all(
+                "els => els.filter(e => e.checkVisibility()).map(e => e.getAttribute('href'))"
+            )
+        )
         for href in dict.fromkeys(hrefs):
             target = href[1:].removeprefix(prefix)
             if target not in screens or href in followed:
@@ -309,6 +352,7 @@ def test_without_javascript_every_screen_is_reachable_by_links(
 
 
 # -- keyboard ----------------------------------------------------------------------------------
+
 
 def test_keyboard_only(card: Card) -> None:
     page = card.page
@@ -350,8 +394,10 @@ def test_keyboard_only(card: Card) -> None:
 
 # Targets that must be 24 × 24 px at least; other links may instead meet WCAG 2.5.8's exceptions
 # (inline in a sentence, or spaced so that a 24 px circle around each touches no other target).
-STRICT_TARGETS = ".ap-option, .ap-next, .ap-button, button, input, .ap-calls a, .ap-contacts a, " \
-                 ".ap-languages a, .ap-emergency a"
+STRICT_TARGETS = (
+    ".ap-option, .ap-next, .ap-button, button, input, .ap-calls a, .ap-contacts a, "
+    ".ap-languages a, .ap-emergency a"
+)
 SMALL_TARGETS = """strict => {
     const box = [...document.querySelectorAll('.ap-lang')].find(e => e.checkVisibility());
     const all = [...box.querySelectorAll('a[href], button, input, select, textarea')]
@@ -379,8 +425,9 @@ SMALL_TARGETS = """strict => {
 
 
 @pytest.mark.parametrize(("width", "scale"), [(320, 1), (640, 2)], ids=["320px", "zoom-200"])
-def test_small_screens_reflow_and_targets(open_card: Callable[..., Card], width: int,
-                                          scale: int, tmp_path: Path) -> None:
+def test_small_screens_reflow_and_targets(
+    open_card: Callable[..., Card], width: int, scale: int, tmp_path: Path
+) -> None:
     # 200 % zoom: Chromium's page zoom on a 1280 px window lays the page out in 640 CSS px at
     # twice the device pixel ratio, which is what a 640 px viewport at scale 2 does. CSS `zoom`
     # would not: media queries would still see a 1280 px window.
@@ -392,16 +439,19 @@ def test_small_screens_reflow_and_targets(open_card: Callable[..., Card], width:
             width_used = card.page.evaluate("document.documentElement.scrollWidth")
             if width_used > width:
                 problems.append(f"#{fragment}: {width_used} px wide in a {width} px window")
-            problems += [f"#{fragment}: {t}" for t in
-                         card.page.evaluate(SMALL_TARGETS, STRICT_TARGETS)]
+            problems += [
+                f"#{fragment}: {t}" for t in card.page.evaluate(SMALL_TARGETS, STRICT_TARGETS)
+            ]
     assert not problems, "\n".join(problems)
     for fragment in ("ring~0", "hvad~1", "ar/ring~0"):
         card.go(fragment)
-        card.page.screenshot(path=tmp_path / f"{width}-{fragment.replace('/', '-')}.png",
-                             full_page=True)
+        card.page.screenshot(
+            path=tmp_path / f"{width}-{fragment.replace('/', '-')}.png", full_page=True
+        )
 
 
 # -- accessibility: axe-core -------------------------------------------------------------------
+
 
 def axe_report(violations: list[dict]) -> str:
     lines = []
@@ -440,6 +490,7 @@ def test_axe_skip_link_is_in_a_landmark(card: Card, lang: str) -> None:
 
 # -- languages ---------------------------------------------------------------------------------
 
+
 def test_language_switch_keeps_the_step_and_the_answers(card: Card) -> None:
     page = card.page
 
@@ -470,12 +521,16 @@ def test_language_switch_keeps_the_step_and_the_answers(card: Card) -> None:
     assert block.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
     # Right to left for real: an option's label starts at its right-hand edge.
-    box, label = card.active().locator(".ap-option").first.evaluate("""a => {
+    box, label = (
+        card.active()
+        .locator(".ap-option")
+        .first.evaluate("""a => {
         const range = document.createRange();
         range.selectNodeContents(a.firstChild);
         const box = a.getBoundingClientRect(), label = range.getBoundingClientRect();
         return [[box.left, box.right], [label.left, label.right]];
     }""")
+    )
     assert box[1] - label[1] < 40 < label[0] - box[0], (box, label)
 
     switch("Dansk")
@@ -496,8 +551,10 @@ def test_untranslated_text_keeps_its_own_direction(card: Card) -> None:
     card.go("ar/hvad~1")
     ends = [card.active().locator("h2 [lang=da]").evaluate(ENDS)]
     card.go("ar/slut~1.1")
-    ends += [card.active().locator("[lang=da] p, p[lang=da]").first.evaluate(ENDS),
-             card.lang().locator(".ap-path-q").nth(1).evaluate(ENDS)]  # the script's copy
+    ends += [
+        card.active().locator("[lang=da] p, p[lang=da]").first.evaluate(ENDS),
+        card.lang().locator(".ap-path-q").nth(1).evaluate(ENDS),
+    ]  # the script's copy
     assert [e[0] for e in ends] == ["Hvad er sket?", "Sagen er håndteret.", "Hvad er sket?"]
     wrong = [text for text, first, last in ends if last < first]
     assert not wrong, f"drawn right to left: {wrong}"
@@ -505,19 +562,28 @@ def test_untranslated_text_keeps_its_own_direction(card: Card) -> None:
 
 def test_arrows_point_forward_right_to_left(card: Card) -> None:
     card.go("ar/ring~0")
-    arrows = card.active().locator(".ap-next").evaluate_all(
-        "els => els.map(a => getComputedStyle(a, '::after').content)")
+    arrows = (
+        card.active()
+        .locator(".ap-next")
+        .evaluate_all("els => els.map(a => getComputedStyle(a, '::after').content)")
+    )
     card.go("ar/fare")
-    arrows += card.active().locator(".ap-option").evaluate_all(
-        "els => els.map(a => getComputedStyle(a, '::after').content)")
+    arrows += (
+        card.active()
+        .locator(".ap-option")
+        .evaluate_all("els => els.map(a => getComputedStyle(a, '::after').content)")
+    )
     assert arrows and not [a for a in arrows if "→" in a], arrows
 
 
 # -- Content-Security-Policy -------------------------------------------------------------------
 
+
 def test_csp_is_strict_and_nothing_breaks_it(card: Card) -> None:
-    csp = card.page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute(
-        "content") or ""
+    csp = (
+        card.page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content")
+        or ""
+    )
     directives = {d.split()[0]: d.split()[1:] for d in csp.split(";") if d.strip()}
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
     assert directives["default-src"] == ["'none'"]
@@ -532,8 +598,9 @@ def test_csp_is_strict_and_nothing_breaks_it(card: Card) -> None:
     assert card.page.evaluate("window.__apCsp") == []
 
 
-def test_csp_is_enforced(new_page: Callable[..., Page], watches: list[Watch],
-                         card_url: str) -> None:
+def test_csp_is_enforced(
+    new_page: Callable[..., Page], watches: list[Watch], card_url: str
+) -> None:
     """The control for the test above: the policy is applied, and the watch sees a violation."""
     page = new_page(allow=(card_url,))
     page.goto(card_url)
@@ -556,6 +623,7 @@ def test_csp_is_enforced(new_page: Callable[..., Page], watches: list[Watch],
 
 # -- print -------------------------------------------------------------------------------------
 
+
 def test_print_shows_every_node_with_numbers_and_targets(card: Card, tmp_path: Path) -> None:
     card.walk(["Nej"])
     page = card.page
@@ -566,25 +634,32 @@ def test_print_shows_every_node_with_numbers_and_targets(card: Card, tmp_path: P
     for chrome in (".ap-toolbar", ".ap-path", ".ap-languages"):
         expect(card.lang().locator(chrome)).to_be_hidden()
     # The number before each heading, and "→ N" after each option and 'continue' link.
-    printed = card.lang().locator(".ap-node:not(.ap-page)").evaluate_all("""els => els.map(s => [
+    printed = (
+        card.lang()
+        .locator(".ap-node:not(.ap-page)")
+        .evaluate_all("""els => els.map(s => [
         s.id, getComputedStyle(s.querySelector('h2'), '::before').content,
         [...s.querySelectorAll('.ap-option, .ap-next')].map(a =>
             a.checkVisibility() ? getComputedStyle(a, '::after').content : 'hidden')])""")
+    )
     numbers = {node: str(i) for i, node in enumerate(graph, 1)}
     assert printed == [
         [node, f'"{numbers[node]}"', [f'"\u00a0→\u00a0{numbers[t]}"' for t in targets]]
-        for node, (_kind, targets) in graph.items()]
+        for node, (_kind, targets) in graph.items()
+    ]
 
     pdf = tmp_path / "plan.pdf"
     pdf.write_bytes(page.pdf())
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                              capture_output=True, text=True).stdout.replace("\u00a0", " ")
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout.replace("\u00a0", " ")
         assert "Ja → 2 · Nej → 3" in text and "Billeder → 4 · Andet → 5" in text, text
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "70", str(pdf), str(tmp_path / "plan")],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", str(pdf), str(tmp_path / "plan")], check=True
+        )
         assert list(tmp_path.glob("plan-*.png"))
 
 
@@ -593,7 +668,8 @@ def test_print_checklist_box_and_item_share_a_line(card: Card) -> None:
     card.page.emulate_media(media="print")
     items = card.page.locator("#ring .ap-checklist > li").evaluate_all(
         "els => els.map(li => [li.getBoundingClientRect().height, li.firstElementChild ?"
-        " li.firstElementChild.getBoundingClientRect().height : 0])")
+        " li.firstElementChild.getBoundingClientRect().height : 0])"
+    )
     assert items and all(li < 1.5 * line for li, line in items), items
 
 
@@ -608,15 +684,15 @@ def test_the_next_nodes_are_laid_out_ahead_out_of_sight(open_card: Callable[...,
     assert card.page.evaluate("document.activeElement === document.body")
 
 
-def test_print_checklist_of_a_node_never_shown_is_the_same(
-        open_card: Callable[..., Card]) -> None:
+def test_print_checklist_of_a_node_never_shown_is_the_same(open_card: Callable[..., Card]) -> None:
     # The script makes a node's checkboxes when it is first shown: the printed plan must not
     # show which nodes those were.
     def printed(card: Card) -> list[list[object]]:
         card.page.emulate_media(media="print")
         return card.page.locator("#ring .ap-checklist > li").evaluate_all(
             "els => els.map(li => [li.textContent.trim(), getComputedStyle(li, '::before').content,"
-            " li.getBoundingClientRect().height])")
+            " li.getBoundingClientRect().height])"
+        )
 
     shown = open_card("ring~0")
     assert shown.page.locator("#ring .ap-checklist input").count() == 2
@@ -625,8 +701,9 @@ def test_print_checklist_of_a_node_never_shown_is_the_same(
     assert [item[0] for item in printed(never)] == ["Ring 112", "Bliv hos den unge"]
 
 
-def test_print_summary_shows_only_the_summary(open_card: Callable[..., Card],
-                                              tmp_path: Path) -> None:
+def test_print_summary_shows_only_the_summary(
+    open_card: Callable[..., Card], tmp_path: Path
+) -> None:
     card = open_card(script="window.__printed = 0; window.print = () => window.__printed++;")
     card.walk(["Nej", "Billeder"])
     card.button("print-summary").click()
@@ -639,7 +716,8 @@ def test_print_summary_shows_only_the_summary(open_card: Callable[..., Card],
     visible = card.page.locator("body *").evaluate_all(
         "els => els.filter(e => e.checkVisibility() && !e.matches('.ap-sr') &&"
         " !e.querySelector('.ap-summary-text'))"
-        ".map(e => e.className || e.tagName)")
+        ".map(e => e.className || e.tagName)"
+    )
     assert visible == ["ap-summary-text"]
     (tmp_path / "summary.pdf").write_bytes(card.page.pdf())
 

@@ -18,16 +18,35 @@ NO = "Nej"
 IMAGE = "Et intimt billede eller en video er delt"
 CASES = {
     "nude shared by a classmate": (
-        [NO, IMAGE, "Ja, under 18 år", "Nej, kun børn og unge", "Under 15 år", "Ja, det er trygt",
-         "Ja, eller der trues med det"],
-        ["Rør ikke billedet", "Send en underretning til kommunen", "Begræns spredningen"]),
-    "sextortion": ([NO, "Afpresning med billeder (sextortion)", "Ja, det er trygt",
-                    "Ja, eller der trues med det"], ["Anmeld til politiet"]),
-    "grooming": ([NO, "En voksen søger seksuel kontakt (grooming)", "Ja, det er trygt", "Nej"],
-                 ["Send en underretning til kommunen"]),
+        [
+            NO,
+            IMAGE,
+            "Ja, under 18 år",
+            "Nej, kun børn og unge",
+            "Under 15 år",
+            "Ja, det er trygt",
+            "Ja, eller der trues med det",
+        ],
+        ["Rør ikke billedet", "Send en underretning til kommunen", "Begræns spredningen"],
+    ),
+    "sextortion": (
+        [
+            NO,
+            "Afpresning med billeder (sextortion)",
+            "Ja, det er trygt",
+            "Ja, eller der trues med det",
+        ],
+        ["Anmeld til politiet"],
+    ),
+    "grooming": (
+        [NO, "En voksen søger seksuel kontakt (grooming)", "Ja, det er trygt", "Nej"],
+        ["Send en underretning til kommunen"],
+    ),
     "an adult's image": ([NO, IMAGE, "Nej, 18 år eller ældre"], ["Personen er 18 år eller ældre"]),
-    "bullying": ([NO, "Chikane, mobning eller hadefuld tale",
-                  "Nej, mobning eller chikane uden trusler"], []),
+    "bullying": (
+        [NO, "Chikane, mobning eller hadefuld tale", "Nej, mobning eller chikane uden trusler"],
+        [],
+    ),
     "a parent may be involved": ([NO, "Trusler", "Nej, eller jeg er i tvivl", "Nej"], []),
 }
 
