@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from default_cases import ANSWERS
 
 from actionplan import model
 from actionplan.cli import cli
@@ -49,23 +50,8 @@ def contacts_on(path: list[model.Node]) -> set[str]:
     return {c for n in path for c in getattr(n, "contacts", ())}
 
 
-NO_DANGER = "Nej"
-IMAGE = "Et intimt billede eller en video er delt"
-
-
 def test_a_14_year_olds_nude_shared_by_a_13_year_old_classmate(plan: model.Plan) -> None:
-    path = walk(
-        plan,
-        [
-            NO_DANGER,
-            IMAGE,
-            "Ja, under 18 år",
-            "Nej, kun børn og unge",
-            "Under 15 år",
-            "Ja, det er trygt",
-            "Ja, eller der trues med det",
-        ],
-    )
+    path = walk(plan, ANSWERS["nude shared by a classmate"])
     steps = ids(path)
     assert steps[:3] == ["akut-fare", "modtag", "hvad-skete"]
     for must in (
@@ -98,15 +84,7 @@ def test_a_14_year_olds_nude_shared_by_a_13_year_old_classmate(plan: model.Plan)
 
 
 def test_a_16_year_old_extorted_for_money_after_sending_an_image(plan: model.Plan) -> None:
-    path = walk(
-        plan,
-        [
-            NO_DANGER,
-            "Afpresning med billeder (sextortion)",
-            "Ja, det er trygt",
-            "Ja, eller der trues med det",
-        ],
-    )
+    path = walk(plan, ANSWERS["sextortion"])
     steps = ids(path)
     assert "afpresning" in steps and "politianmeldelse" in steps and "stop-spredning" in steps
     warnings = warnings_on(path)
@@ -118,9 +96,7 @@ def test_a_16_year_old_extorted_for_money_after_sending_an_image(plan: model.Pla
 
 
 def test_an_adult_stranger_grooming_a_12_year_old(plan: model.Plan) -> None:
-    path = walk(
-        plan, [NO_DANGER, "En voksen søger seksuel kontakt (grooming)", "Ja, det er trygt", "Nej"]
-    )
+    path = walk(plan, ANSWERS["grooming"])
     steps = ids(path)
     assert steps[3] == "grooming"
     assert "underretning" in steps and "politianmeldelse" in steps
@@ -131,7 +107,7 @@ def test_an_adult_stranger_grooming_a_12_year_old(plan: model.Plan) -> None:
 
 
 def test_an_adult_colleagues_intimate_image_shared(plan: model.Plan) -> None:
-    path = walk(plan, [NO_DANGER, IMAGE, "Nej, 18 år eller ældre"])
+    path = walk(plan, ANSWERS["an adult's image"])
     steps = ids(path)
     assert "voksen-billede" in steps
     assert "underretning" not in steps  # no notification about an adult
@@ -141,14 +117,7 @@ def test_an_adult_colleagues_intimate_image_shared(plan: model.Plan) -> None:
 
 
 def test_group_chat_bullying_without_threats_or_sexual_content(plan: model.Plan) -> None:
-    path = walk(
-        plan,
-        [
-            NO_DANGER,
-            "Chikane, mobning eller hadefuld tale",
-            "Nej, mobning eller chikane uden trusler",
-        ],
-    )
+    path = walk(plan, ANSWERS["bullying"])
     steps = ids(path)
     assert "lokal-handling" in steps and "raad-ssp" in steps and "dokumentation" in steps
     assert "politianmeldelse" not in steps
@@ -157,7 +126,7 @@ def test_group_chat_bullying_without_threats_or_sexual_content(plan: model.Plan)
 
 
 def test_a_case_where_a_parent_may_be_involved(plan: model.Plan) -> None:
-    path = walk(plan, [NO_DANGER, "Trusler", "Nej, eller jeg er i tvivl", "Nej"])
+    path = walk(plan, ANSWERS["a parent may be involved"])
     steps = ids(path)
     assert "kommunen-direkte" in steps
     assert "inddrag-foraeldre" not in steps
