@@ -84,7 +84,8 @@ class SourceFile:
 
 def node_pos(name: str, node: yaml.Node) -> Pos:
     mark = node.start_mark
-    return Pos(name, mark.line + 1, mark.column + 1)
+    # Made for every value read: tuple.__new__ skips the named tuple's own __new__ (a Python call).
+    return tuple.__new__(Pos, (name, mark.line + 1, mark.column + 1))
 
 
 def find_files(root: Path) -> list[tuple[Path, str]]:

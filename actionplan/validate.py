@@ -22,7 +22,7 @@ import yaml
 
 from actionplan import model
 from actionplan.errors import PlanError, Pos, Problem
-from actionplan.loader import SourceFile
+from actionplan.loader import SourceFile, node_pos
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64
@@ -176,8 +176,7 @@ class Reader:
         self.name = source.name
 
     def pos(self, node: yaml.Node) -> Pos:
-        mark = node.start_mark  # as node_pos does; made here, as it is made for every value
-        return tuple.__new__(Pos, (self.name, mark.line + 1, mark.column + 1))
+        return node_pos(self.name, node)
 
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.pos(node), message, hint))
