@@ -143,14 +143,13 @@
   // While the reader reads, lay out once each node this one leads to, out of sight: shown and
   // hidden again in one task, so nothing is drawn. A node's first showing pays for shaping its
   // text and styling its parts; done here, that no longer falls in the frame after the click.
-  var warmed = {};
+  // A node with its boxes made has been laid out already, shown or so.
   var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 100); };
   function warmNext(lang, sec) {
     idle(function () {
       Array.prototype.forEach.call(sec.querySelectorAll(".ap-option, .ap-next"), function (link) {
         var next = section(lang, targetOf(link));
-        if (!next || warmed[next.id] || next.classList.contains("ap-on")) return;
-        warmed[next.id] = true;
+        if (!next || boxed[next.id]) return;
         makeBoxes(next);
         next.style.display = "block";
         void next.offsetHeight; // the layout itself is the point
