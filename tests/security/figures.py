@@ -33,16 +33,26 @@ def ids(names: object) -> str:
     return ", ".join(f"`{name}`" if name else '`""`' for name in names)  # type: ignore
 
 
+def by_kind(kinds: dict[str, str]) -> dict[str, list[str]]:
+    """The case names of each kind ("built", "refused"), in the order of the table."""
+    found: dict[str, list[str]] = {"built": [], "refused": []}
+    for name, kind in kinds.items():
+        found[kind].append(name)
+    return found
+
+
 def rows() -> list[tuple[str, int, str, str]]:
     """(class of attack, cases, what each gets, the cases)."""
     links = Counter(kind for _, kind in content.LINKS.values())
     link_text = [n for n, (_, kind) in content.LINKS.items() if kind == "text"]
-    value_kinds = {
-        n: ("built" if outcome == "built" else "refused")
-        for n, (*_, outcome) in values.VALUES.items()
-    }
+    value_cases = by_kind(
+        {
+            n: ("built" if outcome == "built" else "refused")
+            for n, (*_, outcome) in values.VALUES.items()
+        }
+    )
     all_files = {**files.FILES, **files.SLOW_FILES}
-    file_kinds = {n: kind for n, (_, kind, _) in all_files.items()}
+    file_cases = by_kind({n: kind for n, (_, kind, _) in all_files.items()})
     base_md = [p for p in MARKDOWN if not p.startswith("translation.")]
     return [
         (
@@ -78,27 +88,27 @@ def rows() -> list[tuple[str, int, str, str]]:
         ),
         (
             "Values the format constrains",
-            Counter(value_kinds.values())["refused"],
+            len(value_cases["refused"]),
             REFUSED,
-            ids(n for n, k in value_kinds.items() if k == "refused"),
+            ids(value_cases["refused"]),
         ),
         (
             "Values taken as they are or cleaned (font, mail query, placeholders)",
-            Counter(value_kinds.values())["built"],
+            len(value_cases["built"]),
             f"{BUILT}: the card's own style intact",
-            ids(n for n, k in value_kinds.items() if k == "built"),
+            ids(value_cases["built"]),
         ),
         (
             "Hostile and broken files",
-            Counter(file_kinds.values())["refused"],
+            len(file_cases["refused"]),
             REFUSED,
-            ids(n for n, k in file_kinds.items() if k == "refused"),
+            ids(file_cases["refused"]),
         ),
         (
             "Files far beyond a real plan, links and scripts in files",
-            Counter(file_kinds.values())["built"],
+            len(file_cases["built"]),
             f"{BUILT}: nothing written outside build/",
-            ids(n for n, k in file_kinds.items() if k == "built"),
+            ids(file_cases["built"]),
         ),
         (
             "Aliases of a long text",
