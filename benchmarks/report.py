@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,8 @@ LINEAR_MEASURES: tuple[tuple[str, str, Callable[[Result], float]], ...] = (
 )
 # The ones that show how the pipeline itself grows: they go in the summary.
 LINEAR_BUDGETED = ("check, warm", "build, warm")
+# Counted with --instructions: label -> {"nodes": n, "check": count, "build": count}.
+Instructions = dict[str, dict[str, int]]
 
 
 # --- formatting -------------------------------------------------------------------------------
@@ -64,15 +67,24 @@ def table(header: list[str], rows: list[list[str]]) -> str:
 # --- the budgets ------------------------------------------------------------------------------
 
 
-def summary(results: list[Result], floor: Stats, first: Stats | None = None) -> str:
+def summary(
+    results: list[Result],
+    floor: Stats,
+    first: Stats | None = None,
+    instructions: Instructions | None = None,
+) -> str:
     """One line per budget of the issue: what it asks, what was measured, and ✓ or ✗."""
     by_label = {r.label: r for r in results}
     rows = [floor_budget(by_label["default"], floor, first)]
     big = by_label.get(str(BIG_NODES))
     if big:
         rows += [big_budget(big, "check", BIG_CHECK_S), big_budget(big, "build", BIG_BUILD_S)]
+    counted = {row[0]: row[3] for row in instruction_rows(results, instructions or {})}
     for name, _small, _big, ratio, budget, ok in linearity_rows(results):
         if name in LINEAR_BUDGETED:
+            kind = name.split(",")[0]
+            if f"{kind}, instructions" in counted:
+                ratio += f" (in instructions: {counted[f'{kind}, instructions']})"
             rows.append([f"Cost grows linearly: {name} ({budget})", ratio, ok])
     rows += [step_budget(results), size_budget(by_label["default"])]
     return "## Budgets\n\n" + table(["Budget (from the issue)", "Measured", ""], rows)
@@ -133,13 +145,31 @@ def linearity_rows(results: list[Result]) -> list[list[str]]:
     if pair is None:
         return []
     small, big = pair
-    limit = LINEAR_FACTOR * (big.nodes // small.nodes) / 10
     rows = []
     for name, fmt, get in LINEAR_MEASURES:
-        ratio = get(big) / get(small)
-        row = [name, fmt.format(get(small)), fmt.format(get(big)), f"{ratio:.1f}×"]
-        rows.append([*row, f"≤ {limit:g}×", mark(ratio <= limit)])
+        rows.append(_ratio_row(name, fmt, get(small), get(big), big.nodes // small.nodes))
     return rows
+
+
+def instruction_rows(results: list[Result], instructions: Instructions) -> list[list[str]]:
+    """The linearity rows of the instruction counts, when the pair of plans was counted."""
+    pair = linear_pair(results)
+    if pair is None or not {pair[0].label, pair[1].label} <= instructions.keys():
+        return []
+    small, big = (instructions[r.label] for r in pair)
+    times = big["nodes"] // small["nodes"]
+    return [
+        _ratio_row(f"{kind}, instructions", "{:,.0f} M", small[kind] / 1e6, big[kind] / 1e6, times)
+        for kind in ("check", "build")
+    ]
+
+
+def _ratio_row(name: str, fmt: str, small: float, big: float, times: int) -> list[str]:
+    """A measure of two plans, the second `times` as big: the ratio, held to the budget."""
+    limit = LINEAR_FACTOR * times / 10
+    ratio = big / small
+    row = [name, fmt.format(small), fmt.format(big), f"{ratio:.1f}×"]
+    return [*row, f"≤ {limit:g}×", mark(ratio <= limit)]
 
 
 # --- the sections -----------------------------------------------------------------------------
@@ -259,15 +289,45 @@ def browser_section(results: list[Result]) -> str:
     )
 
 
-def linearity_section(results: list[Result]) -> str:
+def linearity_section(results: list[Result], instructions: Instructions | None = None) -> str:
     pair = linear_pair(results)
     if pair is None:
         return ""
     small, big = pair
     header = ["Measure", f"{small.nodes:,} nodes", f"{big.nodes:,} nodes", "Ratio", "Budget", ""]
+    rows = linearity_rows(results) + instruction_rows(results, instructions or {})
     return (
         f"## Linearity\n\nThe {big.nodes:,}-node plan against the {small.nodes:,}-node "
-        "one.\n\n" + table(header, linearity_rows(results))
+        "one.\n\n" + table(header, rows)
+    )
+
+
+def instructions_section(instructions: Instructions | None) -> str:
+    """The instruction counts, and how many each node adds between one size and the next."""
+    if not instructions:
+        return ""
+    plans = sorted(instructions.values(), key=lambda found: found["nodes"])
+    rows = [
+        [f"{p['nodes']:,}", f"{p['check'] / 1e6:,.0f} M", f"{p['build'] / 1e6:,.0f} M"]
+        for p in plans
+    ]
+    growth = []
+    for a, b in itertools.pairwise(plans):
+        added = b["nodes"] - a["nodes"]
+        per_node = [f"{(b[kind] - a[kind]) / added / 1e3:,.0f} k" for kind in ("check", "build")]
+        growth.append([f"{a['nodes']:,} → {b['nodes']:,}", *per_node])
+    return (
+        "## Instructions\n\nCounted with `--instructions`: the instructions one warm check "
+        "and one warm build execute, counted by valgrind's callgrind (a process that warms up on "
+        "the default plan and then checks or builds the plan, less one that only warms up; "
+        "`benchmarks/once.py`).  Unlike a time, a count is the same from run to run whatever "
+        "else the machine does, so it shows how the work grows without the noise.  What it "
+        "leaves out is the time spent waiting for memory, which grows with the amount of it in "
+        "use: that is why the warm times grow faster than these counts.\n\n"
+        + table(["Nodes", "Check", "Build"], rows)
+        + "\n\nInstructions each node adds, from one size to the next (the same figure at "
+        "every size is linear growth):\n\n"
+        + table(["Sizes", "Check, per node", "Build, per node"], growth)
     )
 
 
@@ -351,13 +411,16 @@ METHOD = """## What is measured
   `--headless --no-sandbox --disable-gpu --disable-background-networking`.
 - **Linearity**: the ratio of the 10 000-node plan's numbers to the 1 000-node plan's (with
   `--quick`, 1 000 to 100).  Fresh times carry the constant import cost, so their ratio is
-  smaller than the pipeline's own; the warm ratios show how the pipeline grows."""
+  smaller than the pipeline's own; the warm ratios show how the pipeline grows.  With
+  `--instructions` the warm check and build are also counted in instructions (see
+  *Instructions*), which no other work on the machine changes."""
 
 RERUN = """## Rerun
 
     python3 benchmarks/run.py                  # everything; rewrites this page (a few minutes)
     python3 benchmarks/run.py --quick          # 100 and 1 000 nodes, fewer runs; prints only
     python3 benchmarks/run.py --json raw.json  # also every raw number
+    python3 benchmarks/run.py --instructions   # also count instructions (valgrind; slow)
     python3 benchmarks/generate.py /tmp/big -n 10000   # only a plan to try things on
 
 Numbers depend on the machine and on what else it is doing: compare runs on one machine, and
@@ -384,6 +447,7 @@ def page(
     libraries: tuple[str, ...],
     results: list[Result],
     where: dict[str, Any],
+    instructions: Instructions | None = None,
 ) -> str:
     """The whole page, in Markdown."""
     intro = (
@@ -394,14 +458,15 @@ def page(
     )
     sections = [
         intro,
-        summary(results, floor["floor"], floor.get(FIRST_BUILD)),
+        summary(results, floor["floor"], floor.get(FIRST_BUILD), instructions),
         machine_section(info),
         floor_section(floor, libraries),
         times_section("check", results, floor["floor"]),
         times_section("build", results, floor["floor"]),
         size_section(results),
         browser_section(results),
-        linearity_section(results),
+        linearity_section(results, instructions),
+        instructions_section(instructions),
         where_section(where, results),
         BOUNDS.read_text(encoding="utf-8").strip() if BOUNDS.exists() else "",
         METHOD,

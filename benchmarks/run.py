@@ -3,6 +3,7 @@
     python3 benchmarks/run.py              # everything (a few minutes); writes docs/benchmarks.md
     python3 benchmarks/run.py --quick      # 100 and 1 000 nodes, fewer runs; prints only
     python3 benchmarks/run.py --json raw.json
+    python3 benchmarks/run.py --instructions   # also count instructions (needs valgrind)
 
 Plans of 100, 1 000 and 10 000 nodes are generated (generate.py) into a temporary folder and
 measured beside the default plan (content/).  "Fresh" times run `python3 -m actionplan ...` in a
@@ -18,6 +19,7 @@ import gzip
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,7 +33,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout 
 import chromium
 import report
 from generate import generate
-from measure import REPO, Result, Stats, profile, run_fresh, time_fresh, time_warm, without_gc
+from measure import (
+    REPO,
+    Result,
+    Stats,
+    count_instructions,
+    profile,
+    run_fresh,
+    time_fresh,
+    time_warm,
+    without_gc,
+)
 
 from actionplan.build import build_card
 from actionplan.plan import check_plan
@@ -135,6 +147,30 @@ def where_the_time_goes(subject: Subject, out: Path) -> dict[str, Any]:
     return found
 
 
+def instructions(plans: list[Subject], work: Path) -> dict[str, dict[str, int]]:
+    """The instructions one warm check and one warm build of each generated plan execute.
+
+    Each is the difference of two counts (see count_instructions and once.py): a process that
+    warms up on the default plan and then checks or builds the plan, less one that only warms up.
+    """
+    once = str(Path(__file__).with_name("once.py"))
+    out = str(work / "out-instructions")
+    counted: dict[str, dict[str, int]] = {}
+    baseline = {}
+    for kind in ("check", "build"):
+        log(f"counting instructions: the warm-up of a {kind} ...")
+        baseline[kind] = count_instructions([once, kind, str(REPO), "-", out, "--baseline"])
+    for subject in plans:
+        if subject.label == "default":
+            continue
+        log(f"{subject.label}: counting instructions (slow) ...")
+        counted[subject.label] = {"nodes": subject.nodes}
+        for kind in ("check", "build"):
+            total = count_instructions([once, kind, str(REPO), str(subject.root), out])
+            counted[subject.label][kind] = total - baseline[kind]
+    return counted
+
+
 def machine(chromium_version: str, load_at_start: str) -> dict[str, str]:
     """What the numbers were measured on."""
     import yaml
@@ -181,7 +217,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(quick: bool, work: Path) -> dict[str, Any]:
+def run(quick: bool, work: Path, count: bool = False) -> dict[str, Any]:
     """Measure everything; the raw numbers, for the page and for --json."""
     from playwright.sync_api import sync_playwright
 
@@ -216,11 +252,13 @@ def run(quick: bool, work: Path) -> dict[str, Any]:
     if not quick:
         log(f"profiling {plans[-1].nodes:,} nodes ...")
         where = where_the_time_goes(plans[-1], work / "out-profile")
+    counted = instructions(plans, work) if count else {}
     return {
         "machine": machine(version, load),
         "floor": floor,
         "results": results,
         "where": where,
+        "instructions": counted,
     }
 
 
@@ -243,11 +281,25 @@ def main() -> None:
         metavar="FILE",
         help="where to write the page (default: docs/benchmarks.md, or nowhere with --quick)",
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions of each check and build with valgrind (some minutes)",
+    )
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind (apt-get install valgrind)")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="actionplan-bench-") as work:
-        data = run(args.quick, Path(work))
-    text = report.page(data["machine"], data["floor"], LIBRARIES, data["results"], data["where"])
+        data = run(args.quick, Path(work), args.instructions)
+    text = report.page(
+        data["machine"],
+        data["floor"],
+        LIBRARIES,
+        data["results"],
+        data["where"],
+        data["instructions"],
+    )
     print(text)
     out = args.out or (None if args.quick else DOC)
     if out:
