@@ -376,6 +376,8 @@ METHOD = """## What is measured
   meets them.  The budgets are held against these.
 - **Warm (in-process)**: `check_plan(content)` and `build_card(Project.find(PLAN), out=OUT)`
   called in the benchmark's own process, after everything is imported: the pipeline alone.
+  Each warm build starts with the Markdown cache emptied, so it renders every text, as a first
+  build does; `serve`, which builds again in one process, renders only the texts that changed.
 - **Peak RSS**: `ru_maxrss` of the fresh process itself (from `os.wait4`), so it includes the
   interpreter and the libraries.  (Not tracemalloc.)
 - **Times** are the median of several runs, with the fastest in brackets: 10 runs for the

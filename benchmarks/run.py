@@ -45,6 +45,7 @@ from measure import (
     without_gc,
 )
 
+from actionplan import markdown
 from actionplan.build import build_card
 from actionplan.plan import check_plan
 from actionplan.project import Project
@@ -108,6 +109,11 @@ def check(subject: Subject) -> None:
 
 
 def build(subject: Subject, out: Path) -> None:
+    """build_card, as `actionplan build` calls it, with no Markdown rendered before: a build in a
+    process renders each text once and keeps it for the next (as `serve` does), which would
+    leave the Markdown out of every run after the first."""
+    markdown.render.cache_clear()
+    markdown.render_inline.cache_clear()
     build_card(Project.find(subject.root), out=out)
 
 
