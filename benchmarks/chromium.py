@@ -63,9 +63,9 @@ STEPS_JS = """async (moves) => {
 }"""
 
 
-def launch(playwright: Any) -> Any:
-    """Debian's Chromium, headless, as the browser tests run it."""
-    return playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+def launch(playwright: Any, executable: str = EXECUTABLE) -> Any:
+    """Chromium (Debian's, unless another is given), headless, as the browser tests run it."""
+    return playwright.chromium.launch(executable_path=executable, args=ARGS)
 
 
 def open_card(browser: Any, card: Path) -> tuple[Any, Any]:

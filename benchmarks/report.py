@@ -423,6 +423,7 @@ RERUN = """## Rerun
     python3 benchmarks/run.py --quick          # 100 and 1 000 nodes, fewer runs; prints only
     python3 benchmarks/run.py --json raw.json  # also every raw number
     python3 benchmarks/run.py --instructions   # also count instructions (valgrind; slow)
+    python3 benchmarks/run.py --chromium PATH  # another Chromium or Chrome than Debian's
     python3 benchmarks/generate.py /tmp/big -n 10000   # only a plan to try things on
 
 Numbers depend on the machine and on what else it is doing: compare runs on one machine, and

@@ -4,6 +4,7 @@
     python3 benchmarks/run.py --quick      # 100 and 1 000 nodes, fewer runs; prints only
     python3 benchmarks/run.py --json raw.json
     python3 benchmarks/run.py --instructions   # also count instructions (needs valgrind)
+    python3 benchmarks/run.py --chromium PATH  # another Chromium or Chrome than Debian's
 
 Plans of 100, 1 000 and 10 000 nodes are generated (generate.py) into a temporary folder and
 measured beside the default plan (content/).  "Fresh" times run `python3 -m actionplan ...` in a
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gzip
+import importlib.util
 import json
 import os
 import platform
@@ -223,7 +225,9 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run(quick: bool, work: Path, count: bool = False) -> dict[str, Any]:
+def run(
+    quick: bool, work: Path, count: bool = False, browser_path: str = chromium.EXECUTABLE
+) -> dict[str, Any]:
     """Measure everything; the raw numbers, for the page and for --json."""
     from playwright.sync_api import sync_playwright
 
@@ -238,7 +242,7 @@ def run(quick: bool, work: Path, count: bool = False) -> dict[str, Any]:
     floor: dict[str, Stats] = {}
     results = []
     with sync_playwright() as playwright:
-        browser = chromium.launch(playwright)
+        browser = chromium.launch(playwright, browser_path)
         for subject in plans:
             runs = runs_for(subject, quick)
             out = work / f"out-{subject.label}"
@@ -292,12 +296,25 @@ def main() -> None:
         action="store_true",
         help="also count the instructions of each check and build with valgrind (some minutes)",
     )
+    parser.add_argument(
+        "--chromium",
+        metavar="PATH",
+        default=chromium.EXECUTABLE,
+        help=f"the Chromium (or Chrome) to measure the card in (default: {chromium.EXECUTABLE})",
+    )
     args = parser.parse_args()
+    if importlib.util.find_spec("playwright") is None:
+        parser.error("the benchmark drives Chromium with Playwright: pip install -e '.[test]'")
+    if shutil.which(args.chromium) is None:
+        parser.error(
+            f"no Chromium at {args.chromium}: install it (apt-get install chromium) "
+            "or give the path of one with --chromium PATH"
+        )
     if args.instructions and shutil.which("valgrind") is None:
         parser.error("--instructions needs valgrind (apt-get install valgrind)")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="actionplan-bench-") as work:
-        data = run(args.quick, Path(work), args.instructions)
+        data = run(args.quick, Path(work), args.instructions, args.chromium)
     text = report.page(
         data["machine"],
         data["floor"],
