@@ -442,7 +442,9 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
                     text.where(name),
                     f"{what}: '{name}' has {_items(len(given))} in the "
                     f"translation and {_items(len(source))} in the original",
-                    "translate each item of the list, in the original's order",
+                    "translate each item of the list, in the original's order; "
+                    "until then the card shows the original list",
+                    W,
                 )
             )
     expected = fingerprint(original, covered(original, text))

@@ -181,6 +181,30 @@ def test_project_folder_and_content_folder_both_work(small: Path) -> None:
     assert result.path == small / "build" / "index.html"
 
 
+def test_a_step_replaced_locally_builds_with_the_original_list_in_other_languages(
+    project: Path,
+) -> None:
+    """A municipality replaces a step in local.yaml with a shorter checklist: the English
+    translation of the step no longer fits it, which is a warning, not a failed build."""
+    local = project / "content" / "local.yaml"
+    local.write_text(
+        local.read_text(encoding="utf-8")
+        + "\nnodes:\n  ring-112:\n    kind: step\n    title: Ring 112 nu\n"
+        "    checklist: [Ring 112., Ring til skolens ledelse.]\n"
+        "    contacts: [alarm-112]\n    next: modtag\n",
+        encoding="utf-8",
+    )
+    code, output = build(project)
+    assert code == 0, output
+    assert "'checklist' has 3 items in the translation and 2 items in the original" in output
+    assert ": warning: " in output and ": error: " not in output
+    html = (project / "build" / "index.html").read_text(encoding="utf-8")
+    english = html.split('<section id="en/ring-112"', 1)[1].split("</section>", 1)[0]
+    checklist = english.split('class="ap-checklist"', 1)[1].split("</ul>", 1)[0]
+    assert '<span lang="da" dir="auto">Ring til skolens ledelse.</span>' in checklist
+    assert "Stay with the young person." not in english  # the base step's translation
+
+
 def test_a_language_without_interface_words_is_warned_about(small: Path) -> None:
     code, output = build(small)
     assert code == 0
