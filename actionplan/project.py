@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from actionplan.errors import PlanError, Pos, display_path
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -31,11 +33,17 @@ class Project:
 
     @classmethod
     def find(cls, path: Path | str = ".") -> Project:
-        """The project at path: a folder with content/ in it, or the content folder itself."""
+        """The project at path: a folder with content/ in it, or the content folder itself.
+
+        A folder with neither content/ nor a YAML file of its own is neither: reading every
+        YAML file below it would report other projects' files as mistakes in this one.
+        """
         path = Path(path)
         if (path / "content").is_dir():
             root, content = path, path / "content"
         else:
+            if path.is_dir() and not _has_yaml(path):
+                raise PlanError.at(Pos(display_path(path, path)), *_not_a_plan(path))
             root, content = path.parent if path.name == "content" else path, path
         templates = root / "templates"
         return cls(
@@ -44,3 +52,24 @@ class Project:
             templates=templates if templates.is_dir() else None,
             build=root / "build",
         )
+
+
+def _has_yaml(folder: Path) -> bool:
+    """Whether the folder has a YAML file of its own (an unreadable one is left to the loader)."""
+    try:
+        return any(p.suffix.lower() in (".yaml", ".yml") and p.is_file() for p in folder.iterdir())
+    except OSError:
+        return True
+
+
+def _not_a_plan(folder: Path) -> tuple[str, str]:
+    """What is wrong with a folder that holds no plan, and where the plan might be instead."""
+    try:
+        projects = sorted(p.name for p in folder.iterdir() if (p / "content").is_dir())
+    except OSError:
+        projects = []
+    if projects:
+        hint = f"did you mean {projects[0]}/? Give the folder that has content/ in it"
+    else:
+        hint = "give the project folder, which has content/ in it, or the content folder itself"
+    return "no plan here: no content/ folder and no .yaml files", hint

@@ -181,6 +181,36 @@ def test_project_folder_and_content_folder_both_work(small: Path) -> None:
     assert result.path == small / "build" / "index.html"
 
 
+def test_a_folder_that_holds_no_plan_is_one_error_not_every_file_below(small: Path) -> None:
+    """Run from the folder above a project, a check would read that project's files (and any
+    other's) as if they were one plan, and report each as a mistake."""
+    above = small.parent
+    code, output = build(above)
+    assert code == 1
+    assert output.splitlines() == [
+        f"{above.as_posix()}: error: no plan here: no content/ folder and no .yaml files "
+        "(did you mean small/? Give the folder that has content/ in it)"
+    ]
+    empty = above / "empty"
+    empty.mkdir()
+    result = CliRunner().invoke(cli, ["check", str(empty)])
+    assert result.exit_code == 1
+    assert "no plan here" in result.output and "did you mean" not in result.output
+
+
+def test_a_content_folder_of_another_name_needs_an_output_folder(small: Path) -> None:
+    plan = small.parent / "my-plan"
+    (small / "content").rename(plan)
+    code, output = build(plan)
+    assert code == 1
+    assert "the default output folder is inside the content folder" in output
+    assert "-o" in output
+    assert not (plan / "build").exists()
+    code, output = build(plan, "-o", str(small / "out"))
+    assert code == 0, output
+    assert (small / "out" / "index.html").is_file()
+
+
 def test_a_step_replaced_locally_builds_with_the_original_list_in_other_languages(
     project: Path,
 ) -> None:
