@@ -27,13 +27,16 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     report = check_plan(project.content)
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))
-    out = out or project.build
     content = project.content.resolve()
+    chosen, out = out is not None, out or project.build
     if out.resolve() == content or content in out.resolve().parents:
         raise PlanError.at(
             Pos(str(out)),
-            "the output folder is inside the content folder",
-            "build into another folder, such as build/",
+            f"the {'' if chosen else 'default '}output folder is inside the content folder",
+            "build into another folder, such as build/"
+            if chosen
+            else "give another with -o, such as -o build, or keep the plan in a folder "
+            "named content/ and build the folder above it",
         )
     theme = Theme.load(project.templates)
     warnings = report.warnings + missing_words(report.plan, theme)
