@@ -80,8 +80,14 @@ def check_graph(plan: model.Plan) -> list[Problem]:
             if target not in reached:
                 reached.add(target)
                 todo.append(target)
+    # A question without options cuts off all it led to: its own error says what to fix, and
+    # every node behind it reported as unreachable as well would bury that error.
+    cut_off = any(
+        isinstance(node, model.Question) and not node.options and node.id in reached
+        for node in nodes.values()
+    )
     for node in nodes.values():
-        if node.id not in reached:
+        if node.id not in reached and not cut_off:
             problems.append(
                 Problem(
                     node.pos,
