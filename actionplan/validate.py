@@ -283,16 +283,17 @@ class Reader:
 
     def _read_map(self, node: yaml.Node, item: Any, what: str) -> Any:
         result: dict[str, Any] = {}
-        for key, value_node in self.id_pairs(node, what):
+        for key, key_node, value_node in self.id_pairs(node, what):
             value = self.read(value_node, item, f"'{key}'")
             if value is not INVALID:
                 if isinstance(value, (model.Located, Partial)) and hasattr(value, "pos"):
-                    value = _with_id(value, key)
+                    value = _with_id(value, key, self.pos(key_node))
                 result[key] = value
         return result
 
-    def id_pairs(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node]]:
-        """The (id, value) pairs of a mapping keyed by ids, reporting keys that are not ids."""
+    def id_pairs(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+        """The (id, key, value) of each entry of a mapping keyed by ids, reporting keys that are
+        not ids."""
         if not isinstance(node, yaml.MappingNode):
             if not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
                 self.fail(
@@ -313,7 +314,7 @@ class Reader:
             elif key.startswith("ap-"):
                 self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
             else:
-                pairs.append((key, value_node))
+                pairs.append((key, key_node, value_node))
         return pairs
 
     def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
@@ -494,13 +495,17 @@ class Reader:
         return value
 
 
-def _with_id(value: Any, key: str) -> Any:
+def _with_id(value: Any, key: str, pos: Pos) -> Any:
+    """The object read for an id, with the id, and placed where the id is written: a message
+    about the whole object points at the line that names it."""
     if isinstance(value, Partial):
         value.values["id"] = key
+        value.pos = pos
     elif _has_id(type(value)):
         # Just made by read_object and not yet shared: set in place, as __init__ would, rather
         # than copy every field.
         object.__setattr__(value, "id", key)
+        object.__setattr__(value, "pos", pos)
     return value
 
 
@@ -526,11 +531,10 @@ def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:
 def read_partial_map(reader: Reader, node: yaml.Node, cls: type, what: str) -> dict[str, Any]:
     """A mapping of ids to the fields given for each (the local layer's overrides)."""
     result: dict[str, Any] = {}
-    for key, value_node in reader.id_pairs(node, what):
+    for key, key_node, value_node in reader.id_pairs(node, what):
         value = reader.read_object(value_node, cls, f"'{key}'", partial=True)
         if value is not INVALID:
-            value.values["id"] = key
-            result[key] = value
+            result[key] = _with_id(value, key, reader.pos(key_node))
     return result
 
 
