@@ -102,7 +102,8 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
         if any(part.startswith((".", "_")) for part in rel.parts):
             continue
         linked_folder = path.is_symlink() and path.is_dir()  # rglob does not look inside
-        if path.suffix not in YAML_SUFFIXES and not linked_folder:
+        # lower(): tools on Windows often save START.YAML or plan.Yml
+        if path.suffix.lower() not in YAML_SUFFIXES and not linked_folder:
             continue
         name = display_path(path, root)
         real = path.resolve()

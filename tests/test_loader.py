@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from actionplan.errors import PlanError
-from actionplan.loader import MAX_DEPTH, parse, read_text
+from actionplan.loader import MAX_DEPTH, find_files, parse, read_text
 from actionplan.plan import check_plan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,6 +125,23 @@ def test_a_byte_order_mark_is_allowed(tmp_path: Path) -> None:
     plan = root / "plan.yaml"
     plan.write_bytes(b"\xef\xbb\xbf" + plan.read_bytes())
     assert check_plan(root, today=TODAY).problems == []
+
+
+def test_upper_case_suffixes_are_read_like_any_other(tmp_path: Path) -> None:
+    """Tools on Windows often save START.YAML or plan.Yml."""
+    root = tmp_path / "content"
+    root.mkdir()
+    plan, done = (MINIMAL / "plan.yaml").read_text(encoding="utf-8").split("  done:\n")
+    (root / "START.YAML").write_text(plan, encoding="utf-8")
+    (root / "plan.Yml").write_text("nodes:\n  done:\n" + done, encoding="utf-8")
+    (root / "notes.TXT").write_text("not a plan file", encoding="utf-8")
+    assert [(p.name, role) for p, role in find_files(root)] == [
+        ("START.YAML", "base"),
+        ("plan.Yml", "base"),
+    ]
+    report = check_plan(root, today=TODAY)
+    assert report.problems == []
+    assert report.plan is not None and "done" in report.plan.nodes
 
 
 def test_columns_count_characters_as_an_editor_does(tmp_path: Path) -> None:
