@@ -111,6 +111,10 @@ jobs:
 
 def new_project(dest: Path, content: Path | None = None) -> list[Path]:
     """Make a new project in dest (which must not exist, or be empty); the files made, sorted."""
+    if dest.is_file():
+        raise PlanError.at(
+            Pos(str(dest)), "is a file, not a folder", "give the name of a new folder"
+        )
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise PlanError.at(
             Pos(str(dest)),

@@ -115,8 +115,16 @@ def test_new_accepts_an_empty_folder(tmp_path: Path, default_content: Path) -> N
     assert (tmp_path / "empty" / "content" / "plan.yaml").is_file()
 
 
-@pytest.mark.parametrize("kind", ["folder", "file"])
-def test_new_refuses_what_is_there(tmp_path: Path, default_content: Path, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("folder", "already exists and is not an empty folder"),
+        ("file", "is a file, not a folder"),
+    ],
+)
+def test_new_refuses_what_is_there(
+    tmp_path: Path, default_content: Path, kind: str, message: str
+) -> None:
     dest = tmp_path / "taken"
     if kind == "folder":
         dest.mkdir()
@@ -127,7 +135,7 @@ def test_new_refuses_what_is_there(tmp_path: Path, default_content: Path, kind: 
     code, out, err = new(dest)
     assert code == 1
     assert out == ""
-    assert err.count("\n") == 1 and "not an empty folder" in err
+    assert err == f"{dest}: error: {message} (give the name of a new folder)\n"
     assert (files(dest) if kind == "folder" else dest.read_bytes()) == before
 
 
