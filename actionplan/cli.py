@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -289,7 +290,8 @@ def new(v: Verbosity, directory: Path) -> None:
     if not v.quiet:
         echo(
             f"created {directory} ({len(files)} files): fill in "
-            f"{directory / 'content' / 'local.yaml'}, then run: actionplan serve {directory}",
+            f"{directory / 'content' / 'local.yaml'}, "
+            f"then run: actionplan serve {shlex.quote(str(directory))}",
             err=True,
         )
 

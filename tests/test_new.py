@@ -144,3 +144,19 @@ def test_new_copies_whatever_the_default_plan_holds(tmp_path: Path) -> None:
         pytest.skip("no default plan in this checkout yet")
     assert new(tmp_path / "p")[0] == 0
     assert list((tmp_path / "p" / "content").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("name", "command"),
+    [
+        ("kommune", "actionplan serve kommune"),
+        ("Min Kommune Kort", "actionplan serve 'Min Kommune Kort'"),
+    ],
+)
+def test_the_next_command_can_be_copied(
+    tmp_path: Path, default_content: Path, monkeypatch: pytest.MonkeyPatch, name: str, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = new(Path(name))
+    assert code == 0, err
+    assert err.rstrip().endswith(f"then run: {command}")
