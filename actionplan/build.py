@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from actionplan import model
 from actionplan.errors import PlanError, Pos, Problem, Severity
 from actionplan.plan import check_plan, no_cyclic_gc
 from actionplan.project import Project
-from actionplan.render import Theme, render_card
+from actionplan.render import FALLBACK_UI, Theme, render_card
+from actionplan.validate import closest
 from actionplan.write import write_atomic
 
 CARD_NAME = "index.html"
@@ -39,9 +43,10 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
             "named content/ and build the folder above it",
         )
     theme = Theme.load(project.templates)
-    warnings = report.warnings + missing_words(report.plan, theme)
-    if strict and len(warnings) > len(report.warnings):
-        raise PlanError(warnings[len(report.warnings) :])
+    found = theme_problems(report.plan, theme, project.templates)
+    if any(p.is_error for p in found) or (strict and found):
+        raise PlanError(found)
+    warnings = report.warnings + found
     try:
         with no_cyclic_gc():
             html = render_card(report.plan, theme)
@@ -57,6 +62,60 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     path = out / CARD_NAME
     write_atomic(path, data)
     return BuildResult(path, len(data), warnings)
+
+
+def theme_problems(plan: model.Plan, theme: Theme, templates: Path | None) -> list[Problem]:
+    """What is wrong with the card's own words for the plan's languages: a words file that
+    cannot be read (an error), a language with none (a warning), and a word in the project's own
+    files that the card does not use, most likely a misspelt key (a warning)."""
+    problems = []
+    for lang in plan.languages:
+        try:
+            theme.ui(lang)
+        except PlanError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    if problems:
+        return problems
+    problems += missing_words(plan, theme)
+    if templates is not None and (templates / "i18n").is_dir():
+        default = Theme.load()
+        known = set(default.ui(FALLBACK_UI))
+        for path in sorted((templates / "i18n").glob("*.yaml")):
+            problems += _unknown_words(path, known)
+    return problems
+
+
+def _unknown_words(path: Path, known: set[str]) -> list[Problem]:
+    """A warning for each key of a words file that is not one of the card's words."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []  # the words of a language the plan does not have: the build never reads them
+    problems = []
+    for key in data if isinstance(data, dict) else ():
+        if str(key) in known:
+            continue
+        line = next(
+            (
+                i
+                for i, row in enumerate(text.splitlines(), 1)
+                if re.match(rf"\s*['\"]?{re.escape(str(key))}['\"]?\s*:", row)
+            ),
+            0,
+        )
+        guess = closest(str(key), known)
+        problems.append(
+            Problem(
+                Pos(f"templates/i18n/{path.name}", line, 1 if line else 0),
+                f"'{str(key)[:40]}' is not one of the card's words, so it is not used",
+                f"did you mean '{guess}'?"
+                if guess
+                else "the words are those of the default theme's i18n/en.yaml",
+                Severity.WARNING,
+            )
+        )
+    return problems
 
 
 def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:

@@ -147,6 +147,12 @@ def check(v: Verbosity, path: Path, strict: bool) -> None:
     """
     project = Project.find(path)
     report = check_plan(project.content)
+    if report.plan is not None:  # and the card's own words for its languages, as a build has
+        from actionplan.build import theme_problems
+        from actionplan.render import Theme
+
+        found = theme_problems(report.plan, Theme.load(project.templates), project.templates)
+        report = Report(report.plan, report.problems + found)
     show_problems(report.problems, err=True)
     failed = report.failed(strict)
     if not v.quiet or failed:

@@ -243,6 +243,39 @@ def test_a_language_without_interface_words_is_warned_about(small: Path) -> None
     assert code == 1
 
 
+def test_check_reports_the_card_s_words_as_build_does(small: Path) -> None:
+    """A check that passes with --strict promises a build that does too."""
+    check = CliRunner().invoke(cli, ["check", str(small), "--strict"])
+    assert check.exit_code == 1
+    assert "no words of its own in 'ar'" in check.output
+
+
+def test_a_misspelt_word_in_a_words_file_is_a_warning(small: Path) -> None:
+    words = small / "templates" / "i18n"
+    words.mkdir(parents=True)
+    (words / "ar.yaml").write_text("back: رجوع\nbakc: رجوع\n", encoding="utf-8")
+    expected = (
+        "templates/i18n/ar.yaml:2:1: warning: 'bakc' is not one of the card's words, so it is "
+        "not used (did you mean 'back'?)"
+    )
+    code, output = build(small)
+    assert code == 0 and expected in output
+    check = CliRunner().invoke(cli, ["check", str(small)])
+    assert check.exit_code == 0 and expected in check.output
+    assert build(small, "--strict")[0] == 1
+
+
+def test_a_broken_words_file_fails_check_and_build_alike(small: Path) -> None:
+    words = small / "templates" / "i18n"
+    words.mkdir(parents=True)
+    (words / "ar.yaml").write_text("back: رجوع\nstart_over [\n", encoding="utf-8")
+    code, output = build(small)
+    check = CliRunner().invoke(cli, ["check", str(small)])
+    assert code == 1 and check.exit_code == 1
+    assert "templates/i18n/ar.yaml:3:1: error: not valid YAML" in output
+    assert "templates/i18n/ar.yaml:3:1: error: not valid YAML" in check.output
+
+
 def test_interface_words_for_a_new_language_are_a_file_in_templates(small: Path) -> None:
     (small / "templates" / "i18n").mkdir(parents=True)
     (small / "templates" / "i18n" / "ar.yaml").write_text(
