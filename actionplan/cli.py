@@ -184,8 +184,7 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
 
     project = Project.find(path)
     result = build_card(project, out=out, strict=strict)
-    if v.verbose or (result.warnings and not v.quiet):
-        show_problems(result.warnings, err=True)
+    show_problems(result.warnings, err=True)  # problems, which -q still prints
     if not v.quiet:
         echo(
             f"built {result.path} ({result.size / 1024:.1f} KB, {len(result.warnings)} warnings)",

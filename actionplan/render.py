@@ -181,8 +181,11 @@ def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
         if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
             hint = Markup('<span lang="{}" dir="auto">{}</span>').format(ctx["primary"], value)
         hint = _isolated(value, hint)
-        if short:  # the hint alone, marked: the contacts page has the whole of it
-            return Markup('<mark class="ap-placeholder">{}</mark>').format(hint)
+        if short:  # the hint alone to see, where the contacts page has the whole of it; the
+            # label is still read out and copied, so that the hint is never taken for the value
+            return Markup(
+                '<mark class="ap-placeholder"><span class="ap-sr">{}: </span>{}</mark>'
+            ).format(label, hint)
         return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, hint)
     other = _lang_of(value, ctx["lang"])
     if other:

@@ -18,9 +18,12 @@ def localize(plan: model.Plan, lang: str) -> model.Plan:
         return plan
     tr = plan.translations[lang]
     original = plan.info.language
+    info = _apply(plan.info, tr.plan, ("title", "summary"), original)
+    # Who answers for the plan is a name, not translated, but written in the plan's language.
+    info = dataclasses.replace(info, owner=_pick(info.owner, None, original))
     return dataclasses.replace(
         plan,
-        info=_apply(plan.info, tr.plan, ("title", "summary"), original),
+        info=info,
         nodes={k: _node(n, tr.nodes.get(k), original) for k, n in plan.nodes.items()},
         contacts={
             k: _apply(c, tr.contacts.get(k), ("name", "role", "hours", "note"), original)

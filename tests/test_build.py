@@ -287,3 +287,35 @@ def test_interface_words_for_a_new_language_are_a_file_in_templates(small: Path)
     arabic = html.split('lang="ar" dir="rtl"', 1)[1].split('class="ap-lang"')[0]
     assert "رجوع" in arabic and "ابدأ من جديد" in arabic
     assert "Skip to content" in arabic  # a word the file leaves out falls back to English
+
+
+def test_every_placeholder_in_the_default_card_says_it_is_one(project: Path) -> None:
+    """A contact still to be filled in is shown by its hint alone in a step and in the emergency
+    bar; a screen reader, or text copied from the card, must not take the hint for a name."""
+    code, output = build(project)
+    assert code == 0, output
+    html = (project / "build" / "index.html").read_text(encoding="utf-8")
+    marks = re.findall(r'<mark class="ap-placeholder">(.*?)</mark>', html)
+    assert marks
+    short = [m for m in marks if not m.startswith("[")]
+    assert short, "the default card shows some placeholders by their hint alone"
+    for mark in short:
+        assert re.match(r'<span class="ap-sr">(Skal udfyldes|To be filled in): </span>', mark)
+
+
+def test_the_plan_s_owner_is_marked_in_its_language_in_another(project: Path) -> None:
+    assert build(project)[0] == 0
+    html = (project / "build" / "index.html").read_text(encoding="utf-8")
+    english = html.split('lang="en"', 1)[1]
+    owner = english.split("Responsible: ", 1)[1].split("</p>", 1)[0]
+    assert owner.startswith('<span lang="da" dir="auto">')
+
+
+def test_quiet_build_still_prints_its_warnings(small: Path) -> None:
+    """-q prints only problems, and a warning is one, as it is for check -q."""
+    result = CliRunner().invoke(cli, ["-q", "build", str(small)])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        line for line in result.output.splitlines() if ": warning: " in line
+    ]
+    assert "no words of its own in 'ar'" in result.output
