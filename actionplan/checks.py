@@ -281,10 +281,12 @@ def _link_problems(
 ) -> list[Problem]:
     if not markdown.may_have_links(text):
         return []
-    pos = item_pos(obj, name, index)
+    field_pos = item_pos(obj, name, index)
     problems = []
     previous = ""
-    for href, _line in markdown.links(text):
+    for href, line in markdown.links(text):
+        # A block text starts on its own line (see Reader.pos): line n of it is n lines down.
+        pos = field_pos._replace(line=field_pos.line + line) if field_pos.line else field_pos
         if href == "image:":  # follows the image's own address
             problems.append(
                 Problem(

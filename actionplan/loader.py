@@ -77,6 +77,7 @@ class SourceFile:
     role: str  # "base", "local" or "translation"
     root: yaml.Node
     anchors: bool = True  # whether the text may define anchors (aliases need one)
+    text: str = ""  # the file's text, where a message needs more than the parser tells
 
     def pos(self, node: yaml.Node) -> Pos:
         return node_pos(self.name, node)
@@ -431,7 +432,8 @@ def load_files(root: Path) -> list[SourceFile]:
         name = display_path(path, root)
         try:
             text = read_text(path, name)
-            files.append(SourceFile(path, name, role, parse(text, name), anchors="&" in text))
+            root = parse(text, name)
+            files.append(SourceFile(path, name, role, root, anchors="&" in text, text=text))
         except PlanError as exc:
             problems.extend(exc.problems)
     if problems:

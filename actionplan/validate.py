@@ -176,6 +176,22 @@ class Reader:
         self.name = source.name
 
     def pos(self, node: yaml.Node) -> Pos:
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            return self._block_pos(node)
+        return node_pos(self.name, node)
+
+    def _block_pos(self, node: yaml.ScalarNode) -> Pos:
+        """Where a block text (after '|' or '>') starts: the line below its indicator, at the
+        indentation of its text, so that line n of the text is n lines further down."""
+        text, end = self.source.text, node.end_mark.index
+        start = text.find("\n", node.start_mark.index, end) + 1  # a mark's index counts characters
+        while 0 < start < end:  # the first line with text sets the indentation
+            stop = text.find("\n", start, end)
+            row = text[start : stop if stop >= 0 else end]
+            if row.strip():
+                indent = len(row) - len(row.lstrip(" "))
+                return Pos(self.name, node.start_mark.line + 2, indent + 1)
+            start = stop + 1
         return node_pos(self.name, node)
 
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
