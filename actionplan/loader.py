@@ -173,6 +173,17 @@ def read_text(path: Path, name: str) -> str:
     return text
 
 
+def _follows_list_item(text: str, line: int) -> bool:
+    """Whether line (from 1) is lined up with a '- ' item on the line with text above it."""
+    lines = text.splitlines()
+    if not 1 < line <= len(lines):
+        return False
+    row = lines[line - 1]
+    above = next((r for r in reversed(lines[: line - 1]) if r.strip()), "")
+    indent = len(row) - len(row.lstrip(" "))
+    return above.lstrip(" ").startswith("- ") and len(above) - len(above.lstrip(" ")) == indent
+
+
 def _byte_pos(name: str, data: bytes, offset: int) -> Pos:
     """The line and column (in characters, as an editor counts) of a byte offset."""
     start = data.rfind(b"\n", 0, offset) + 1
@@ -332,6 +343,12 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
             "line up keys of the same mapping at the same column, with spaces",
         )
     if "could not find expected ':'" in problem:  # noticed on the line after the key
+        if _follows_list_item(text, begun.line):
+            return Problem(
+                begun,
+                "a line in a list without '- '",
+                "start each item of the list with '- ', as on the line above",
+            )
         return Problem(begun, "a key without ':'", "write 'key: value', or quote the text")
     if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
         bracket = "[]" if "]" in problem else "{}"
