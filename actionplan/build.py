@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from actionplan import model
-from actionplan.errors import PlanError, Pos, Problem, Severity
+from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan import check_plan, no_cyclic_gc
 from actionplan.project import Project
 from actionplan.render import FALLBACK_UI, Theme, render_card
@@ -17,6 +18,7 @@ from actionplan.validate import closest
 from actionplan.write import write_atomic
 
 CARD_NAME = "index.html"
+TEMPLATE_SUFFIXES = (".html", ".js", ".css")  # what the theme renders
 
 
 @dataclass(frozen=True)
@@ -139,5 +141,13 @@ def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
 
 
 def _template_pos(exc: Exception) -> Pos:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
-    return Pos(str(name), getattr(exc, "lineno", 0) or 0, 1 if getattr(exc, "lineno", 0) else 0)
+    """Where a template failed: a syntax error knows its line; an error while rendering (an
+    undefined name, say) is found in the traceback, which Jinja points at the template's lines."""
+    lineno = getattr(exc, "lineno", 0) or 0
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if not lineno:
+        frames = traceback.extract_tb(exc.__traceback__)
+        in_templates = [f for f in frames if f.filename.endswith(TEMPLATE_SUFFIXES)]
+        if in_templates:
+            name, lineno = display_path(Path(in_templates[-1].filename)), in_templates[-1].lineno
+    return Pos(str(name or "templates"), lineno or 0, 1 if lineno else 0)

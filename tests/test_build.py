@@ -111,6 +111,20 @@ def test_a_broken_template_keeps_the_last_good_card(small: Path) -> None:
     assert (small / "build" / "index.html").read_bytes() == good
 
 
+def test_a_template_that_fails_while_rendering_is_named_with_its_line(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (small / "templates").mkdir()
+    (small / "templates" / "node.html").write_text("<p>\n{{ foo.bar }}</p>\n", encoding="utf-8")
+    monkeypatch.chdir(small)
+    code, output = build(small)
+    assert code == 1
+    assert output.splitlines() == [
+        "templates/node.html:2:1: error: the templates failed: 'foo' is undefined "
+        "(fix the template, or remove your override of it)"
+    ]
+
+
 def test_strict_build_refuses_warnings(small: Path) -> None:
     code, output = build(small, "--strict")
     assert code == 1
