@@ -173,6 +173,10 @@ def read_text(path: Path, name: str) -> str:
     return text
 
 
+def _is_empty_value(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
+
+
 def _follows_list_item(text: str, line: int) -> bool:
     """Whether line (from 1) is lined up with a '- ' item on the line with text above it."""
     lines = text.splitlines()
@@ -224,7 +228,8 @@ def parse(text: str, name: str) -> yaml.Node:
         raise PlanError.at(
             Pos(name), "nesting is too deep", "a plan needs only a few levels of indentation"
         ) from None
-    documents = [d for d in documents if d is not None]
+    # An empty document ('---' and nothing after it) is a null with its place past the end.
+    documents = [d for d in documents if d is not None and not _is_empty_value(d)]
     if not documents:
         raise PlanError.at(Pos(name, 1, 1), "file is empty", "add content, or delete the file")
     if len(documents) > 1:

@@ -119,6 +119,16 @@ def test_nesting_a_plan_needs_is_fine() -> None:
     parse("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1), "f.yaml")
 
 
+@pytest.mark.parametrize("text", ["---", "---\n", "--- \n...\n", "---\n# only a comment\n"])
+def test_a_document_with_nothing_in_it_is_an_empty_file(text: str) -> None:
+    """libyaml places an empty document's value past the end of the file."""
+    with pytest.raises(PlanError) as caught:
+        parse(text, "f.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "f.yaml:1:1: error: file is empty (add content, or delete the file)"
+    ]
+
+
 def test_a_byte_order_mark_is_allowed(tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(MINIMAL, root)
