@@ -454,8 +454,8 @@ def load_files(root: Path) -> list[SourceFile]:
         name = display_path(path, root)
         try:
             text = read_text(path, name)
-            root = parse(text, name)
-            files.append(SourceFile(path, name, role, root, anchors="&" in text, text=text))
+            node = parse(text, name)
+            files.append(SourceFile(path, name, role, node, anchors="&" in text, text=text))
         except PlanError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.loader import YAML_SUFFIXES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -57,7 +58,7 @@ class Project:
 def _has_yaml(folder: Path) -> bool:
     """Whether the folder has a YAML file of its own (an unreadable one is left to the loader)."""
     try:
-        return any(p.suffix.lower() in (".yaml", ".yml") and p.is_file() for p in folder.iterdir())
+        return any(p.suffix.lower() in YAML_SUFFIXES and p.is_file() for p in folder.iterdir())
     except OSError:
         return True
 
