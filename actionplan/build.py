@@ -7,11 +7,9 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from actionplan import model
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
-from actionplan.plan import check_plan, no_cyclic_gc
+from actionplan.plan import Report, check_plan, no_cyclic_gc
 from actionplan.project import Project
 from actionplan.render import FALLBACK_UI, Theme, render_card
 from actionplan.validate import closest
@@ -30,7 +28,8 @@ class BuildResult:
 
 def build_card(project: Project, out: Path | None = None, strict: bool = False) -> BuildResult:
     """Check, render and write the card; on any problem, raise before anything is written."""
-    report = check_plan(project.content)
+    theme = Theme.load(project.templates)
+    report = check_project(project, theme)
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))
     content = project.content.resolve()
@@ -44,11 +43,6 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
             else "give another with -o, such as -o build, or keep the plan in a folder "
             "named content/ and build the folder above it",
         )
-    theme = Theme.load(project.templates)
-    found = theme_problems(report.plan, theme, project.templates)
-    if any(p.is_error for p in found) or (strict and found):
-        raise PlanError(found)
-    warnings = report.warnings + found
     try:
         with no_cyclic_gc():
             html = render_card(report.plan, theme)
@@ -63,7 +57,18 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     data = html.encode("utf-8")
     path = out / CARD_NAME
     write_atomic(path, data)
-    return BuildResult(path, len(data), warnings)
+    return BuildResult(path, len(data), report.warnings)
+
+
+def check_project(project: Project, theme: Theme | None = None) -> Report:
+    """The plan checked (check_plan), and the card's own words for its languages: all that
+    `check` reports and a build refuses or warns about."""
+    report = check_plan(project.content)
+    if report.plan is None:
+        return report
+    theme = theme or Theme.load(project.templates)
+    problems = report.problems + theme_problems(report.plan, theme, project.templates)
+    return Report(None if any(p.is_error for p in problems) else report.plan, problems)
 
 
 def theme_problems(plan: model.Plan, theme: Theme, templates: Path | None) -> list[Problem]:
@@ -80,37 +85,37 @@ def theme_problems(plan: model.Plan, theme: Theme, templates: Path | None) -> li
         return problems
     problems += missing_words(plan, theme)
     if templates is not None and (templates / "i18n").is_dir():
-        default = Theme.load()
-        known = set(default.ui(FALLBACK_UI))
+        known = set(Theme.load().words(FALLBACK_UI) or ())  # the default theme's: every word
         for path in sorted((templates / "i18n").glob("*.yaml")):
-            problems += _unknown_words(path, known)
+            problems += _unknown_words(theme, path.stem, known)
     return problems
 
 
-def _unknown_words(path: Path, known: set[str]) -> list[Problem]:
-    """A warning for each key of a words file that is not one of the card's words."""
+def _unknown_words(theme: Theme, code: str, known: set[str]) -> list[Problem]:
+    """A warning for each key of the project's words file for `code` that is not one of the
+    card's words."""
     try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        words = theme.words(code) or {}
+    except PlanError:
         return []  # the words of a language the plan does not have: the build never reads them
+    text = theme.source(f"i18n/{code}.yaml") or ""
     problems = []
-    for key in data if isinstance(data, dict) else ():
-        if str(key) in known:
+    for key in words:  # in the file's order
+        if key in known:
             continue
         line = next(
             (
                 i
                 for i, row in enumerate(text.splitlines(), 1)
-                if re.match(rf"\s*['\"]?{re.escape(str(key))}['\"]?\s*:", row)
+                if re.match(rf"\s*['\"]?{re.escape(key)}['\"]?\s*:", row)
             ),
             0,
         )
-        guess = closest(str(key), known)
+        guess = closest(key, known)
         problems.append(
             Problem(
-                Pos(f"templates/i18n/{path.name}", line, 1 if line else 0),
-                f"'{str(key)[:40]}' is not one of the card's words, so it is not used",
+                Pos(f"templates/i18n/{code}.yaml", line, 1 if line else 0),
+                f"'{key[:40]}' is not one of the card's words, so it is not used",
                 f"did you mean '{guess}'?"
                 if guess
                 else "the words are those of the default theme's i18n/en.yaml",

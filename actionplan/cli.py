@@ -14,7 +14,7 @@ import click
 
 from actionplan import __version__
 from actionplan.errors import PlanError, Problem, Severity
-from actionplan.plan import Report, check_plan
+from actionplan.plan import Report
 from actionplan.project import Project
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -145,14 +145,10 @@ def check(v: Verbosity, path: Path, strict: bool) -> None:
     Every problem goes to standard error as file:line:col: error|warning: message (hint);
     a summary line goes to standard output.
     """
-    project = Project.find(path)
-    report = check_plan(project.content)
-    if report.plan is not None:  # and the card's own words for its languages, as a build has
-        from actionplan.build import theme_problems
-        from actionplan.render import Theme
+    from actionplan.build import check_project
 
-        found = theme_problems(report.plan, Theme.load(project.templates), project.templates)
-        report = Report(report.plan, report.problems + found)
+    project = Project.find(path)
+    report = check_project(project)
     show_problems(report.problems, err=True)
     failed = report.failed(strict)
     if not v.quiet or failed:

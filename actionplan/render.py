@@ -92,30 +92,35 @@ class Theme:
         """The card's own words in a language, with English for any that are missing."""
         words: dict[str, str] = {}
         for code in _word_codes(lang):
-            text = self.source(f"i18n/{code}.yaml")
-            if text is None:
-                continue
-            try:
-                data = yaml.load(text, Loader=_YAML_LOADER)
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = (mark.line + 1, mark.column + 1) if mark else ()
-                problem = getattr(exc, "problem", None) or exc
-                raise PlanError.at(
-                    Pos(f"templates/i18n/{code}.yaml", *where), f"not valid YAML: {problem}"
-                ) from None
-            if not isinstance(data, dict):
-                raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"), "must be a mapping of words")
-            # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
-            wrong = next((k for k, v in data.items() if not isinstance(v, (str, int, float))), None)
-            if wrong is not None:
-                raise PlanError.at(
-                    Pos(f"templates/i18n/{code}.yaml"),
-                    f"the word '{str(wrong)[:40]}' is not text",
-                    "write the text after the key, on the same line",
-                )
-            words.update({str(k): str(v) for k, v in data.items()})
+            words.update(self.words(code) or {})
         return words
+
+    def words(self, code: str) -> dict[str, str] | None:
+        """The words of one file, i18n/<code>.yaml (None when there is none); raises PlanError
+        when it is not a mapping of words."""
+        text = self.source(f"i18n/{code}.yaml")
+        if text is None:
+            return None
+        try:
+            data = yaml.load(text, Loader=_YAML_LOADER)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = (mark.line + 1, mark.column + 1) if mark else ()
+            problem = getattr(exc, "problem", None) or exc
+            raise PlanError.at(
+                Pos(f"templates/i18n/{code}.yaml", *where), f"not valid YAML: {problem}"
+            ) from None
+        if not isinstance(data, dict):
+            raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"), "must be a mapping of words")
+        # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
+        wrong = next((k for k, v in data.items() if not isinstance(v, (str, int, float))), None)
+        if wrong is not None:
+            raise PlanError.at(
+                Pos(f"templates/i18n/{code}.yaml"),
+                f"the word '{str(wrong)[:40]}' is not text",
+                "write the text after the key, on the same line",
+            )
+        return {str(k): str(v) for k, v in data.items()}
 
 
 def _word_codes(lang: str) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan import cli as cli_module
+from actionplan import build as build_module
 from actionplan.cli import cli
 from actionplan.plan import check_plan
 
@@ -68,7 +68,8 @@ def run_check(strict: bool) -> tuple[list[str], int]:
 @pytest.fixture
 def in_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
     """Copy a case to tmp_path and work there, so paths print relative and the repo is untouched."""
-    monkeypatch.setattr(cli_module, "check_plan", functools.partial(check_plan, today=TODAY))
+    # `check` reads the plan through build.check_project, which calls check_plan.
+    monkeypatch.setattr(build_module, "check_plan", functools.partial(check_plan, today=TODAY))
 
     def copy(case: Path) -> Path:
         work = tmp_path / case.name
