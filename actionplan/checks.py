@@ -8,6 +8,7 @@ import hashlib
 import typing
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from actionplan import markdown, model
 from actionplan.errors import Pos, Problem, Severity
@@ -25,6 +26,7 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
         problems += check_graph(plan)
     problems += check_options(plan)
     problems += check_contacts(plan)
+    problems += check_sources(plan)
     problems += check_text(plan)
     problems += check_dates(plan, today)
     problems += check_translations(plan)
@@ -182,6 +184,17 @@ def check_options(plan: model.Plan) -> list[Problem]:
                         )
                     )
                 seen.setdefault(key, option)
+            if node.may_be_unknown and not any(o.unknown for o in node.options):
+                problems.append(
+                    Problem(
+                        node.where("may_be_unknown"),
+                        f"question '{node.id}' asks for something the reader may not know, "
+                        "but has no option for 'don't know'",
+                        "add one, such as 'Ved ikke', with unknown: true, "
+                        "leading to the safer handling",
+                        W,
+                    )
+                )
     return problems
 
 
@@ -195,6 +208,39 @@ def check_contacts(plan: model.Plan) -> list[Problem]:
         for c in plan.contacts.values()
         if not (c.phone or c.url or c.email)
     ]
+
+
+# Fields that name the page a fact comes from: a site's home page does not state the fact. A
+# contact's own `url` may be a home page: it is where the reader goes, not a source.
+DEEP_LINKS = {
+    model.Contact: ("source",),
+    model.Law: ("url", "source"),
+    model.Source: ("url",),
+}
+
+
+def is_home_page(url: str) -> bool:
+    """True for an address with no path, query or fragment, such as https://politi.dk/."""
+    parts = urlsplit(url)
+    return parts.path in ("", "/") and not parts.query and not parts.fragment
+
+
+def check_sources(plan: model.Plan) -> list[Problem]:
+    """Sources and law links that are a site's home page rather than the page itself."""
+    problems = []
+    for obj in plan_objects(plan):
+        for name in DEEP_LINKS.get(type(obj), ()):
+            url = getattr(obj, name)
+            if url and not isinstance(url, model.Placeholder) and is_home_page(url):
+                problems.append(
+                    Problem(
+                        obj.where(name),
+                        f"{name} '{short(url, 60)}' is a home page, not the page that states it",
+                        "link to the page itself, so that a reader can check it there",
+                        W,
+                    )
+                )
+    return problems
 
 
 @functools.cache

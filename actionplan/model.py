@@ -125,6 +125,11 @@ class Option(Located):
     hint: str | None = doc("A short explanation under the label.", default=None)
     next: NodeId = doc("The id of the node this answer leads to.")
     loop: bool = doc("Set to true when the option intentionally leads back.", default=False)
+    unknown: bool = doc(
+        "Set to true on the answer for a reader who does not know; "
+        "it must lead to the safer handling.",
+        default=False,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +153,11 @@ class Question(Node):
 
     kind_: Literal["question"] = field(default="question", metadata={"key": "kind"})
     options: tuple[Option, ...] = doc("The answers, each leading to a node.")
+    may_be_unknown: bool = doc(
+        "Set to true when the reader may not know the answer (an age, who took part); "
+        "then one option must be marked `unknown: true`.",
+        default=False,
+    )
 
     def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
         return tuple((o.next, o.loop, o.where("next")) for o in self.options)

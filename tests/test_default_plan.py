@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from default_cases import ANSWERS
 
 from actionplan import model
+from actionplan.checks import is_home_page
 from actionplan.cli import cli
 from actionplan.plan import check_plan, load_plan
 from actionplan.project import default_dir
@@ -142,19 +143,28 @@ def test_acute_danger_comes_first(plan: model.Plan) -> None:
     assert "alarm-112" in plan.info.emergency
 
 
-def test_every_legal_reference_and_national_contact_names_its_source(plan: model.Plan) -> None:
-    for law in plan.laws.values():
-        assert law.source and law.verified, law.id
-    local = {
-        "ssp",
-        "forebyggende-politi",
-        "lokal-politistation",
-        "kommunens-modtagelse",
-        "socialvagt",
-    }
-    for contact in plan.contacts.values():
-        if contact.id not in local:
-            assert contact.source and contact.verified, contact.id
+LOCAL_CONTACTS = {
+    "ssp",
+    "forebyggende-politi",
+    "lokal-politistation",
+    "kommunens-modtagelse",
+    "socialvagt",
+}
+
+
+def test_every_law_and_national_contact_names_the_page_that_states_it(plan: model.Plan) -> None:
+    national = [c for c in plan.contacts.values() if c.id not in LOCAL_CONTACTS]
+    for item in [*plan.laws.values(), *national]:
+        assert item.source and item.verified, item.id
+        assert not is_home_page(item.source), f"{item.id}: {item.source} is a home page"
+    for node in plan.nodes.values():
+        for source in getattr(node, "sources", ()):
+            assert not is_home_page(source.url), f"{node.id}: {source.url}"
+
+
+def test_check_finds_nothing_but_the_placeholders_left_for_the_municipality() -> None:
+    report = check_plan(default_dir("content"))
+    assert [p.format() for p in report.problems if "placeholder" not in p.message] == []
 
 
 def test_only_verified_national_phone_numbers_are_stated(plan: model.Plan) -> None:
