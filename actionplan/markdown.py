@@ -30,13 +30,23 @@ def may_have_links(text: str) -> bool:
     return "[" in text or "<" in text
 
 
-# Plain [text](target) links, and what could make a text's links anything else.
-_PLAIN_LINK = re.compile(r"\[[^\[\]]*\]\(([^()\s<>\\]*)\)")
-_NOT_PLAIN = re.compile(r"[`<>\\&]|\]\s*:|!\[|\]\[")
+# Plain [text](target) links, and what could make a text's links anything else.  A plain target
+# holds only what the parser's normalizeLink leaves as it is (ASCII letters, digits, the URL's
+# own punctuation, '%' with two hex digits): any other character the card's link has encoded
+# ('[' as '%5B', 'ø' as '%C3%B8'), so that text is left to the parser, which says so.
+_PLAIN_LINK = re.compile(r"\[[^\[\]\n]*\]\(((?:[-A-Za-z0-9;/?:@=+$,_.!~*'#]|%[0-9A-Fa-f]{2})*)\)")
+# Code (indented: 4 spaces or a tab; fenced; in backticks), autolinks, escapes, entities,
+# references, images; and a link's text over lines, which a blank line or a marker would end.
+_NOT_PLAIN = re.compile(r"[`<>\\&~\t]|\]\s*:|!\[|\]\[| {4}|\[[^\]\n]*\n")
 
 
 def links(text: str) -> Iterator[tuple[str, int]]:
-    """Every link target written in the text, with its line (0-based) within the text."""
+    """Every link target, as the card's link has it, with its line (0-based) within the text.
+
+    The line is the link's own, not its paragraph's first: the parser counts a paragraph's
+    lines by its line breaks (a code span or a link title that runs over lines, which it
+    writes on one, is the one thing that can put a later link a line early).
+    """
     if not may_have_links(text):
         return
     if not _NOT_PLAIN.search(text):
@@ -53,6 +63,8 @@ def links(text: str) -> Iterator[tuple[str, int]]:
                 yield str(child.attrs.get("href", child.attrs.get("src", ""))), line
             if child.type == "image":
                 yield "image:", line
+            elif child.type in _LINE_BREAKS:
+                line += 1
 
 
 @functools.cache
@@ -61,6 +73,9 @@ def _link_finder() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md
+
+
+_LINE_BREAKS = frozenset(("softbreak", "hardbreak"))
 
 
 def _inline(token: Token) -> Iterator[Token]:

@@ -8,8 +8,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from actionplan.project import default_dir
+
+# Property tests draw the same examples on every run (derandomized), so that a run is red or
+# green by the code alone and a red one is reproduced by running it again. To search further,
+# HYPOTHESIS_PROFILE=explore draws anew each run and prints how to reproduce what it finds.
+settings.register_profile("default", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
