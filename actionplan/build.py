@@ -7,7 +7,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from actionplan import model
+from actionplan import files, model
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan import Report, check_plan, no_cyclic_gc
 from actionplan.project import Project
@@ -84,10 +84,16 @@ def theme_problems(plan: model.Plan, theme: Theme, templates: Path | None) -> li
     if problems:
         return problems
     problems += missing_words(plan, theme)
-    if templates is not None and (templates / "i18n").is_dir():
+    i18n = templates / "i18n" if templates is not None else None
+    if i18n is not None and i18n.is_dir():
         known = set(Theme.load().words(FALLBACK_UI) or ())  # the default theme's: every word
-        for path in sorted((templates / "i18n").glob("*.yaml")):
-            problems += _unknown_words(theme, path.stem, known)
+        try:
+            names = [e.name for e in files.list_folder(i18n)]
+        except PlanError as exc:
+            return problems + exc.problems
+        for name in names:
+            if name.endswith(".yaml"):
+                problems += _unknown_words(theme, name.removesuffix(".yaml"), known)
     return problems
 
 

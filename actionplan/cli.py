@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from actionplan import __version__
-from actionplan.errors import PlanError, Problem, Severity
+from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan import Report
 from actionplan.project import Project
 
@@ -53,7 +53,8 @@ def summary_line(report: Report) -> str:
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Bad content and failed writes end with a message and exit code 1, never a traceback."""
+    """Bad content and failed reads and writes end with `file: error: message` and exit code 1,
+    never a traceback."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -62,9 +63,9 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except PlanError as exc:
             show_problems(exc.problems, err=True)
             sys.exit(EXIT_CONTENT)
-        except OSError as exc:
-            name = f" {exc.filename}" if exc.filename else ""
-            echo(f"error: cannot write{name}: {exc.strerror or exc}", err=True)
+        except OSError as exc:  # the reader and the writer say what failed; anything else:
+            where = display_path(Path(exc.filename)) if exc.filename else "actionplan"
+            show_problems([Problem(Pos(where), exc.strerror or str(exc))], err=True)
             sys.exit(EXIT_CONTENT)
 
     return wrapper

@@ -7,12 +7,15 @@ the file, line and column.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path
 
 try:  # libyaml is several times faster where it is installed
@@ -60,7 +63,7 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
         pass
 
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = files.MAX_FILE_BYTES
 MAX_FILES = 20_000
 MAX_DEPTH = 100  # a plan needs about six levels; libyaml's composer crashes at some 100 000
 LOCAL_FILE = "local.yaml"
@@ -95,30 +98,32 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
         raise PlanError.at(Pos(str(root)), "no such folder", "give the folder that holds the plan")
     if not root.is_dir():
         raise PlanError.at(Pos(str(root)), "not a folder", "give the folder that holds the plan")
-    real_root = root.resolve()
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
-    for path in sorted(root.rglob("*")):
+    for path in files.walk(root, hidden=lambda name: name.startswith((".", "_"))):
         rel = path.relative_to(root)
-        if any(part.startswith((".", "_")) for part in rel.parts):
+        is_yaml = path.suffix.lower() in YAML_SUFFIXES  # tools on Windows save START.YAML
+        linked_folder = False
+        if path.is_symlink():  # listed, never followed
+            try:
+                linked_folder = stat.S_ISDIR(os.stat(path).st_mode)
+            except OSError as exc:
+                if not is_yaml and not path.suffix:  # what may have been a folder of the plan
+                    problems += files.error(display_path(path, root), exc, "link").problems
+                    continue
+        if not is_yaml and not linked_folder:
             continue
-        linked_folder = path.is_symlink() and path.is_dir()  # rglob does not look inside
-        # lower(): tools on Windows often save START.YAML or plan.Yml
-        if path.suffix.lower() not in YAML_SUFFIXES and not linked_folder:
-            continue
-        name = display_path(path, root)
-        real = path.resolve()
-        if real != real_root and real_root not in real.parents:
+        if not files.inside(path, root):
             what = "folder" if linked_folder else "file"
             problems.append(
                 Problem(
-                    Pos(name),
+                    Pos(display_path(path, root)),
                     f"links to a {what} outside the plan's folder",
                     f"copy the {what} into the plan's folder instead of linking to it",
                 )
             )
             continue
-        if not path.is_file():
+        if linked_folder:  # its files are in the plan's folder already, and read from there
             continue
         if rel.parts[0] == TRANSLATIONS_DIR:
             role = "translation"
@@ -126,6 +131,7 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
             role = "local"
         else:
             role = "base"
+        # A special file or a link that loops is kept, and refused when it is read.
         found.append((path, role))
         if len(found) > MAX_FILES:
             raise PlanError.at(
@@ -145,32 +151,10 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
 
 
 def read_text(path: Path, name: str) -> str:
-    """The file's text, refusing what is not a non-empty UTF-8 text file."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PlanError.at(
-                Pos(name),
-                f"file is larger than {MAX_FILE_BYTES // 2**20} MB",
-                "split it into several files",
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PlanError.at(Pos(name), f"cannot read file: {exc.strerror}") from None
-    if b"\0" in data:
-        raise PlanError.at(
-            _byte_pos(name, data, data.index(b"\0")),
-            "this is not a text file",
-            "content files must be YAML text saved as UTF-8",
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PlanError.at(
-            _byte_pos(name, data, exc.start),
-            "file is not valid UTF-8",
-            "save the file with UTF-8 encoding",
-        ) from None
-    return text
+    """The file's text, refusing what is not a UTF-8 text file of a plan's size."""
+    return files.read_text(
+        path, name, MAX_FILE_BYTES, binary="content files must be YAML text saved as UTF-8"
+    )
 
 
 def _is_empty_value(node: yaml.Node) -> bool:
@@ -186,13 +170,6 @@ def _follows_list_item(text: str, line: int) -> bool:
     above = next((r for r in reversed(lines[: line - 1]) if r.strip()), "")
     indent = len(row) - len(row.lstrip(" "))
     return above.lstrip(" ").startswith("- ") and len(above) - len(above.lstrip(" ")) == indent
-
-
-def _byte_pos(name: str, data: bytes, offset: int) -> Pos:
-    """The line and column (in characters, as an editor counts) of a byte offset."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[start:offset].decode("utf-8", "replace")) + 1
-    return Pos(name, data.count(b"\n", 0, offset) + 1, column)
 
 
 def _is_blank(text: str) -> bool:
@@ -213,7 +190,7 @@ def parse(text: str, name: str) -> yaml.Node:
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         offset = text.find(char)
         pos = (
-            _byte_pos(name, text.encode(), len(text[:offset].encode()))
+            files.byte_pos(name, text.encode(), len(text[:offset].encode()))
             if offset >= 0
             else Pos(name)
         )

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from actionplan import model
+from actionplan import files, model
 from actionplan.errors import PlanError, Pos, Problem, display_path
 from actionplan.loader import LOCAL_FILE, SourceFile
 from actionplan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
@@ -203,32 +203,20 @@ def _read_logo(
             )
         )
         return None
+    if not files.inside(path, root):
+        problems.append(
+            Problem(pos, "the logo is outside the plan's folder", "copy it into the folder")
+        )
+        return None
     try:
-        real = path.resolve()
-        if root.resolve() not in real.parents:
-            raise PlanError.at(
-                pos, "the logo is outside the plan's folder", "copy it into the folder"
-            )
-        data = path.read_bytes()
+        data = files.read_bytes(
+            path,
+            limit=MAX_LOGO_BYTES,
+            too_large="the card must stay small: use a smaller or an SVG logo",
+        )
     except PlanError as exc:
-        problems.extend(exc.problems)
-        return None
-    except OSError:
-        problems.append(
-            Problem(
-                pos,
-                f"no such logo file: '{short(settings.logo)}'",
-                f"put the file in {display_path(root, root)}, or fix the name",
-            )
-        )
-        return None
-    if len(data) > MAX_LOGO_BYTES:
-        problems.append(
-            Problem(
-                pos,
-                f"the logo is larger than {MAX_LOGO_BYTES // 1024} KB",
-                "the card must stay small: use a smaller or an SVG logo",
-            )
-        )
+        # Said at the logo's line in local.yaml, which names the file, in the reader's words.
+        logo = short(settings.logo)
+        problems += [Problem(pos, f"the logo '{logo}': {p.message}", p.hint) for p in exc.problems]
         return None
     return media_type, data

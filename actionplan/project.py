@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
 from actionplan.loader import YAML_SUFFIXES
 
@@ -47,11 +48,25 @@ class Project:
                 raise PlanError.at(Pos(display_path(path, path)), *_not_a_plan(path))
             root, content = path.parent if path.name == "content" else path, path
         templates = root / "templates"
+        for folder in (content, templates):
+            _refuse_link_out(folder, root)
         return cls(
             root=root,
             content=content,
             templates=templates if templates.is_dir() else None,
             build=root / "build",
+        )
+
+
+def _refuse_link_out(folder: Path, root: Path) -> None:
+    """A project's content/ or templates/ that is a symbolic link out of the project is refused
+    before anything is read: one to '/' or a home folder would be walked whole, or publish
+    whatever it holds."""
+    if folder.is_symlink() and folder != root and not files.inside(folder, root):
+        raise PlanError.at(
+            Pos(display_path(folder)),
+            "links to a folder outside the project's folder",
+            f"copy the folder into {display_path(root)} instead of linking to it",
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
 from collections import deque
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ import jinja2
 import rcssmin
 import rjsmin
 import yaml
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from actionplan import markdown, model
+from actionplan import files, markdown, model
 from actionplan.cache import template_cache
 from actionplan.errors import PlanError, Pos, display_path
 from actionplan.project import default_dir
@@ -61,9 +63,11 @@ class Theme:
 
     @classmethod
     def load(cls, custom: Path | None = None) -> Theme:
+        if custom is not None:
+            files.list_folder(custom)  # a folder that cannot be read is an error, not no theme
         dirs = [d for d in (custom, default_dir("templates")) if d is not None]
         env = jinja2.Environment(
-            loader=_ThemeLoader([str(d) for d in dirs]),
+            loader=_ThemeLoader(dirs),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -129,23 +133,44 @@ def _word_codes(lang: str) -> tuple[str, ...]:
     return (FALLBACK_UI, lang.split("-")[0], lang)
 
 
-class _ThemeLoader(jinja2.FileSystemLoader):
-    """The theme's folders; a file that links out of its folder is refused, as in content/."""
+class _ThemeLoader(jinja2.BaseLoader):
+    """The theme's folders, first to last, each file read through actionplan.files.
 
-    def get_source(
-        self,
-        environment: jinja2.Environment,
-        template: str,
-    ) -> tuple[str, str, Any]:
-        source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename).resolve()
-        if not any(Path(d).resolve() in real.parents for d in self.searchpath):
-            raise PlanError.at(
-                Pos(display_path(Path(filename))),
-                "links to a file outside the templates folder",
-                "copy the file into the templates folder instead of linking to it",
-            )
-        return source, filename, uptodate
+    A file is taken from the first folder that has it; only "no such file" passes on to the
+    next folder, so a theme file that cannot be read (a link that loops, no permission, a
+    pipe) is an error, not quietly replaced by the default.  A file that links out of its
+    folder is refused, as in content/.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = split_template_path(template)  # refuses '..'
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            try:
+                mtime = os.stat(path).st_mtime
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                raise files.error(display_path(path), exc) from None
+            if not files.inside(path, folder):
+                raise PlanError.at(
+                    Pos(display_path(path)),
+                    "links to a file outside the templates folder",
+                    "copy the file into the templates folder instead of linking to it",
+                )
+            source = files.read_text(path, display_path(path))
+
+            def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                try:
+                    return os.stat(path).st_mtime == mtime
+                except OSError:
+                    return False
+
+            return source, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
 
 
 def tel_href(phone: str) -> str:

@@ -16,6 +16,7 @@ import test_bidi
 import test_determinism
 import test_hostile_content as content
 import test_hostile_files as files
+import test_hostile_reads as reads
 import test_hostile_theme as theme
 import test_hostile_values as values
 import test_render_properties as properties
@@ -109,6 +110,20 @@ def rows() -> list[tuple[str, int, str, str]]:
             len(file_cases["built"]),
             f"{BUILT}: nothing written outside build/",
             ids(file_cases["built"]),
+        ),
+        (
+            "Files that cannot be read as they are: links that loop, pipes, devices, sockets, "
+            "giants, not UTF-8, folders out of the project, in every place read from",
+            len(reads.READS),
+            f"{REFUSED}: `file: error:` from the one reader, no wait, nothing read before its "
+            "size is known",
+            ids(reads.READS),
+        ),
+        (
+            "Folders that cannot be read",
+            len(reads.FOLDERS),
+            f"{REFUSED}, never a language or a theme silently left out",
+            ids(reads.FOLDERS),
         ),
         (
             "Aliases of a long text",

@@ -233,7 +233,7 @@ FILES: dict[str, tuple[Setup, str, str]] = {
     "template-not-utf-8": (
         file("templates/custom.css", b"\xff\xfe\x00b\x00"),
         "refused",
-        "the templates failed",
+        "custom.css:1:3: error: this is not a text file",
     ),
     "title-of-100-kb": (
         lambda tmp: {

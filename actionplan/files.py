@@ -1,0 +1,213 @@
+"""Files: the one way the tool reads a file or a folder of the project.
+
+Content, translations, the card's words, templates, style sheets and the logo are all read here,
+so that what the file system can do to a read is answered once: a file is read only if it is a
+regular file (never a named pipe, a device or a socket, which could block or never end), only
+if its size, known before reading, is within the limit, and text only if it is UTF-8.  A folder
+is walked within limits of depth and entries, without following links to other folders.  Every
+failure, whatever the operating system says, becomes a `file: error: message (hint)` problem.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from actionplan.errors import PlanError, Pos, display_path
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan's file, a template: far beyond a real one
+MAX_ENTRIES = 100_000  # files and folders looked at in one walk, junk included
+MAX_FOLDER_DEPTH = 32  # a plan uses two or three levels of folders
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+# What the operating system says, in the author's words: (message, hint) by error number.
+_ERRORS = {
+    errno.ENOENT: ("no such file", "check the name, or create the file"),
+    errno.ELOOP: (
+        "a symbolic link that leads round in a loop",
+        "point the link at a real file, or remove it",
+    ),
+    errno.EACCES: (
+        "cannot be read: permission denied",
+        "let the user who runs actionplan read it, such as with chmod a+r",
+    ),
+    errno.EPERM: (
+        "cannot be read: operation not permitted",
+        "let the user who runs actionplan read it",
+    ),
+    errno.ENOTDIR: ("a part of this path is a file, not a folder", "check the path"),
+    errno.EISDIR: ("is a folder, not a file", "give a file"),
+}
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether path, with every symbolic link followed, is within folder (also so followed).
+
+    Never raises: a link that loops is left where it is, and is then refused when it is read.
+    """
+    real, real_folder = os.path.realpath(path), os.path.realpath(folder)
+    return real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep)
+
+
+def read_bytes(
+    path: Path,
+    name: str | None = None,
+    limit: int = MAX_FILE_BYTES,
+    too_large: str = "split it into several files",
+) -> bytes:
+    """The file's bytes: a regular file of at most `limit` bytes, its size known before reading.
+
+    `name` is the file as messages show it; `too_large` the hint when it is over the limit.
+    """
+    name = name or display_path(path)
+    try:
+        before = os.stat(path)
+        _check_kind(before, name, limit, too_large)
+        # O_NONBLOCK: should the file be swapped for a pipe after the stat, opening it does not
+        # wait for a writer; the second stat, of what was opened, then refuses it.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        try:
+            opened = os.fstat(fd)
+            _check_kind(opened, name, limit, too_large)
+            chunks, size = [], 0
+            while size <= limit:  # a file grown since its stat is still read only to the limit
+                chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise error(name, exc) from None
+    if size > limit:
+        raise _too_large(name, limit, too_large)
+    return b"".join(chunks)
+
+
+def read_text(
+    path: Path,
+    name: str | None = None,
+    limit: int = MAX_FILE_BYTES,
+    binary: str = "save it as text with UTF-8 encoding",
+) -> str:
+    """The file's text (read_bytes), refusing what is not UTF-8 text, at the line and column;
+    `binary` is the hint for a file that is not text at all."""
+    name = name or display_path(path)
+    data = read_bytes(path, name, limit)
+    if b"\0" in data:
+        raise PlanError.at(
+            byte_pos(name, data, data.index(b"\0")),
+            "this is not a text file",
+            binary,
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError.at(
+            byte_pos(name, data, exc.start),
+            "file is not valid UTF-8",
+            "save the file with UTF-8 encoding",
+        ) from None
+
+
+def byte_pos(name: str, data: bytes, offset: int) -> Pos:
+    """The line and column (in characters, as an editor counts) of a byte offset."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return Pos(name, data.count(b"\n", 0, offset) + 1, column)
+
+
+def _check_kind(st: os.stat_result, name: str, limit: int, too_large: str) -> None:
+    for test, kind in _KINDS:
+        if test(st.st_mode):
+            raise PlanError.at(
+                Pos(name),
+                f"this is {kind}, not a file",
+                "give an ordinary file"
+                if kind == "a folder"
+                else "only ordinary files are read: replace it with a file, or remove it",
+            )
+    if st.st_size > limit:
+        raise _too_large(name, limit, too_large)
+
+
+def _too_large(name: str, limit: int, hint: str) -> PlanError:
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+    return PlanError.at(Pos(name), f"file is larger than {size}", hint)
+
+
+def error(name: str, exc: OSError, what: str = "file") -> PlanError:
+    """What the operating system said on reading a file or a folder, as a problem at it."""
+    if exc.errno == errno.ENOENT and what == "folder":
+        return PlanError.at(Pos(name), "no such folder", "check the name")
+    if exc.errno == errno.ENOENT and what == "link":
+        return PlanError.at(
+            Pos(name), "a symbolic link that leads nowhere", "point it at the folder, or remove it"
+        )
+    message, hint = _ERRORS.get(
+        exc.errno or 0, (f"cannot read the {what}: {exc.strerror or exc}", "")
+    )
+    return PlanError.at(Pos(name), message, hint)
+
+
+def list_folder(path: Path) -> list[os.DirEntry[str]]:
+    """The folder's entries, sorted by name; a folder that cannot be read is an error."""
+    try:
+        with os.scandir(path) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except OSError as exc:
+        raise error(display_path(path), exc, "folder") from None
+
+
+def walk(root: Path, hidden: Callable[[str], bool] = lambda name: False) -> list[Path]:
+    """Every entry under root but folders, in a stable order: files, and symbolic links (to a
+    file or a folder: a link is listed, never followed, so no walk can leave root or loop).
+
+    Names for which `hidden` is true are passed over, folders with all they hold.  More than
+    MAX_ENTRIES entries or MAX_FOLDER_DEPTH levels of folders is an error at once: a plan has
+    a few hundred files, and a folder with that many is almost certainly the wrong one.
+    """
+    found: list[Path] = []
+    seen = 0
+    todo = [(root, 0)]
+    while todo:
+        folder, depth = todo.pop()
+        if depth > MAX_FOLDER_DEPTH:
+            raise PlanError.at(
+                Pos(display_path(folder)),
+                f"more than {MAX_FOLDER_DEPTH} levels of folders",
+                "a plan needs only a few: is this the right folder?",
+            )
+        entries = list_folder(folder)
+        seen += len(entries)
+        if seen > MAX_ENTRIES:
+            raise PlanError.at(
+                Pos(display_path(root)),
+                f"more than {MAX_ENTRIES:,} files and folders".replace(",", " "),
+                "a plan has a few hundred: give the folder that holds only the plan",
+            )
+        folders = []
+        for entry in entries:
+            if hidden(entry.name):
+                continue
+            path = Path(entry.path)
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                raise error(display_path(path), exc) from None
+            if is_folder:
+                folders.append((path, depth + 1))
+            else:
+                found.append(path)
+        todo.extend(reversed(folders))
+    return sorted(found)
