@@ -106,3 +106,66 @@ def steps(browser: Any, card: Path, moves: int) -> dict[str, Any]:
 def measure_card(browser: Any, card: Path, loads: int, moves: int) -> dict[str, Any]:
     """First render over `loads` loads, then `moves` steps in one more."""
     return {**first_render(browser, card, loads), **steps(browser, card, moves)}
+
+
+# The same walk through a Chapbook story: click the passage's first link at the start of a frame,
+# and time until the next passage is on the page and a frame has been drawn with it (Chapbook
+# renders a passage after the click's task, so the handler alone would say nothing).  At a leaf,
+# the walk ends and the story is started again (not timed).
+PEER_STEPS_JS = """async (moves) => {
+  const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  const article = () => document.querySelector("article");
+  const choose = link => new Promise(resolve => requestAnimationFrame(() => {
+    const start = performance.now();
+    // Done when the link is gone and the next passage's text is there (every passage has some),
+    // not at the first change, which may only empty the page.
+    const observer = new MutationObserver(() => {
+      if (document.contains(link) || !article() || !article().textContent.trim()) return;
+      observer.disconnect();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve({frame: performance.now() - start});
+      channel.port2.postMessage(null);
+    });
+    observer.observe(document.body, {childList: true, subtree: true});
+    link.click();
+  }));
+  const found = [];
+  while (found.length < moves) {
+    const link = document.querySelector("article passage-link");
+    if (!link) break;
+    found.push(await choose(link));
+    await nextFrame();
+  }
+  return found;
+}"""
+
+ELEMENTS_JS = "() => document.getElementsByTagName('*').length"
+
+
+def peer_measure(browser: Any, story: Path, moves: int) -> dict[str, Any]:
+    """A Chapbook story: its elements once shown, and the time of each of several steps."""
+    context, page = open_card(browser, story)
+    page.wait_for_selector("article passage-link")
+    page.wait_for_timeout(SETTLE_MS)
+    elements = page.evaluate(ELEMENTS_JS)
+    taken: list[dict[str, float]] = []
+    while len(taken) < moves:
+        walked = page.evaluate(PEER_STEPS_JS, moves - len(taken))
+        if not walked:
+            raise RuntimeError(f"{story}: no passage link to follow")
+        taken += walked
+        if len(taken) < moves:
+            # Chapbook keeps its place in local storage and would reopen the leaf.
+            page.evaluate("localStorage.clear()")
+            page.reload()
+            page.wait_for_selector("article passage-link")
+    context.close()
+    return {"elements": elements, "frame_ms": Stats([m["frame"] for m in taken])}
+
+
+def elements(browser: Any, card: Path) -> int:
+    """How many elements the card's document holds once loaded."""
+    context, page = open_card(browser, card)
+    found = page.evaluate(ELEMENTS_JS)
+    context.close()
+    return int(found)

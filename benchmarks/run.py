@@ -5,6 +5,12 @@
     python3 benchmarks/run.py --json raw.json
     python3 benchmarks/run.py --instructions   # also count instructions (needs valgrind)
     python3 benchmarks/run.py --chromium PATH  # another Chromium or Chrome than Debian's
+    python3 benchmarks/run.py --extwee PATH --chapbook FORMAT_JS   # the peer, side by side
+
+Side by side (peers.py), the same trees are built by actionplan and compiled by extwee (npm
+`extwee`) with Chapbook 2.3.0's `format.js`, taking turns in the same run.  By default extwee is
+looked for on the PATH and in node_modules/.bin, and the format beside the checkout in
+../shared/peers/chapbook-2.3.0/; `--no-peers` leaves the comparison out.
 
 Plans of 100, 1 000 and 10 000 nodes are generated (generate.py) into a temporary folder and
 measured beside the default plan (content/).  "Fresh" times run `python3 -m actionplan ...` in a
@@ -33,6 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout being measured
 
 import chromium
+import peers
 import report
 from generate import generate
 from measure import (
@@ -63,7 +70,7 @@ FLOOR = {"python": ["-c", "pass"], "floor": ["-c", "import " + ", ".join(LIBRARI
 # compiles them, as does every build with the cache turned off.
 FIRST_BUILD = "first build"
 FIRST_BUILD_ENV = {"ACTIONPLAN_CACHE_DIR": ""}
-MOVES = 20  # steps taken through each card
+MOVES = 30  # steps taken through each card
 
 
 @dataclass
@@ -179,6 +186,50 @@ def instructions(plans: list[Subject], work: Path) -> dict[str, dict[str, int]]:
     return counted
 
 
+def gzipped_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+
+
+def side_by_side(
+    browser: Any, extwee: str, story_format: Path, quick: bool, work: Path
+) -> dict[str, Any]:
+    """The same trees built by actionplan and compiled by extwee + Chapbook, taking turns; both
+    outputs' sizes and, in Chromium, their clicks and elements; and serve's wait after a save."""
+    plan = check_plan(Project.find(REPO).content).plan
+    if plan is None:
+        raise RuntimeError(f"the default plan has errors: run actionplan check {REPO}")
+    sizes = peers.SIZES[:2] if quick else peers.SIZES
+    trees = [peers.write_default(work / "peer-default", plan, REPO)]
+    trees += [peers.write_tree(work / f"peer-{n}", n) for n in sizes]
+    log("side by side: builds and compiles, taking turns ...")
+    rows = peers.compare(trees, extwee, story_format, 3 if quick else 7, work)
+    for row in rows:
+        row["card_gzip"] = gzipped_size(row["card"])
+        row["story_gzip"] = gzipped_size(row["story"])
+        log(f"side by side, {row['label']}: in Chromium ...")
+        mine = chromium.steps(browser, row["card"], MOVES)
+        theirs = chromium.peer_measure(browser, row["story"], MOVES)
+        row["browser"] = {
+            "card_frame": mine["frame_ms"],
+            "card_elements": chromium.elements(browser, row["card"]),
+            "story_frame": theirs["frame_ms"],
+            "story_elements": theirs["elements"],
+        }
+        del row["card"], row["story"]
+    empty = peers.empty_story(extwee, story_format, work)
+    serve = {}
+    for tree in trees:
+        if tree.label in report.SERVE_MS:
+            log(f"side by side, {tree.label}: serve after a save ...")
+            serve[tree.label] = peers.serve_latency(tree.project, 3 if quick else 7, work)
+    return {
+        "rows": rows,
+        "empty_story_bytes": empty.stat().st_size,
+        "empty_story_gzip": gzipped_size(empty),
+        "serve": serve,
+    }
+
+
 def machine(chromium_version: str, load_at_start: str) -> dict[str, str]:
     """What the numbers were measured on."""
     import yaml
@@ -226,7 +277,11 @@ def log(message: str) -> None:
 
 
 def run(
-    quick: bool, work: Path, count: bool = False, browser_path: str = chromium.EXECUTABLE
+    quick: bool,
+    work: Path,
+    count: bool = False,
+    browser_path: str = chromium.EXECUTABLE,
+    peer: tuple[str, Path] | None = None,
 ) -> dict[str, Any]:
     """Measure everything; the raw numbers, for the page and for --json."""
     from playwright.sync_api import sync_playwright
@@ -256,6 +311,7 @@ def run(
             loads = 2 if quick else min(runs, 7)
             result.browser = chromium.measure_card(browser, out / "index.html", loads, MOVES)
             results.append(result)
+        beside_peer = side_by_side(browser, *peer, quick, work) if peer else {}
         version = browser.version
         browser.close()
     where = {}
@@ -269,6 +325,7 @@ def run(
         "results": results,
         "where": where,
         "instructions": counted,
+        "peers": beside_peer,
     }
 
 
@@ -302,7 +359,29 @@ def main() -> None:
         default=chromium.EXECUTABLE,
         help=f"the Chromium (or Chrome) to measure the card in (default: {chromium.EXECUTABLE})",
     )
+    parser.add_argument("--extwee", metavar="PATH", help="the extwee executable (npm extwee)")
+    parser.add_argument(
+        "--chapbook",
+        metavar="FORMAT_JS",
+        type=Path,
+        default=peers.DEFAULT_FORMAT,
+        help=f"Chapbook 2.3.0's format.js (default: {peers.DEFAULT_FORMAT})",
+    )
+    parser.add_argument(
+        "--no-peers", action="store_true", help="leave out the side-by-side comparison"
+    )
     args = parser.parse_args()
+    peer = None
+    if not args.no_peers:
+        extwee = peers.find_extwee(args.extwee)
+        if extwee is None:
+            parser.error(
+                "no extwee: npm install extwee, and give its path with --extwee PATH "
+                "(or leave the comparison out with --no-peers)"
+            )
+        if not args.chapbook.is_file():
+            parser.error(f"no Chapbook format at {args.chapbook}: give it with --chapbook PATH")
+        peer = (extwee, args.chapbook)
     if importlib.util.find_spec("playwright") is None:
         parser.error("the benchmark drives Chromium with Playwright: pip install -e '.[test]'")
     if shutil.which(args.chromium) is None:
@@ -314,7 +393,7 @@ def main() -> None:
         parser.error("--instructions needs valgrind (apt-get install valgrind)")
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="actionplan-bench-") as work:
-        data = run(args.quick, Path(work), args.instructions, args.chromium)
+        data = run(args.quick, Path(work), args.instructions, args.chromium, peer)
     text = report.page(
         data["machine"],
         data["floor"],
@@ -322,6 +401,7 @@ def main() -> None:
         data["results"],
         data["where"],
         data["instructions"],
+        data["peers"],
     )
     print(text)
     out = args.out or (None if args.quick else DOC)
