@@ -1,37 +1,89 @@
-"""The six cases the default plan must carry a professional through, each as the answers they
-would give at the questions on the way (in Danish, the plan's language).  The model-level tests
+"""The cases the default plan must carry a professional through, each as the answers they would
+give at the questions on the way (in Danish, the plan's language).  The model-level tests
 (test_default_plan.py) and the walk through the card (browser/test_default_card.py) follow these."""
 
 NO_DANGER = "Nej"
 IMAGE = "Et intimt billede eller en video er delt"
+SHARED_IT = "Den unge, jeg taler med, har selv delt eller lavet et intimt billede af en anden"
+SEXTORTION = "Afpresning med billeder (sextortion)"
+HARASSMENT = "Chikane, mobning, hadefuld tale eller en side, der udstiller nogen"
+HACKED = "Hacket profil eller misbrug af identitet"
+UNDER_18 = "Ja, under 18 år"
+ONLY_CHILDREN = "Nej, kun børn og unge"
+NO_COERCION = "Nej"
+SAFE_PARENTS = "Ja, det er trygt"
+SPREAD = "Ja, eller der trues med det"
+NO_BULLYING_THREATS = "Nej, mobning, chikane eller udstilling uden trusler"
 
 ANSWERS = {
     "nude shared by a classmate": [
         NO_DANGER,
         IMAGE,
-        "Ja, under 18 år",
-        "Nej, kun børn og unge",
+        UNDER_18,
+        ONLY_CHILDREN,
+        NO_COERCION,
         "Under 15 år",
-        "Ja, det er trygt",
-        "Ja, eller der trues med det",
+        SAFE_PARENTS,
+        SPREAD,
     ],
-    "sextortion": [
+    "sextortion": [NO_DANGER, SEXTORTION, "Nej", SAFE_PARENTS, SPREAD],
+    "sextortion, and the young person speaks of harming themselves": [
         NO_DANGER,
-        "Afpresning med billeder (sextortion)",
-        "Ja, det er trygt",
-        "Ja, eller der trues med det",
+        SEXTORTION,
+        "Ja, eller jeg er i tvivl",
+        SAFE_PARENTS,
+        SPREAD,
     ],
-    "grooming": [
-        NO_DANGER,
-        "En voksen søger seksuel kontakt (grooming)",
-        "Ja, det er trygt",
-        "Nej",
-    ],
+    "grooming": [NO_DANGER, "En voksen søger seksuel kontakt (grooming)", SAFE_PARENTS, "Nej"],
     "an adult's image": [NO_DANGER, IMAGE, "Nej, 18 år eller ældre"],
-    "bullying": [
+    "bullying": [NO_DANGER, HARASSMENT, NO_BULLYING_THREATS, SAFE_PARENTS, "Nej"],
+    "an account that rates pupils": [
         NO_DANGER,
-        "Chikane, mobning eller hadefuld tale",
-        "Nej, mobning eller chikane uden trusler",
+        HARASSMENT,
+        NO_BULLYING_THREATS,
+        SAFE_PARENTS,
+        SPREAD,
     ],
     "a parent may be involved": [NO_DANGER, "Trusler", "Nej, eller jeg er i tvivl", "Nej"],
+    "a hacked profile spreading a nude": [
+        NO_DANGER,
+        HACKED,
+        "Ja, intime billeder",
+        UNDER_18,
+        ONLY_CHILDREN,
+        NO_COERCION,
+        "15–17 år",
+        SAFE_PARENTS,
+        SPREAD,
+    ],
+    "a hacked profile, no images": [NO_DANGER, HACKED, "Nej", SAFE_PARENTS, "Nej"],
+    "the pupil in front of you shared it": [
+        NO_DANGER,
+        SHARED_IT,
+        UNDER_18,
+        ONLY_CHILDREN,
+        NO_COERCION,
+        "15–17 år",
+        SAFE_PARENTS,
+        SPREAD,
+    ],
+    "a 12-year-old pressed by classmates to send a nude": [
+        NO_DANGER,
+        IMAGE,
+        UNDER_18,
+        ONLY_CHILDREN,
+        "Ja",
+        SAFE_PARENTS,
+        SPREAD,
+    ],
+    "nobody knows who shared it": [
+        NO_DANGER,
+        IMAGE,
+        UNDER_18,
+        ONLY_CHILDREN,
+        NO_COERCION,
+        "Ved ikke",
+        SAFE_PARENTS,
+        "Ved ikke",
+    ],
 }
