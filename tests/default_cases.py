@@ -8,9 +8,9 @@ SHARED_IT = "Den unge, jeg taler med, har selv delt eller lavet et intimt billed
 SEXTORTION = "Afpresning med billeder (sextortion)"
 HARASSMENT = "Chikane, mobning, hadefuld tale eller en side, der udstiller nogen"
 HACKED = "Hacket profil eller misbrug af identitet"
-UNDER_18 = "Ja, under 18 år"
-ONLY_CHILDREN = "Nej, kun børn og unge"
-NO_COERCION = "Nej"
+# A child's image passed on between children, without coercion and with no child under 13; then
+# the sharer's age.
+BETWEEN_CHILDREN = ["Ja, under 18 år", "Nej, kun børn og unge", "Nej"]
 SAFE_PARENTS = "Ja, det er trygt"
 SPREAD = "Ja, eller der trues med det"
 NO_BULLYING_THREATS = "Nej, mobning, chikane eller udstilling uden trusler"
@@ -19,9 +19,7 @@ ANSWERS = {
     "nude shared by a classmate": [
         NO_DANGER,
         IMAGE,
-        UNDER_18,
-        ONLY_CHILDREN,
-        NO_COERCION,
+        *BETWEEN_CHILDREN,
         "Under 15 år",
         SAFE_PARENTS,
         SPREAD,
@@ -49,9 +47,7 @@ ANSWERS = {
         NO_DANGER,
         HACKED,
         "Ja, intime billeder",
-        UNDER_18,
-        ONLY_CHILDREN,
-        NO_COERCION,
+        *BETWEEN_CHILDREN,
         "15–17 år",
         SAFE_PARENTS,
         SPREAD,
@@ -60,9 +56,7 @@ ANSWERS = {
     "the pupil in front of you shared it": [
         NO_DANGER,
         SHARED_IT,
-        UNDER_18,
-        ONLY_CHILDREN,
-        NO_COERCION,
+        *BETWEEN_CHILDREN,
         "15–17 år",
         SAFE_PARENTS,
         SPREAD,
@@ -70,18 +64,16 @@ ANSWERS = {
     "a 12-year-old pressed by classmates to send a nude": [
         NO_DANGER,
         IMAGE,
-        UNDER_18,
-        ONLY_CHILDREN,
-        "Ja",
+        "Ja, under 18 år",
+        "Nej, kun børn og unge",
+        "Ja",  # coercion, or a child under 13
         SAFE_PARENTS,
         SPREAD,
     ],
     "nobody knows who shared it": [
         NO_DANGER,
         IMAGE,
-        UNDER_18,
-        ONLY_CHILDREN,
-        NO_COERCION,
+        *BETWEEN_CHILDREN,
         "Ved ikke",
         SAFE_PARENTS,
         "Ved ikke",
