@@ -279,16 +279,43 @@ def paths(path: Path, fmt: str, limit: int) -> None:
     click.echo(routes_json(routes) if fmt == "json" else routes_text(plan, routes), nl=False)
 
 
+def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from actionplan.source import pinned_requirement
+
+    try:
+        return None if value is None else pinned_requirement(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cli.command()
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--host",
+    type=click.Choice(["github", "gitlab", "none"]),
+    default="github",
+    show_default=True,
+    help="Where the card is published from: a GitHub Pages or GitLab Pages workflow, or none.",
+)
+@click.option(
+    "--source",
+    callback=_pinned,
+    help="The pinned pip requirement the workflow installs actionplan with, such as "
+    "git+https://HOST/OWNER/actionplan@TAG; by default where this actionplan came from.",
+)
 @verbosity
 @click.pass_obj
 @handle_errors
-def new(v: Verbosity, directory: Path) -> None:
+def new(v: Verbosity, directory: Path, host: str, source: str | None) -> None:
     """Make a new project in DIRECTORY: the default plan to fill in, and a Pages workflow."""
     from actionplan.scaffold import new_project
+    from actionplan.source import UnknownSource
 
-    files = new_project(directory)
+    try:
+        files = new_project(directory, host=host, source=source)
+    except UnknownSource as exc:
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     if not v.quiet:
         echo(
             f"created {directory} ({len(files)} files): fill in "

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
 from actionplan import __version__
 from actionplan.errors import PlanError, Pos
+from actionplan.hosting import host_files
 from actionplan.project import default_dir
 from actionplan.schema import schema_text
+from actionplan.source import UnknownSource, installed_source
 
 PROJECT_README = """\
 # {name}
@@ -22,9 +25,11 @@ contacts' phone numbers. Every `{{placeholder: ...}}` there is a value still to 
 check` lists them, and the strict build that publishes the card refuses to run until all are
 filled in.
 
+## Install actionplan
+{install}
+
 ## Work on the card
 ```sh
-pip install actionplan
 actionplan check               # every mistake as file:line:col
 actionplan serve               # the card at http://127.0.0.1:8000, rebuilt on every save
 actionplan build --strict      # build/index.html, refusing placeholders and old dates
@@ -37,9 +42,7 @@ Put a file in `templates/` with the same name as one in the default theme to rep
 `templates/custom.css` to add your own CSS after the default. See `templates/README.md`.
 
 ## Publish
-`.github/workflows/pages.yml` builds the card with `actionplan build --strict` on every push to
-`main` and publishes it with GitHub Pages. Turn it on under Settings → Pages → Source: GitHub
-Actions.
+{publish}
 
 ## Editor support
 The files in `content/` name `schema/plan.schema.json`, so editors with a YAML language server
@@ -62,55 +65,53 @@ Colours, font and logo are simpler to set in `content/local.yaml`.
 
 GITIGNORE = "build/\n"
 
-PAGES_WORKFLOW = """\
-# Build the card and publish it with GitHub Pages (Settings -> Pages -> Source: GitHub Actions).
-name: Publish the card
+INSTALL = """\
+The version this project was made with, the same one its publishing workflow installs (this
+needs Python 3.10 or newer and git):
 
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
+```sh
+python3 -m venv .venv && .venv/bin/pip install {requirement}
+. .venv/bin/activate     # in each new terminal, before the actionplan commands below
+```
 
-permissions:
-  contents: read
+On Windows, in PowerShell:
 
-concurrency:
-  group: pages
-  cancel-in-progress: false
+```powershell
+py -m venv .venv; .venv\\Scripts\\pip install {requirement}
+.venv\\Scripts\\Activate.ps1
+```
 
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v6
-      - uses: actions/setup-python@v6
-        with:
-          python-version: "3.12"
-      # The version of actionplan this project was made with; raise it to upgrade.
-      - run: pip install actionplan==@VERSION@
-      # --strict: no card is published while a placeholder is unfilled or a date is too old.
-      - run: actionplan build --strict
-      - uses: actions/upload-pages-artifact@v5
-        with:
-          path: build/
+On Debian and Ubuntu, `python3 -m venv` needs the `python3-venv` package. To upgrade, install the
+newer version here, check and build the card with it, then pin the same version in the publishing
+workflow."""
 
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    permissions:
-      pages: write
-      id-token: write
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - id: deployment
-        uses: actions/deploy-pages@v5
-"""
+INSTALL_UNKNOWN = """\
+This project was made with actionplan {version}; install that version in a virtual environment
+(`python3 -m venv .venv`), the way it was installed where the project was made."""
+
+PUBLISH = {
+    "github": """\
+`.github/workflows/pages.yml` builds the card with `actionplan build --strict` on every push to
+`main` and publishes it with GitHub Pages. Turn it on under Settings → Pages → Source: GitHub
+Actions; until then the workflow builds nothing and says so.""",
+    "gitlab": """\
+`.gitlab-ci.yml` builds the card with `actionplan build --strict` on every push to the default
+branch and publishes it with GitLab Pages; its address is under Deploy → Pages.""",
+    "none": """\
+`actionplan build --strict` writes `build/index.html`, the whole card in one file: copy it to a
+web server, the intranet, a file share or a USB stick. It opens straight from the file.""",
+}
 
 
-def new_project(dest: Path, content: Path | None = None) -> list[Path]:
-    """Make a new project in dest (which must not exist, or be empty); the files made, sorted."""
+def new_project(
+    dest: Path, content: Path | None = None, host: str = "github", source: str | None = None
+) -> list[Path]:
+    """Make a new project in dest (which must not exist, or be empty); the files made, sorted.
+
+    host is "github", "gitlab" or "none"; source is the pinned pip requirement its workflow
+    installs actionplan with, by default the one this actionplan was installed from
+    (UnknownSource when none is known and a workflow is wanted).
+    """
     if dest.is_file():
         raise PlanError.at(
             Pos(str(dest)), "is a file, not a folder", "give the name of a new folder"
@@ -121,6 +122,12 @@ def new_project(dest: Path, content: Path | None = None) -> list[Path]:
             "already exists and is not an empty folder",
             "give the name of a new folder",
         )
+    try:
+        requirement = source or installed_source()
+    except UnknownSource:
+        if host != "none":
+            raise
+        requirement = None  # no workflow to write; the README says which version to install
     content = content or default_dir("content")
     if not content.is_dir():
         raise PlanError.at(Pos(str(content)), "the default plan is missing", "reinstall actionplan")
@@ -129,14 +136,26 @@ def new_project(dest: Path, content: Path | None = None) -> list[Path]:
         content, dest / "content", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
     )
     files = {
-        "README.md": PROJECT_README.format(name=dest.resolve().name, version=__version__),
+        "README.md": project_readme(dest.resolve().name, host, requirement),
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
-        ".github/workflows/pages.yml": PAGES_WORKFLOW.replace("@VERSION@", __version__),
         "schema/plan.schema.json": schema_text(),
     }
+    if requirement:
+        files.update(host_files(host, requirement, __version__))
     for name, text in files.items():
         path = dest / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return sorted(p for p in dest.rglob("*") if p.is_file())
+
+
+def project_readme(name: str, host: str, requirement: str | None) -> str:
+    """The README of a new project: how to install, fill in, work on and publish its card."""
+    if requirement:
+        install = INSTALL.format(requirement=shlex.quote(requirement))
+    else:
+        install = INSTALL_UNKNOWN.format(version=__version__)
+    return PROJECT_README.format(
+        name=name, version=__version__, install=install, publish=PUBLISH[host]
+    )

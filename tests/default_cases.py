@@ -1,6 +1,10 @@
 """The cases the default plan must carry a professional through, each as the answers they would
 give at the questions on the way (in Danish, the plan's language).  The model-level tests
-(test_default_plan.py) and the walk through the card (browser/test_default_card.py) follow these."""
+(test_default_plan.py) and the walk through the card (browser/test_default_card.py) follow these.
+Also: the default plan's local values filled in, as a municipality would."""
+
+import re
+from pathlib import Path
 
 NO_DANGER = "Nej"
 IMAGE = "Et intimt billede eller en video er delt"
@@ -79,3 +83,16 @@ ANSWERS = {
         "Ved ikke",
     ],
 }
+
+
+def fill_placeholders(local_yaml: Path) -> None:
+    """Example values in place of every placeholder, as a municipality would fill them in."""
+    examples = {"phone": '"12 34 56 78"', "email": "kontakt@example.org"}
+    lines = []
+    for line in local_yaml.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"(\s*)(\w+): \{placeholder: .*\}$", line)
+        if match:
+            indent, key = match.groups()
+            line = f"{indent}{key}: {examples.get(key, 'Eksempel')}"
+        lines.append(line)
+    local_yaml.write_text("\n".join(lines) + "\n", encoding="utf-8")

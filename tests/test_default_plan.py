@@ -3,12 +3,11 @@ the points of the senior SSP consultant's review (issue 15) that can be stated a
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from default_cases import ANSWERS
+from default_cases import ANSWERS, fill_placeholders
 
 from actionplan import model
 from actionplan.checks import is_home_page
@@ -390,19 +389,6 @@ def test_check_warns_about_placeholders_and_strict_refuses_them() -> None:
     assert "placeholder not filled in: SSP-konsulentens telefonnummer" in result.output
     strict = CliRunner().invoke(cli, ["check", "--strict", content])
     assert strict.exit_code == 1
-
-
-def fill_placeholders(local_yaml: Path) -> None:
-    """Example values in place of every placeholder, as a municipality would fill them in."""
-    examples = {"phone": '"12 34 56 78"', "email": "kontakt@example.org"}
-    lines = []
-    for line in local_yaml.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"(\s*)(\w+): \{placeholder: .*\}$", line)
-        if match:
-            indent, key = match.groups()
-            line = f"{indent}{key}: {examples.get(key, 'Eksempel')}"
-        lines.append(line)
-    local_yaml.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def test_strict_passes_once_the_placeholders_are_filled_in(project: Path) -> None:

@@ -64,7 +64,11 @@ def test_install_new_and_build_outside_the_repository(wheel: Path, tmp_path: Pat
         )
 
     assert run("--version").stdout.strip().startswith("actionplan, version ")
-    made = run("new", "mycard")
+    # A wheel installed from a file, with no project URLs, does not know where it came from: its
+    # workflow could not install it again, so `new` asks for --source, or makes no workflow.
+    asked = run("new", "mycard")
+    assert asked.returncode == 2 and "give --source" in asked.stderr
+    made = run("new", "mycard", "--host", "none")
     assert made.returncode == 0, made.stderr
     built = run("build", "mycard")
     assert built.returncode == 0, built.stderr
