@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import re
 import types
@@ -23,6 +22,7 @@ import yaml
 from actionplan import model
 from actionplan.errors import PlanError, Pos, Problem
 from actionplan.loader import SourceFile, node_pos
+from actionplan.suggest import closest
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64
@@ -528,12 +528,6 @@ def _with_id(value: Any, key: str, pos: Pos) -> Any:
 @functools.cache
 def _has_id(cls: type) -> bool:
     return any(f.name == "id" for f in dataclasses.fields(cls))
-
-
-def closest(word: str, known: typing.Iterable[str]) -> str | None:
-    """The known word the author most likely meant, if one is close enough."""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return close[0] if close else None
 
 
 def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:

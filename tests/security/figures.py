@@ -21,6 +21,7 @@ import test_hostile_theme as theme
 import test_hostile_values as values
 import test_render_properties as properties
 import test_serve_hostile as serve
+import test_suggestions as suggestions
 from hostile import MARKDOWN, PLACES, UI_WORDS
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
@@ -124,6 +125,12 @@ def rows() -> list[tuple[str, int, str, str]]:
             len(reads.FOLDERS),
             f"{REFUSED}, never a language or a theme silently left out",
             ids(reads.FOLDERS),
+        ),
+        (
+            'Mistyped ids by the thousand ("did you mean")',
+            len(suggestions.SIZES) + 1,
+            "work per word bounded, counted (not timed), whatever the number of ids",
+            ids(suggestions.SIZES) + ", `plan-with-10-000-mistyped-targets`",
         ),
         (
             "Aliases of a long text",
