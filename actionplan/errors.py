@@ -66,6 +66,12 @@ class PlanError(Exception):
         return cls([Problem(pos, message, hint)])
 
 
+def short(text: str, limit: int = 40) -> str:
+    """The text on one line and cut to `limit`, to quote it in a message."""
+    text = " ".join(text.splitlines())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
     """The path as the author can open it: relative to the working directory where possible.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from actionplan import files
-from actionplan.errors import PlanError, Pos, Problem, display_path
+from actionplan.errors import PlanError, Pos, Problem, display_path, short
 
 try:  # libyaml is several times faster where it is installed
     _Base: type = yaml.CSafeLoader
@@ -215,7 +215,47 @@ def parse(text: str, name: str) -> yaml.Node:
             "more than one YAML document in the file",
             "remove the '---' line, or split the file in two",
         )
+    duplicates = _duplicate_keys(documents[0], name)
+    if duplicates:
+        raise PlanError(duplicates)
     return documents[0]
+
+
+def _duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
+    """Every key written twice in one mapping, anywhere in the file.
+
+    YAML forbids it, and a parser keeps one of the two without a word; so does any code that
+    looks a key up itself (the local layer's sections, say).  Refused here, no value is lost
+    whatever later reads the file.  Each node is visited once, however many aliases name it.
+    """
+    problems = []
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                todo.append(value)
+                if not isinstance(key, yaml.ScalarNode) or key.tag == _YAML + "merge":
+                    continue  # the reader refuses these, with their own message
+                if key.value in first:
+                    problems.append(
+                        Problem(
+                            node_pos(name, key),
+                            f"duplicate key '{short(key.value)}', already on line "
+                            f"{first[key.value].start_mark.line + 1}",
+                            "YAML would silently keep only the last one: rename or remove one",
+                        )
+                    )
+                else:
+                    first[key.value] = key
+    return sorted(problems, key=lambda p: p.pos)
 
 
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)

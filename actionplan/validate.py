@@ -1,7 +1,7 @@
 """Validate: read composed YAML into the typed model, collecting every problem with its position.
 
 The reader is driven by the model's type hints, so the model is the one description of the
-format.  It reports a duplicate key, a wrong type, an unknown key (with a "did you mean") and a
+format.  It reports a wrong type, an unknown key (with a "did you mean") and a
 missing key, and it counts the values it reads, so that aliases cannot expand a small file into
 a huge one.
 """
@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 
 from actionplan import model
-from actionplan.errors import PlanError, Pos, Problem
+from actionplan.errors import PlanError, Pos, Problem, short
 from actionplan.loader import SourceFile, node_pos
 from actionplan.suggest import closest
 
@@ -92,12 +92,6 @@ def _kind_name(node: yaml.Node) -> str:
     if node.tag == _NULL:
         return "nothing"
     return f"'{short(node.value)}'"
-
-
-def short(text: str, limit: int = 40) -> str:
-    """The text on one line and cut to `limit`, to quote it in a message."""
-    text = " ".join(text.splitlines())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @functools.cache
@@ -334,8 +328,8 @@ class Reader:
         return pairs
 
     def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
-        """The mapping's pairs, reporting duplicate and non-text keys."""
-        first: dict[str, yaml.Node] = {}
+        """The mapping's pairs, reporting keys that are not text (the loader has refused a key
+        written twice, anywhere in the file)."""
         pairs = []
         for key_node, value_node in node.value:
             self._count(key_node)
@@ -345,16 +339,6 @@ class Reader:
             if key_node.tag == _MERGE:
                 self.fail(key_node, _MERGE_MESSAGE, _MERGE_HINT)
                 continue
-            key = key_node.value
-            if key in first:
-                line = first[key].start_mark.line + 1
-                self.fail(
-                    key_node,
-                    f"duplicate key '{short(key)}', already on line {line}",
-                    "YAML would silently keep only the last one: rename or remove one",
-                )
-                continue
-            first[key] = key_node
             pairs.append((key_node, value_node))
         return pairs
 

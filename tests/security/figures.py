@@ -21,6 +21,7 @@ import test_hostile_theme as theme
 import test_hostile_values as values
 import test_render_properties as properties
 import test_serve_hostile as serve
+import test_silent_loss as loss
 import test_suggestions as suggestions
 from hostile import MARKDOWN, PLACES, UI_WORDS
 
@@ -119,6 +120,12 @@ def rows() -> list[tuple[str, int, str, str]]:
             f"{REFUSED}: `file: error:` from the one reader, no wait, nothing read before its "
             "size is known",
             ids(reads.READS),
+        ),
+        (
+            "A key written twice, anywhere in any content file",
+            len(loss.DUPLICATES),
+            f"{REFUSED}: refused by the loader, at the second key, naming the line of the first",
+            ids(loss.DUPLICATES),
         ),
         (
             "Folders that cannot be read",
