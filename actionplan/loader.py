@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,6 +156,26 @@ def read_text(path: Path, name: str) -> str:
     return files.read_text(
         path, name, MAX_FILE_BYTES, binary="content files must be YAML text saved as UTF-8"
     )
+
+
+# Characters that show as nothing, or as a plain space, where YAML and ids see something else:
+# zero-width characters, a byte order mark, a soft hyphen, direction marks and controls, and
+# spaces that are not the space bar's.
+INVISIBLE = re.compile(
+    "[\u00a0\u00ad\u180e\u200b-\u200f\u202a-\u202f\u2060-\u2064\u2066-\u2069\u3000\ufeff]"
+)
+
+
+def invisible_char(text: str) -> tuple[int, str] | None:
+    """The first invisible character in text and its index, if there is one."""
+    match = INVISIBLE.search(text)
+    return (match.start(), match.group()) if match else None
+
+
+def describe_char(char: str) -> str:
+    """A character by its code and name, as 'U+200B (zero width space)'."""
+    name = unicodedata.name(char, "").lower()
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
 def _is_empty_value(node: yaml.Node) -> bool:

@@ -31,6 +31,9 @@ from actionplan.translate import localize
 
 FALLBACK_UI = "en"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where it is installed
+_WORD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "seq", "map")
+)
 # What would end the inline script early, in any case: "</script" (HTML ignores the case).
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 # The interface words the script needs; the rest are in the HTML already.
@@ -105,26 +108,44 @@ class Theme:
         text = self.source(f"i18n/{code}.yaml")
         if text is None:
             return None
+        name = f"templates/i18n/{code}.yaml"
         try:
-            data = yaml.load(text, Loader=_YAML_LOADER)
+            root = yaml.compose(text, Loader=_YAML_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = (mark.line + 1, mark.column + 1) if mark else ()
             problem = getattr(exc, "problem", None) or exc
-            raise PlanError.at(
-                Pos(f"templates/i18n/{code}.yaml", *where), f"not valid YAML: {problem}"
-            ) from None
-        if not isinstance(data, dict):
-            raise PlanError.at(Pos(f"templates/i18n/{code}.yaml"), "must be a mapping of words")
-        # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
-        wrong = next((k for k, v in data.items() if not isinstance(v, (str, int, float))), None)
-        if wrong is not None:
-            raise PlanError.at(
-                Pos(f"templates/i18n/{code}.yaml"),
-                f"the word '{str(wrong)[:40]}' is not text",
-                "write the text after the key, on the same line",
-            )
-        return {str(k): str(v) for k, v in data.items()}
+            raise PlanError.at(Pos(name, *where), f"not valid YAML: {problem}") from None
+        if not isinstance(root, yaml.MappingNode):
+            raise PlanError.at(Pos(name), "must be a mapping of words")
+        return dict(_word(name, key, value) for key, value in root.value)
+
+
+def _word(name: str, key: yaml.Node, value: yaml.Node) -> tuple[str, str]:
+    """One word of a words file, as written: YAML 1.1 would read `back: No` as false and
+    `start_over: 0123` as 83, and the card would show "False" and "83"."""
+    pos = Pos(name, value.start_mark.line + 1, value.start_mark.column + 1)
+    word = str(getattr(key, "value", ""))[:40]
+    if value.tag not in _WORD_TAGS:  # such as !!python/object: nothing is constructed
+        raise PlanError.at(pos, f"not valid YAML: the tag '{value.tag[:60]}' is not allowed")
+    # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
+    if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+        raise PlanError.at(
+            pos, f"the word '{word}' is not text", "write the text after the key, on the same line"
+        )
+    if value.tag.endswith(":null") or not value.value.strip():
+        raise PlanError.at(
+            pos,
+            f"the word '{word}' is empty",
+            "write the word after the key, or remove the line to show the English one",
+        )
+    if key.value == "direction" and value.value not in ("ltr", "rtl"):
+        raise PlanError.at(
+            pos,
+            f"'direction' must be ltr or rtl, found '{value.value[:40]}'",
+            "rtl for a language written right to left, else ltr",
+        )
+    return key.value, value.value
 
 
 def _word_codes(lang: str) -> tuple[str, ...]:

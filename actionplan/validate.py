@@ -11,21 +11,41 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 import yaml
 
 from actionplan import model
-from actionplan.errors import PlanError, Pos, Problem, short
-from actionplan.loader import SourceFile, node_pos
+from actionplan.errors import PlanError, Pos, Problem, Severity, short
+from actionplan.loader import INVISIBLE, SourceFile, describe_char, invisible_char, node_pos
 from actionplan.suggest import closest
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64
+# Words that one YAML reader or another takes for nothing or for true/false, never for text: as an
+# id, `next: null` would lead nowhere.
+NOT_IDS = frozenset(("null", "true", "false", "yes", "no", "on", "off"))
+# A country's code written where its language's is meant (none of them is a language's code).
+WRONG_LANGUAGE_CODES = {
+    "dk": ("Danish", "da"),
+    "gb": ("English", "en"),
+    "us": ("English", "en"),
+    "gr": ("Greek", "el"),
+    "ua": ("Ukrainian", "uk"),
+    "cz": ("Czech", "cs"),
+    "jp": ("Japanese", "ja"),
+    "cn": ("Chinese", "zh"),
+    "ir": ("Persian", "fa"),
+    "al": ("Albanian", "sq"),
+    "rs": ("Serbian", "sr"),
+    "vn": ("Vietnamese", "vi"),
+}
 MAX_ALIAS_VALUES = 100_000
 MAX_ALIAS_CHARS = 1_000_000  # text read again through aliases; a plan needs next to none
 
@@ -48,9 +68,10 @@ _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
         "write it as name@example.org",
     ),
     "phone": (
-        re.compile(r"\+?[0-9][0-9 ()-]*\Z"),
+        re.compile(r"\(?\+?[0-9][0-9 ()-]*\Z"),
         "a phone number",
-        "use digits, spaces, '+', '-' and brackets only, such as \"+45 12 34 56 78\"",
+        "use digits, spaces, '-' and brackets, and '+' only at the start, "
+        'such as "+45 12 34 56 78"',
     ),
     "color": (
         re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"),
@@ -63,7 +84,16 @@ _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
         "use a code such as da, en or ar",
     ),
 }
-_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+# As YAML 1.2 and every editor read them; YAML 1.1's yes/no/on/off are text to some readers.
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_BOOL_WORDS = {
+    "true": "true",
+    "yes": "true",
+    "on": "true",
+    "false": "false",
+    "no": "false",
+    "off": "false",
+}
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 
 
@@ -168,6 +198,11 @@ class Reader:
         self.alias_values = 0
         self.alias_chars = 0
         self.name = source.name
+        # The lines where a value is followed by ' #' and more: a comment the author may have
+        # meant as part of the value (found once per file, looked up per value).
+        self.comment_lines = {
+            source.text.count("\n", 0, m.start()) for m in _COMMENT.finditer(source.text)
+        }
 
     def pos(self, node: yaml.Node) -> Pos:
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
@@ -191,6 +226,63 @@ class Reader:
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.pos(node), message, hint))
         return INVALID
+
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(pos, message, hint, Severity.WARNING))
+
+    def _empty(self, node: yaml.ScalarNode, what: str) -> bool:
+        """Whether the value is empty (or null), with a warning: nothing written may vanish
+        without a word."""
+        if node.tag != _NULL:
+            return False
+        self.warn(*self._nothing(node, what, ", so it is left out"))
+        return True
+
+    def _nothing(self, node: yaml.ScalarNode, what: str, so: str = "") -> tuple[Pos, str, str]:
+        """Where and why a value reads as nothing: empty, null, or a comment after the key;
+        `so` says what follows from it."""
+        comment = self._comment(node)
+        if comment is not None:
+            return (
+                comment[1],
+                f"{what} is empty: YAML reads '{short(comment[0])}' as a comment",
+                f"put the value in quotes: {_quoted(comment[0])}",
+            )
+        if node.value.strip():
+            return (
+                self.pos(node),
+                f"{what} is '{short(node.value)}', which YAML reads as no value{so}",
+                "put it in quotes if you mean the word",
+            )
+        return self.pos(node), f"{what} is empty{so}", "write the value, or remove the line"
+
+    def _comment(self, node: yaml.ScalarNode) -> tuple[str, Pos] | None:
+        """A comment right after the value on its line that starts '#' and a letter or digit,
+        as a colour, a hashtag or a number does, with where it is."""
+        mark = node.end_mark
+        if mark.line not in self.comment_lines or node.style in ("|", ">"):
+            return None
+        text = self.source.text
+        stop = text.find("\n", mark.index)
+        match = _COMMENT.match(text, mark.index, stop if stop >= 0 else len(text))
+        if match is None:
+            return None
+        column = mark.column + match.start(1) - mark.index + 1
+        return match.group(1).rstrip(), Pos(self.name, mark.line + 1, column)
+
+    def _check_comment(self, node: yaml.ScalarNode, what: str) -> None:
+        comment = self._comment(node)
+        if comment is not None and node.tag != _NULL:
+            text, pos = comment
+            hint = f"put the whole value in quotes if '{short(text)}' belongs to it"
+            if not node.style:  # plain text: the same in quotes
+                written = self.source.text[node.start_mark.index : node.end_mark.index]
+                hint += f": {_quoted(written + ' ' + text)}"
+            self.warn(
+                pos,
+                f"YAML reads '{short(text)}' as a comment, so {what} is only '{short(node.value)}'",
+                hint,
+            )
 
     def _count(self, node: yaml.Node) -> None:
         """Count what aliases read again, by values and by text, to refuse an expansion bomb."""
@@ -222,16 +314,24 @@ class Reader:
         if self.source.anchors:
             self._count(node)
         kind, arg = shape(hint)
+        if self.comment_lines and isinstance(node, yaml.ScalarNode):
+            self._check_comment(node, what)
         if kind == "str":
             return self._read_str(node, what)
         if kind == "format":
             base, tag = arg
+            if tag.startswith("ref:") and _is_null_word(node):
+                return self.fail(
+                    node,
+                    f"{what} is '{node.value}', which YAML reads as no value",
+                    "ids cannot be null, true, false, yes, no, on or off: rename the one it means",
+                )
             value = self.read(node, base, what)
             if isinstance(value, str) and not isinstance(value, model.Placeholder):
                 return self._check_format(node, value, tag, what)
             return value
         if kind == "optional":
-            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            if isinstance(node, yaml.ScalarNode) and self._empty(node, what):
                 return None
             return self.read(node, arg, what)
         if kind == "object":
@@ -279,7 +379,7 @@ class Reader:
 
     def _read_list(self, node: yaml.Node, item: Any, what: str) -> Any:
         if not isinstance(node, yaml.SequenceNode):
-            if isinstance(node, yaml.ScalarNode) and node.tag == _NULL:
+            if isinstance(node, yaml.ScalarNode) and self._empty(node, what):
                 return ()
             return self.fail(
                 node,
@@ -305,7 +405,7 @@ class Reader:
         """The (id, key, value) of each entry of a mapping keyed by ids, reporting keys that are
         not ids."""
         if not isinstance(node, yaml.MappingNode):
-            if not (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
+            if not (isinstance(node, yaml.ScalarNode) and self._empty(node, what)):
                 self.fail(
                     node,
                     f"{what} must be a mapping of ids, found {_kind_name(node)}",
@@ -315,12 +415,9 @@ class Reader:
         pairs = []
         for key_node, value_node in self._pairs(node):
             key = key_node.value
-            if not ID_PATTERN.match(key) or len(key) > MAX_ID_LENGTH:
-                self.fail(
-                    key_node,
-                    f"'{short(key)}' is not a valid id",
-                    "use lower-case letters, digits and '-', such as 'call-police'",
-                )
+            wrong = id_problem(key)
+            if wrong:
+                self.fail(key_node, *wrong)
             elif key.startswith("ap-"):
                 self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
             else:
@@ -418,7 +515,11 @@ class Reader:
         value = self._scalar(node, what, "text")
         if value is None:
             return INVALID
-        if node.tag == _NULL or not value.strip():
+        if node.tag == _NULL:
+            pos, message, hint = self._nothing(node, what)
+            self.problems.append(Problem(pos, message, hint))
+            return INVALID
+        if not value.strip():
             return self.fail(node, f"{what} is empty", "write the text, or remove the key")
         return value
 
@@ -426,11 +527,24 @@ class Reader:
         value = self._scalar(node, what, "true or false")
         if value is None:
             return INVALID
-        if node.tag != _BOOL or value.lower() not in _BOOLS:
+        if node.tag == _BOOL and value in _BOOLS:
+            return _BOOLS[value]
+        word = _BOOL_WORDS.get(value.strip().lower())
+        if word is not None and node.style in ("'", '"'):
             return self.fail(
-                node, f"{what} must be true or false, found '{short(value)}'", "write true or false"
+                node,
+                f"{what} must be true or false, found the text {node.style}{value}{node.style}",
+                f"write {word} without quotes",
             )
-        return _BOOLS[value.lower()]
+        if word is not None and value.strip().lower() not in _BOOLS:
+            return self.fail(
+                node,
+                f"{what} must be true or false, found '{short(value)}'",
+                f"write {word}: not every YAML reader takes '{value}' for {word}",
+            )
+        return self.fail(
+            node, f"{what} must be true or false, found '{short(value)}'", "write true or false"
+        )
 
     def _read_int(self, node: yaml.Node, what: str) -> Any:
         value = self._scalar(node, what, "a whole number")
@@ -477,15 +591,19 @@ class Reader:
     def _check_format(self, node: yaml.Node, value: str, tag: str, what: str) -> Any:
         if tag in _FORMATS:
             pattern, name, hint = _FORMATS[tag]
+            if tag == "language" and value.strip().lower() in WRONG_LANGUAGE_CODES:
+                language, code = WRONG_LANGUAGE_CODES[value.strip().lower()]
+                return self.fail(
+                    node,
+                    f"{what} is '{short(value)}', which is not a language code",
+                    f"{language} is '{code}'",
+                )
             if not pattern.match(value.strip()):
                 return self.fail(node, f"{what} is not {name}: '{short(value)}'", hint)
             return value.strip()
-        if tag.startswith("ref:") and not ID_PATTERN.match(value):
-            return self.fail(
-                node,
-                f"{what} is not a valid id: '{short(value)}'",
-                "ids use lower-case letters, digits and '-'",
-            )
+        if tag.startswith("ref:"):
+            wrong = id_problem(value, what)
+            return value if wrong is None else self.fail(node, *wrong)
         if tag == "file" and (value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value)):
             return self.fail(
                 node,
@@ -493,6 +611,59 @@ class Reader:
                 "put the file in the plan's folder and give its name",
             )
         return value
+
+
+_COMMENT = re.compile(r"[ \t]+(#[^\s#].*)")
+_SPELLED_OUT = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+
+
+def id_problem(value: str, what: str | None = None) -> tuple[str, str] | None:
+    """(message, hint) when value is not a usable id: an id written as a key, or the value of the
+    field `what` that names one."""
+    shown = short(INVISIBLE.sub("", value))
+    subject, given = (what, f": '{shown}'") if what else (f"'{shown}'", "")
+    invisible = invisible_char(value)
+    if invisible is not None:
+        index, char = invisible
+        where = f"after '{short(value[:index])}'" if index else "at the start"
+        subject = what or f"the id '{shown}'"
+        return (
+            f"{subject} has an invisible character, {describe_char(char)}, {where}",
+            "delete it: retype the id",
+        )
+    if value in NOT_IDS:
+        reads = "no value" if value == "null" else "true or false"
+        return f"{subject} cannot be an id{given}: YAML reads '{value}' as {reads}", (
+            "choose another id"
+        )
+    if len(value) > MAX_ID_LENGTH:
+        return f"{subject} is longer than {MAX_ID_LENGTH} characters{given}", "shorten the id"
+    if ID_PATTERN.match(value):
+        return None
+    suggestion = _as_id(value) or "call-police"
+    if set(value.lower()) & set("æøå"):
+        hint = f"write ae, oe and aa for æ, ø and å: '{suggestion}'"
+    else:
+        hint = f"ids use lower-case letters a-z, digits and '-', such as '{suggestion}'"
+    return f"{subject} is not a valid id{given}", hint
+
+
+def _as_id(text: str) -> str:
+    """The text written as an id, as near as can be: 'Ring_Hjælp' -> 'ring-hjaelp'."""
+    text = "".join(_SPELLED_OUT.get(c, c) for c in text.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text if ID_PATTERN.match(text) and len(text) <= MAX_ID_LENGTH else ""
+
+
+def _is_null_word(node: yaml.Node) -> bool:
+    """A plain 'null', 'Null', 'NULL' or '~': written as a value, read as none."""
+    return isinstance(node, yaml.ScalarNode) and node.tag == _NULL and bool(node.value)
+
+
+def _quoted(text: str) -> str:
+    """The text as a YAML double-quoted string."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _with_id(value: Any, key: str, pos: Pos) -> Any:
