@@ -206,7 +206,7 @@ def check_contacts(plan: model.Plan) -> list[Problem]:
             "add at least one way to reach them",
         )
         for c in plan.contacts.values()
-        if not (c.phone or c.url or c.email)
+        if not any(getattr(c, way) for way in c.REACHED_BY)
     ]
 
 

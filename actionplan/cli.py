@@ -190,22 +190,33 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
 
 
 @cli.command()
+@click.argument(
+    "kind",
+    type=click.Choice(["content", "local", "translation", "words"]),
+    default="content",
+    required=False,
+)
 @click.option(
     "-o",
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the schema to this file instead of printing it.",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write every schema into this folder (a project's schema/) instead of printing one.",
 )
 @handle_errors
-def schema(out: Path | None) -> None:
-    """Print a JSON Schema of the plan format, for editors that check YAML as you type."""
-    from actionplan.schema import schema_text
+def schema(kind: str, out: Path | None) -> None:
+    """Print the JSON Schema of one kind of file, for editors that check YAML as you type.
+
+    KIND is content (the plan's files), local (content/local.yaml), translation
+    (content/translations/*.yaml) or words (templates/i18n/*.yaml).
+    """
+    from actionplan.schema import schema_files, schema_text
     from actionplan.write import write_atomic
 
     if out is None:
-        click.echo(schema_text(), nl=False)
-    else:
-        write_atomic(out, schema_text().encode())
+        click.echo(schema_text(kind), nl=False)
+        return
+    for name, text in schema_files().items():
+        write_atomic(out / name, text.encode())
 
 
 @cli.command()

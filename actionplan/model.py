@@ -85,6 +85,8 @@ class PlanInfo(Located):
 class Contact(Located):
     """Someone to call, write to or look up."""
 
+    REACHED_BY = ("phone", "url", "email")  # a contact needs at least one of these
+
     id: str = _internal(default="")
     name: str = doc("The name shown on the card.")
     role: str | None = doc("When to contact them.", default=None)
@@ -152,7 +154,9 @@ class Question(Node):
     """A question the reader answers by choosing an option."""
 
     kind_: Literal["question"] = field(default="question", metadata={"key": "kind"})
-    options: tuple[Option, ...] = doc("The answers, each leading to a node.")
+    options: tuple[Option, ...] = field(
+        metadata={"doc": "The answers, each leading to a node.", "non_empty": True}
+    )
     may_be_unknown: bool = doc(
         "Set to true when the reader may not know the answer (an age, who took part); "
         "then one option must be marked `unknown: true`.",

@@ -10,7 +10,7 @@ from actionplan import __version__
 from actionplan.errors import PlanError, Pos
 from actionplan.hosting import host_files
 from actionplan.project import default_dir
-from actionplan.schema import schema_text
+from actionplan.schema import editor_settings, schema_files
 from actionplan.source import UnknownSource, installed_source
 
 PROJECT_README = """\
@@ -45,9 +45,9 @@ Put a file in `templates/` with the same name as one in the default theme to rep
 {publish}
 
 ## Editor support
-The files in `content/` name `schema/plan.schema.json`, so editors with a YAML language server
-complete keys and underline mistakes. After upgrading actionplan, refresh it with
-`actionplan schema -o schema/plan.schema.json`.
+`.vscode/settings.json` gives each kind of file its schema in `schema/`, so editors with a YAML
+language server complete keys and underline mistakes. After upgrading actionplan, refresh the
+schemas with `actionplan schema -o schema`.
 """
 
 TEMPLATES_README = """\
@@ -139,7 +139,8 @@ def new_project(
         "README.md": project_readme(dest.resolve().name, host, requirement),
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
-        "schema/plan.schema.json": schema_text(),
+        **schema_files("schema"),
+        ".vscode/settings.json": editor_settings(),
     }
     if requirement:
         files.update(host_files(host, requirement, __version__))

@@ -1,4 +1,13 @@
-"""A JSON Schema of the plan format, made from the model, for editors that check YAML as typed."""
+"""JSON Schemas of a plan's files, made from the model, for editors that check YAML as it is typed.
+
+Each kind of file has a schema of its own (a content file, local.yaml, a translation, the theme's
+words), and each kind of node a branch of its own, chosen by its `kind`: an editor then completes
+only the keys that are valid where the cursor is.  A schema reads a file as an editor's YAML
+language server does (YAML 1.2: `yes` and `2026-11-25` are text, `112` is a number) and accepts
+what `actionplan check` accepts; tests/test_schema_agreement.py holds the two to that.  What no
+schema can see (an id defined in another file, a link inside Markdown, today's date) only `check`
+reports.
+"""
 
 from __future__ import annotations
 
@@ -11,31 +20,102 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 from actionplan import model
-from actionplan.validate import _FORMATS, ID_PATTERN, fields_of, is_required
+from actionplan.validate import (
+    _FORMATS,
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    NOT_IDS,
+    WRONG_LANGUAGE_CODES,
+    fields_of,
+    is_required,
+)
 
-_ID = {"type": "string", "pattern": "^" + ID_PATTERN.pattern.removesuffix("\\Z") + "$"}
-_PLACEHOLDER = {
-    "type": "object",
-    "description": "A value to fill in before publishing.",
-    "properties": {"placeholder": {"type": "string"}},
-    "required": ["placeholder"],
-    "additionalProperties": False,
+DRAFT = "http://json-schema.org/draft-07/schema#"  # what every YAML language server reads
+
+# The kinds of file, each with the schema file that describes it and the files it is for
+# (patterns relative to the project folder, as the editor's settings give them).
+FILE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "content": (
+        "content.schema.json",
+        (
+            "content/*.yaml",
+            "content/**/*.yaml",
+            "content/*.yml",
+            "content/**/*.yml",
+            "!content/local.yaml",
+            "!content/translations/**",
+        ),
+    ),
+    "local": ("local.schema.json", ("content/local.yaml",)),
+    "translation": (
+        "translation.schema.json",
+        ("content/translations/*.yaml", "content/translations/*.yml"),
+    ),
+    "words": ("words.schema.json", ("templates/i18n/*.yaml",)),
+}
+_TITLES = {
+    "content": (model.ContentFile, "actionplan content file"),
+    "local": (model.LocalFile, "actionplan local layer (content/local.yaml)"),
+    "translation": (model.Translation, "actionplan translation (content/translations/*.yaml)"),
+}
+
+# A date the calendar has, as YYYY-MM-DD (the month and day may drop a leading zero).
+_MONTH_31 = r"(?:0?[13578]|1[02])-(?:0?[1-9]|[12][0-9]|3[01])"
+_MONTH_30 = r"(?:0?[469]|11)-(?:0?[1-9]|[12][0-9]|30)"
+_FEBRUARY = r"0?2-(?:0?[1-9]|1[0-9]|2[0-8])"
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    rf"^(?!0000)(?:[0-9]{{4}}-(?:{_MONTH_31}|{_MONTH_30}|{_FEBRUARY})|{_LEAP_YEAR}-0?2-29)$"
+)
+
+_TEXT_TYPES = ["string", "number", "boolean"]  # what YAML 1.2 may make of a plain text
+_NOT_EMPTY = {
+    "pattern": r"\S",
+    "patternErrorMessage": "This text is empty: write the text, or remove the key.",
 }
 
 
-def json_schema() -> dict[str, Any]:
-    """One schema for every file of a plan: content files, local.yaml and translations."""
+def json_schema(kind: str = "content") -> dict[str, Any]:
+    """The schema of one kind of file: 'content', 'local', 'translation' or 'words'."""
+    if kind == "words":
+        return words_schema()
+    cls, title = _TITLES[kind]
     defs: dict[str, Any] = {}
-    content = _object(model.ContentFile, defs)
-    local = _object(model.LocalFile, defs)
-    translation = _object(model.Translation, defs)
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "actionplan plan file",
-        "description": "A file of an actionplan plan: see docs/format.md.",
-        "anyOf": [content, local, translation],
-        "$defs": defs,
-    }
+    root = _object(cls, defs)
+    body = defs.pop(root["$ref"].rsplit("/", 1)[1])
+    return {"$schema": DRAFT, "title": title, **body, "definitions": defs}
+
+
+def schema_text(kind: str = "content") -> str:
+    return _dump(json_schema(kind))
+
+
+def schema_files(folder: str = "") -> dict[str, str]:
+    """Every schema's text by its file name, under folder."""
+    prefix = f"{folder}/" if folder else ""
+    return {prefix + name: schema_text(kind) for kind, (name, _) in FILE_KINDS.items()}
+
+
+def editor_settings(folder: str = "schema") -> str:
+    """.vscode/settings.json: which files each schema is for, so that a new file is covered
+    without a `$schema` line of its own."""
+    schemas = {f"./{folder}/{name}": list(patterns) for name, patterns in FILE_KINDS.values()}
+    return _dump({"yaml.schemas": schemas})
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _describe(text: str, required: bool = False, default: Any = None) -> dict[str, str]:
+    """description (plain) and markdownDescription (what an editor shows on hover)."""
+    more = ""
+    if required:
+        more = "\n\nRequired."
+    elif default not in (None, (), "", dataclasses.MISSING):
+        shown = json.dumps(default) if not isinstance(default, str) else default
+        more = f"\n\nDefault: `{shown}`."
+    return {"description": text, "markdownDescription": text + more}
 
 
 def _object(cls: type, defs: dict[str, Any], partial: bool = False) -> dict[str, Any]:
@@ -44,69 +124,229 @@ def _object(cls: type, defs: dict[str, Any], partial: bool = False) -> dict[str,
     if name not in defs:
         defs[name] = {}  # reserve the name first: classes may refer to each other
         properties = {}
+        required = []
         for key, (f, hint) in fields_of(cls).items():
             if f.metadata.get("partial"):
-                prop = {
-                    "type": "object",
-                    "propertyNames": _ID,
-                    "additionalProperties": _object(typing.get_args(hint)[1], defs, True),
-                }
+                prop = _id_map(_object(typing.get_args(hint)[1], defs, True))
             else:
                 prop = _type(hint, defs)
+            needed = is_required(f) and not partial
+            if needed:
+                required.append(key)
+            if f.metadata.get("non_empty"):
+                prop = {**prop, "minItems": 1}
             if "doc" in f.metadata:
-                prop = {**prop, "description": f.metadata["doc"]}
+                prop = {**prop, **_describe(f.metadata["doc"], needed, f.default)}
             properties[key] = prop
-        required = [k for k, (f, _) in fields_of(cls).items() if is_required(f) and not partial]
-        if issubclass(cls, model.Node):
-            required.append("kind")
         defs[name] = {
             "type": "object",
-            "description": (cls.__doc__ or name).strip().splitlines()[0],
+            **_describe((cls.__doc__ or name).strip().splitlines()[0]),
             "properties": properties,
             "additionalProperties": False,
             **({"required": required} if required else {}),
         }
-    return {"$ref": f"#/$defs/{name}"}
+        reached_by = getattr(cls, "REACHED_BY", ())
+        if reached_by and not partial:
+            needs = f"Add at least one way to reach them: {', '.join(reached_by)}."
+            defs[name]["anyOf"] = [{"required": [k], "errorMessage": needs} for k in reached_by]
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def _node(defs: dict[str, Any]) -> dict[str, Any]:
+    """A node: its `kind` chooses the branch, and the branch alone says which keys it takes."""
+    if "Node" not in defs:
+        kinds = list(model.NODE_KINDS)
+        docs = [(cls.__doc__ or "").strip() for cls in model.NODE_KINDS.values()]
+        branches = [
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": _object(cls, defs),
+            }
+            for kind, cls in model.NODE_KINDS.items()
+        ]
+        defs["Node"] = {
+            "type": "object",
+            **_describe("A question, a step or an outcome: its kind says which keys it takes."),
+            "properties": {
+                "kind": {
+                    "enum": kinds,
+                    "markdownEnumDescriptions": docs,
+                    **_describe("question, step or outcome", True),
+                }
+            },
+            "required": ["kind"],
+            "allOf": branches,
+        }
+    return {"$ref": "#/definitions/Node"}
+
+
+def _id_pattern() -> str:
+    words = "|".join(sorted(NOT_IDS))
+    return rf"^(?!ap-)(?!(?:{words})$)" + ID_PATTERN.pattern.removesuffix("\\Z") + "$"
+
+
+_ID_MESSAGE = (
+    "An id uses lower-case letters a-z, digits and '-', such as call-police "
+    "(write ae, oe and aa for æ, ø and å); it may not start with 'ap-' "
+    "or be a word YAML reads as a value, such as null or true."
+)
+
+
+def _id_key() -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": _id_pattern(),
+        "maxLength": MAX_ID_LENGTH,
+        "patternErrorMessage": _ID_MESSAGE,
+    }
+
+
+def _id_ref() -> dict[str, Any]:
+    # An unquoted id of digits is a number to YAML 1.2, and text to the plan.
+    return {
+        "type": ["string", "integer"],
+        "minimum": 0,
+        "pattern": _id_pattern(),
+        "patternErrorMessage": _ID_MESSAGE,
+        "errorMessage": "Write the id of a node, contact or law here.",
+    }
+
+
+def _id_map(values: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "propertyNames": _id_key(), "additionalProperties": values}
+
+
+def text_schema(placeholder: bool = True, markdown: bool = False) -> dict[str, Any]:
+    """Text: any scalar (YAML may read it as a number or true/false; the plan keeps it as
+    written) that is not blank, or a `{placeholder: ...}` where placeholders are allowed."""
+    what = "Markdown text" if markdown else "text"
+    schema: dict[str, Any] = {"type": list(_TEXT_TYPES), **_NOT_EMPTY}
+    if placeholder:
+        schema.update(_PLACEHOLDER)
+        schema["type"].append("object")
+        schema["errorMessage"] = (
+            f"Write {what} on the same line as the key, or {{placeholder: what to fill in}}."
+        )
+    else:
+        schema["errorMessage"] = f"Write {what} on the same line as the key."
+    return schema
+
+
+# `{placeholder: ...}`, as keywords of the text's own schema.  Not as `properties`: an editor
+# would then complete every text key with a placeholder in it.
+_PLACEHOLDER: dict[str, Any] = {
+    "propertyNames": {
+        "enum": ["placeholder"],
+        "errorMessage": "Only {placeholder: what to fill in} is written in braces here.",
+    },
+    "required": ["placeholder"],
+    "additionalProperties": {"type": list(_TEXT_TYPES), **_NOT_EMPTY},
+}
+
+
+def _format(tag: str, placeholder: bool) -> dict[str, Any]:
+    pattern, name, hint = _FORMATS[tag]
+    text = "^" + pattern.pattern.removesuffix("\\Z") + "$"
+    if tag == "language":  # a country's code where its language's is meant
+        text = "^(?!(?:" + "|".join(sorted(WRONG_LANGUAGE_CODES)) + ")$)" + text[1:]
+    schema: dict[str, Any] = {
+        "type": ["string"],
+        "pattern": text,
+        "patternErrorMessage": f"This is not {name}: {hint}.",
+    }
+    if tag == "phone":  # digits alone are a number to YAML 1.2
+        schema.update(type=["string", "integer"], minimum=0)
+    if placeholder:
+        schema.update(_PLACEHOLDER)
+        schema["type"].append("object")
+    schema["errorMessage"] = f"Write {name} here: {hint}."
+    return schema
 
 
 def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
     origin = typing.get_origin(hint)
     if origin is Annotated:
         base, tag = typing.get_args(hint)[:2]
-        schema = _type(base, defs)
         if tag in _FORMATS:
-            pattern = "^" + _FORMATS[tag][0].pattern.removesuffix("\\Z") + "$"
-            schema = {"anyOf": [{"type": "string", "pattern": pattern}, _PLACEHOLDER]}
-        elif str(tag).startswith("ref:"):
-            schema = _ID
-        return schema
+            return _format(tag, placeholder=True)
+        if str(tag).startswith("ref:"):
+            return _id_ref()
+        if tag == model.MARKDOWN:
+            return text_schema(markdown=True)
+        return _type(base, defs)
     if origin in (Union, types.UnionType):
         choices = [a for a in typing.get_args(hint) if a is not type(None)]
         if len(choices) == 1:
             return _type(choices[0], defs)
-        return {"anyOf": [_type(c, defs) for c in choices]}
+        if all(isinstance(c, type) and issubclass(c, model.Node) for c in choices):
+            return _node(defs)
+        # text, or an object of the class given (a translated option with its hint)
+        cls = typing.cast(type, next(c for c in choices if dataclasses.is_dataclass(c)))
+        _object(cls, defs)
+        obj = defs[cls.__name__]
+        return {
+            "type": [*_TEXT_TYPES, "object"],
+            **_NOT_EMPTY,
+            **{k: obj[k] for k in ("properties", "required", "additionalProperties")},
+            "errorMessage": "Write the text, or a mapping with its keys.",
+        }
     if origin is tuple:
         return {"type": "array", "items": _type(typing.get_args(hint)[0], defs)}
     if origin is Mapping:
-        return {
-            "type": "object",
-            "propertyNames": _ID,
-            "additionalProperties": _type(typing.get_args(hint)[1], defs),
-        }
+        return _id_map(_type(typing.get_args(hint)[1], defs))
     if origin is Literal:
         return {"enum": list(typing.get_args(hint))}
     if hint is str:
-        return {"anyOf": [{"type": "string"}, _PLACEHOLDER]}
+        return text_schema()
     if hint is bool:
-        return {"type": "boolean"}
+        return {"type": "boolean", "errorMessage": "Write true or false, without quotes."}
     if hint is int:
-        return {"type": "integer", "minimum": 0}
+        return {
+            "type": "integer",
+            "minimum": 0,
+            "errorMessage": "Write a whole number, such as 365.",
+        }
     if hint is dt.date:
-        return {"type": "string", "format": "date"}
+        return {
+            "type": "string",
+            "pattern": DATE_PATTERN,
+            "errorMessage": "Write a real date as YYYY-MM-DD, such as 2026-11-25.",
+        }
     if dataclasses.is_dataclass(hint):
         return _object(typing.cast(type, hint), defs)
     raise TypeError(f"no schema for {hint!r}")
 
 
-def schema_text() -> str:
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+def words_schema() -> dict[str, Any]:
+    """The theme's words file, templates/i18n/<language>.yaml: the default theme's keys, each
+    described by its English and Danish words."""
+    from actionplan.render import FALLBACK_UI, Theme
+
+    theme = Theme.load()
+    english = theme.words(FALLBACK_UI) or {}
+    danish = theme.words("da") or {}
+    properties: dict[str, Any] = {}
+    for key, word in english.items():
+        if key == "direction":
+            properties[key] = {
+                "enum": ["ltr", "rtl"],
+                **_describe("rtl for a language written right to left, else ltr.", default="ltr"),
+            }
+            continue
+        text = f"English: {word}" + (f"; Danish: {danish[key]}" if key in danish else "")
+        properties[key] = {
+            **text_schema(placeholder=False),
+            "description": text,
+            "markdownDescription": text.replace("; ", "  \n"),
+        }
+    return {
+        "$schema": DRAFT,
+        "title": "actionplan theme words (templates/i18n/*.yaml)",
+        "type": "object",
+        **_describe(
+            "The card's own words (Back, Start over, ...) in one language; "
+            "a word left out is shown in English."
+        ),
+        "properties": properties,
+        "additionalProperties": False,
+    }

@@ -64,6 +64,21 @@ def small_card(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def yaml_server_command() -> list[str]:
+    """How to start the YAML language server; skipped where it is not installed, except in CI."""
+    from yaml_server import INSTALLED, server_command
+
+    command = server_command()
+    if command is None:
+        why = f"no YAML language server at {INSTALLED.relative_to(REPO)}, or no node"
+        install = "npm install --prefix .tools yaml-language-server"
+        if os.environ.get("ACTIONPLAN_REQUIRE_YAML_SERVER"):
+            pytest.fail(f"{why}: {install}")
+        pytest.skip(f"{why}: {install} to run the editor tests")
+    return command
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright; skipped where there is none, except in CI."""
     if not CHROMIUM.exists():

@@ -69,11 +69,15 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
     assert sorted(files(dest)) == [
         ".github/workflows/pages.yml",
         ".gitignore",
+        ".vscode/settings.json",
         "README.md",
         "content/local.yaml",
         "content/nodes/more.yaml",
         "content/plan.yaml",
-        "schema/plan.schema.json",
+        "schema/content.schema.json",
+        "schema/local.schema.json",
+        "schema/translation.schema.json",
+        "schema/words.schema.json",
         "templates/README.md",
     ]
     assert {
@@ -83,7 +87,9 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
     assert not report.errors
     assert len(report.warnings) == 2  # the placeholders: the local layer is there to fill in
     assert (dest / ".gitignore").read_text() == "build/\n"
-    json.loads((dest / "schema" / "plan.schema.json").read_text())
+    settings = json.loads((dest / ".vscode" / "settings.json").read_text())["yaml.schemas"]
+    for schema in settings:  # each file the editor is pointed at is there
+        json.loads((dest / schema).read_text())
     readme = (dest / "README.md").read_text()
     for command in ("actionplan check", "actionplan build --strict", "actionplan serve"):
         assert command in readme
