@@ -110,12 +110,18 @@ def _git_source(checkout: Path) -> str:
 
 
 def _https(url: str) -> str:
-    """An SSH address of a git host as the https address it also serves (no credentials needed)."""
+    """The https address of a git remote: an SSH address as the https one its host also serves,
+    and never with the user name or token that a clone's remote may carry."""
     scp = re.match(r"^[\w.-]+@([\w.-]+):(?!/)(.+)$", url)
     if scp:
         return f"https://{scp[1]}/{scp[2]}"
     ssh = re.match(r"^ssh://[\w.-]+@([\w.-]+)(?::\d+)?/(.+)$", url)
-    return f"https://{ssh[1]}/{ssh[2]}" if ssh else url
+    if ssh:
+        return f"https://{ssh[1]}/{ssh[2]}"
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and "@" in parts.netloc:
+        return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
+    return url
 
 
 def _reachable(requirement: str) -> str:

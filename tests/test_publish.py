@@ -92,7 +92,7 @@ def known_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_pip_s_record_of_a_git_install_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     commit = "0" * 40
     record = {
-        "url": "https://example.org/a/actionplan",
+        "url": "https://token@example.org/a/actionplan",
         "vcs_info": {"vcs": "git", "commit_id": commit},
     }
     monkeypatch.setattr(source, "_direct_url", lambda: record)
@@ -145,6 +145,7 @@ def checkout(tmp_path: Path) -> Path:
         ("https://example.org/a/actionplan.git", "https://example.org/a/actionplan.git"),
         ("git@example.org:a/actionplan.git", "https://example.org/a/actionplan.git"),
         ("ssh://git@example.org:2222/a/actionplan.git", "https://example.org/a/actionplan.git"),
+        ("https://me:secret@example.org/a/actionplan.git", "https://example.org/a/actionplan.git"),
     ],
 )
 def test_a_checkout_gives_its_remote_at_its_commit(checkout: Path, remote: str, https: str) -> None:
