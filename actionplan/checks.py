@@ -341,6 +341,15 @@ def _link_problems(
                     "the card loads nothing from outside: describe the image, or link to it",
                 )
             )
+        elif href.strip()[:4].lower() == "tel:" and not markdown.is_phone_link(href):
+            problems.append(
+                Problem(
+                    pos,
+                    f"a tel: link must be a phone number and nothing else: '{href[:60]}'",
+                    "use digits, spaces, '+', '-' and brackets only: a phone dials '*', '#', "
+                    "',' and ';' as codes the reader never sees",
+                )
+            )
         elif not markdown.is_safe_link(href):
             problems.append(
                 Problem(
@@ -353,6 +362,18 @@ def _link_problems(
         elif href.startswith("#") and href[1:] not in plan.nodes:
             problems.append(_missing("node", href[1:], pos, plan.nodes))
         previous = href
+    for href, label, line in markdown.phone_links(text):
+        if markdown.is_phone_link(href) and not markdown.shows_number(label, href):
+            pos = field_pos._replace(line=field_pos.line + line) if field_pos.line else field_pos
+            number = markdown.called(href)
+            problems.append(
+                Problem(
+                    pos,
+                    f"the text of a link to call {number} does not show that number: "
+                    f"'{short(label, 40)}'",
+                    f"show the number it calls, such as [Ring {number}]({href.strip()[:64]})",
+                )
+            )
     return problems
 
 

@@ -5,16 +5,49 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 SAFE_LINK = re.compile(r"(?:https?:|mailto:|tel:|#)", re.IGNORECASE)
+# A phone number, in a contact's field as after tel: in a link: digits, spaces, '+', '-' and
+# brackets.  No '*', '#', ',', ';' or letters: a phone dials those as service codes (call
+# forwarding, say), pauses or extensions that the reader never sees.
+PHONE = re.compile(r"\(?\+?[0-9][0-9 ()-]*\Z")
 
 
 def is_safe_link(url: str) -> bool:
-    """True for http(s), mailto and tel links and links to a node of the plan."""
-    return bool(SAFE_LINK.match(url.strip()))
+    """True for http(s) and mailto links, tel: links to a phone number (PHONE, percent-escapes
+    read as what they stand for) and links to a node of the plan."""
+    url = url.strip()
+    if not SAFE_LINK.match(url):
+        return False
+    return url[:4].lower() != "tel:" or is_phone_link(url)
+
+
+def is_phone_link(url: str) -> bool:
+    """Whether a tel: link calls a phone number and nothing else."""
+    return bool(PHONE.match(called(url)))
+
+
+def called(url: str) -> str:
+    """What a tel: link dials, its percent-escapes read as what they stand for."""
+    return unquote(url.strip()[4:])
+
+
+def digits(text: str) -> str:
+    return "".join(c for c in text if c.isascii() and c.isdigit())
+
+
+def shows_number(label: str, url: str) -> bool:
+    """Whether a tel: link's text shows the number it calls: the same digits, or the same but
+    for a country code (of up to three digits) on one side, for a number of six digits or more."""
+    shown, dialled = digits(label), digits(called(url))
+    if shown == dialled:
+        return True
+    short, long = sorted((shown, dialled), key=len)
+    return len(short) >= 6 and len(long) - len(short) <= 3 and long.endswith(short)
 
 
 @functools.cache
@@ -64,6 +97,26 @@ def links(text: str) -> Iterator[tuple[str, int]]:
             if child.type == "image":
                 yield "image:", line
             elif child.type in _LINE_BREAKS:
+                line += 1
+
+
+def phone_links(text: str) -> Iterator[tuple[str, str, int]]:
+    """Every tel: link in the text, with its visible text and its line (as in `links`)."""
+    if "tel:" not in text.lower() and "&" not in text:  # an entity can spell 'tel:' otherwise
+        return
+    for token in _link_finder().parse(text):
+        line = token.map[0] if token.map else 0
+        href, label = None, ""
+        for child in _inline(token):
+            if child.type == "link_open":
+                href, label = str(child.attrs.get("href", "")), ""
+            elif child.type == "link_close" and href is not None:
+                if href.strip()[:4].lower() == "tel:":
+                    yield href, label, line
+                href = None
+            elif href is not None and child.type in ("text", "code_inline"):
+                label += child.content
+            if child.type in _LINE_BREAKS:
                 line += 1
 
 

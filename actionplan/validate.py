@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union
 
 import yaml
 
-from actionplan import model
+from actionplan import markdown, model
 from actionplan.errors import PlanError, Pos, Problem, Severity, short
 from actionplan.loader import INVISIBLE, SourceFile, describe_char, invisible_char, node_pos
 from actionplan.suggest import closest
@@ -68,7 +68,7 @@ _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
         "write it as name@example.org",
     ),
     "phone": (
-        re.compile(r"\(?\+?[0-9][0-9 ()-]*\Z"),
+        markdown.PHONE,
         "a phone number",
         "use digits, spaces, '-' and brackets, and '+' only at the start, "
         'such as "+45 12 34 56 78"',

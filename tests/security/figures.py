@@ -19,6 +19,7 @@ import test_hostile_files as files
 import test_hostile_reads as reads
 import test_hostile_theme as theme
 import test_hostile_values as values
+import test_phone_links as phones
 import test_render_properties as properties
 import test_serve_hostile as serve
 import test_silent_loss as loss
@@ -88,6 +89,19 @@ def rows() -> list[tuple[str, int, str, str]]:
             links["refused"],
             REFUSED,
             ids(content.REFUSED),
+        ),
+        (
+            "tel: links to anything but a phone number (service codes, pauses, letters)",
+            len(phones.NOT_A_NUMBER),
+            f"{REFUSED}: one error for each of the {len(base_md)} Markdown places; "
+            "the renderer alone makes no link",
+            ids(phones.NOT_A_NUMBER),
+        ),
+        (
+            "tel: links whose text does not show the number",
+            len(phones.NOT_SHOWN),
+            f"{REFUSED}: one error for each of the {len(base_md)} Markdown places",
+            ids(phones.NOT_SHOWN),
         ),
         (
             "Values the format constrains",
