@@ -43,6 +43,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: @CHECKOUT@
+        with:
+          persist-credentials: false  # the build needs no git access after the checkout
       - uses: @SETUP_PYTHON@
         with:
           python-version: "@PYTHON@"
