@@ -236,13 +236,13 @@ def parse(text: str, name: str) -> yaml.Node:
             "more than one YAML document in the file",
             "remove the '---' line, or split the file in two",
         )
-    duplicates = _duplicate_keys(documents[0], name)
+    duplicates = duplicate_keys(documents[0], name)
     if duplicates:
         raise PlanError(duplicates)
     return documents[0]
 
 
-def _duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
+def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
     """Every key written twice in one mapping, anywhere in the file.
 
     YAML forbids it, and a parser keeps one of the two without a word; so does any code that

@@ -26,6 +26,7 @@ from markupsafe import Markup, escape
 from actionplan import files, markdown, model
 from actionplan.cache import template_cache
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.loader import duplicate_keys
 from actionplan.project import default_dir
 from actionplan.translate import localize
 
@@ -118,6 +119,9 @@ class Theme:
             raise PlanError.at(Pos(name, *where), f"not valid YAML: {problem}") from None
         if not isinstance(root, yaml.MappingNode):
             raise PlanError.at(Pos(name), "must be a mapping of words")
+        duplicates = duplicate_keys(root, name)
+        if duplicates:
+            raise PlanError(duplicates)
         return dict(_word(name, key, value) for key, value in root.value)
 
 

@@ -1,7 +1,8 @@
 """Nothing a user wrote may vanish without a word: a key written twice in one mapping, anywhere
 in any content file, is refused by the loader (YAML forbids it, and a parser keeps one of the
 two silently; so does any later code that looks a key up by itself, such as the local layer's
-sections). Folders that cannot be read are in test_hostile_reads.py.
+sections), and so is one in a file of the card's words. Folders that cannot be read are in
+test_hostile_reads.py.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ DUPLICATES: dict[str, tuple[str, str, int, int]] = {
         TRANSLATION + "nodes:\n  done: {title: Again}\n",
         TRANSLATION.count("\n") + 1,
         TRANSLATION.splitlines().index('"nodes":') + 1,
+    ),
+    "word-of-the-card-twice": (
+        "templates/i18n/da.yaml",
+        "back: Tilbage\nstart_over: Forfra\nback: Frem\n",
+        3,
+        1,
     ),
     "inside-an-anchored-mapping": (
         "content/extra.yaml",
