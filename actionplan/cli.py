@@ -43,13 +43,17 @@ def show_problems(problems: list[Problem], err: bool) -> None:
         click.echo(text, err=err, color=_color())
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, strict: bool = False) -> str:
+    """'2 errors, 1 warning', and what --strict did when only warnings refused the plan."""
     errors, warnings = len(report.errors), len(report.warnings)
 
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    return f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    line = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    if strict and warnings and not errors:
+        line += ": refused, as --strict fails on warnings"
+    return line
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -156,7 +160,7 @@ def check(v: Verbosity, path: Path, strict: bool) -> None:
         plan = report.plan
         size = f"{len(plan.nodes)} nodes, {len(plan.contacts)} contacts: " if plan else ""
         echo(
-            f"{project.content}: {size}{summary_line(report)}",
+            f"{project.content}: {size}{summary_line(report, strict)}",
             err=False,
             fg="red" if failed else "green",
         )
@@ -180,7 +184,18 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
     from actionplan.build import build_card
 
     project = Project.find(path)
-    result = build_card(project, out=out, strict=strict)
+    try:
+        result = build_card(project, out=out, strict=strict)
+    except PlanError as exc:
+        show_problems(exc.problems, err=True)
+        where = out or project.build
+        echo(
+            f"not built: {summary_line(Report(None, exc.problems), strict)} "
+            f"({where} is left as it was)",
+            err=True,
+            fg="red",
+        )
+        sys.exit(EXIT_CONTENT)
     show_problems(result.warnings, err=True)  # problems, which -q still prints
     if not v.quiet:
         echo(

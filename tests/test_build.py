@@ -121,7 +121,8 @@ def test_a_template_that_fails_while_rendering_is_named_with_its_line(
     assert code == 1
     assert output.splitlines() == [
         "templates/node.html:2:1: error: the templates failed: 'foo' is undefined "
-        "(fix the template, or remove your override of it)"
+        "(fix the template, or remove your override of it)",
+        f"not built: 1 error, 0 warnings ({small / 'build'} is left as it was)",
     ]
 
 

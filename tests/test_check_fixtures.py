@@ -27,7 +27,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 12, 1)  # every case is checked as if on this day, so dates give stable output
 REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 PROBLEM = re.compile(r"content\S*: (?:error|warning): \S")
-SUMMARY = re.compile(r"content: (?:\d+ nodes, \d+ contacts: )?\d+ errors?, \d+ warnings?")
+SUMMARY = re.compile(
+    r"content: (?:\d+ nodes, \d+ contacts: )?\d+ errors?, \d+ warnings?"
+    r"(?:: refused, as --strict fails on warnings)?"
+)
 
 
 def _link_outside(case: Path) -> None:
@@ -60,6 +63,9 @@ def run_check(strict: bool) -> tuple[list[str], int]:
     summary = result.stdout.splitlines()
     assert len(summary) == 1 and SUMMARY.fullmatch(summary[0]), result.output
     problems = result.stderr.splitlines()
+    # A refusal that only --strict made says so.
+    only_warnings = problems and not any(": error: " in line for line in problems)
+    assert summary[0].endswith("--strict fails on warnings") == bool(strict and only_warnings)
     for line in problems:
         assert PROBLEM.match(line), f"not a problem line: {line!r}"
     return problems, result.exit_code
