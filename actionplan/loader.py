@@ -126,6 +126,10 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
             continue
         if linked_folder:  # its files are in the plan's folder already, and read from there
             continue
+        misnamed = _misnamed(rel)
+        if misnamed is not None:
+            problems.append(Problem(Pos(display_path(path, root)), *misnamed))
+            continue
         if rel.parts[0] == TRANSLATIONS_DIR:
             role = "translation"
         elif rel.as_posix() == LOCAL_FILE:
@@ -149,6 +153,36 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
             "give the folder that holds the plan, such as content/",
         )
     return found
+
+
+_DANISH_TRANSLATIONS = ("oversaettelser", "oversættelser")
+
+
+def _misnamed(rel: Path) -> tuple[str, str] | None:
+    """(message, hint) for a file or folder named almost as the local layer or the translations
+    are: read as a file of the base plan, it would only give puzzling errors."""
+    if len(rel.parts) == 1 and rel.name != LOCAL_FILE:
+        stem = rel.stem.lower()
+        if _one_edit_apart(stem, "local"):
+            return f"'{rel.name}' is not read as the local layer", (
+                f"did you mean {LOCAL_FILE}? Rename the file"
+            )
+    elif len(rel.parts) > 1 and rel.parts[0] != TRANSLATIONS_DIR:
+        folder = rel.parts[0].lower()
+        if _one_edit_apart(folder, TRANSLATIONS_DIR) or folder in _DANISH_TRANSLATIONS:
+            return f"the folder '{rel.parts[0]}' is not read as the translations", (
+                f"did you mean {TRANSLATIONS_DIR}/? Rename the folder"
+            )
+    return None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether a is b with at most one letter added, left out or changed."""
+
+    def spellings(word: str) -> set[str]:
+        return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+    return bool(spellings(a) & spellings(b))
 
 
 def read_text(path: Path, name: str) -> str:
