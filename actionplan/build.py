@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan import files, model
+from actionplan.contrast import contrast_problems
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan import Report, check_plan, no_cyclic_gc
 from actionplan.project import Project
@@ -68,6 +69,7 @@ def check_project(project: Project, theme: Theme | None = None) -> Report:
         return report
     theme = theme or Theme.load(project.templates)
     problems = report.problems + theme_problems(report.plan, theme, project.templates)
+    problems += contrast_problems(report.plan.local, theme.source("card.css") or "")
     return Report(None if any(p.is_error for p in problems) else report.plan, problems)
 
 
