@@ -18,13 +18,19 @@ from actionplan.errors import Pos
 
 # Kinds of text, told apart in type hints so that the validator and the schema know them.
 MARKDOWN = "markdown"
-Markdown = Annotated[str, MARKDOWN]
+# A value of a kind with FILL_IN may be a {placeholder: ...}, as plain text may: what a
+# municipality fills in for its own card (a contact's name, phone, e-mail or page).  Others
+# may not: a language, an id, a colour, a file, the address of a source are read by the card
+# itself (a placeholder as a language would end up in lang attributes) or are facts to check.
+FILL_IN = "fill-in"
+Markdown = Annotated[str, MARKDOWN, FILL_IN]
 NodeId = Annotated[str, "ref:node"]
 ContactId = Annotated[str, "ref:contact"]
 LawId = Annotated[str, "ref:law"]
 Url = Annotated[str, "url"]
-Email = Annotated[str, "email"]
-Phone = Annotated[str, "phone"]
+WebPage = Annotated[str, "url", FILL_IN]  # a contact's own page
+Email = Annotated[str, "email", FILL_IN]
+Phone = Annotated[str, "phone", FILL_IN]
 Color = Annotated[str, "color"]
 LanguageTag = Annotated[str, "language"]
 FilePath = Annotated[str, "file"]
@@ -91,7 +97,7 @@ class Contact(Located):
     name: str = doc("The name shown on the card.")
     role: str | None = doc("When to contact them.", default=None)
     phone: Phone | None = doc("A phone number, shown as a tap-to-call link.", default=None)
-    url: Url | None = doc("A web address (http or https).", default=None)
+    url: WebPage | None = doc("A web address (http or https).", default=None)
     email: Email | None = doc("An e-mail address.", default=None)
     hours: str | None = doc("Opening hours.", default=None)
     note: Markdown | None = doc("More about the contact.", default=None)

@@ -268,7 +268,7 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if origin is Annotated:
         base, tag = typing.get_args(hint)[:2]
         if tag in _FORMATS:
-            return _format(tag, placeholder=True)
+            return _format(tag, placeholder=model.FILL_IN in typing.get_args(hint)[2:])
         if str(tag).startswith("ref:"):
             return _id_ref()
         if tag == model.MARKDOWN:

@@ -166,7 +166,7 @@ def _shape(hint: Any) -> tuple[str, Any]:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin is Annotated:
-        return "format", args[:2]
+        return "format", (args[0], args[1], model.FILL_IN in args[2:])
     if origin in (Union, types.UnionType):
         choices = [a for a in args if a is not type(None)]
         if len(choices) < len(args):
@@ -319,7 +319,9 @@ class Reader:
         if kind == "str":
             return self._read_str(node, what)
         if kind == "format":
-            base, tag = arg
+            base, tag, fill_in = arg
+            if not fill_in and _is_placeholder(node):
+                return self._no_placeholder(node, what)
             if tag.startswith("ref:") and _is_null_word(node):
                 return self.fail(
                     node,
@@ -493,9 +495,21 @@ class Reader:
             return INVALID
         return cls(pos=pos, at=at, **values)
 
+    def _no_placeholder(self, node: yaml.Node, what: str) -> Any:
+        """A placeholder where the format has none (see model.FILL_IN)."""
+        return self.fail(
+            node,
+            f"{what} cannot be a placeholder",
+            "write the value itself: placeholders are for what a municipality fills in, "
+            "such as a contact's name, phone, e-mail or web page",
+        )
+
     def _scalar(self, node: yaml.Node, what: str, expected: str) -> str | None:
         if isinstance(node, yaml.ScalarNode):
             return node.value
+        if _is_placeholder(node):
+            self._no_placeholder(node, what)
+            return None
         if isinstance(node, yaml.SequenceNode):
             hint = "give one value, not a list: no '-' or '[ ]'"
         else:
@@ -504,11 +518,7 @@ class Reader:
         return None
 
     def _read_str(self, node: yaml.Node, what: str) -> Any:
-        if (
-            isinstance(node, yaml.MappingNode)
-            and len(node.value) == 1
-            and node.value[0][0].value == "placeholder"
-        ):
+        if _is_placeholder(node):
             self._count(node.value[0][0])
             text = self._read_str(node.value[0][1], "'placeholder'")
             return text if text is INVALID else model.Placeholder(text)
@@ -664,6 +674,14 @@ def _is_null_word(node: yaml.Node) -> bool:
 def _quoted(text: str) -> str:
     """The text as a YAML double-quoted string."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _is_placeholder(node: yaml.Node) -> bool:
+    return (
+        isinstance(node, yaml.MappingNode)
+        and len(node.value) == 1
+        and getattr(node.value[0][0], "value", None) == "placeholder"
+    )
 
 
 def _with_id(value: Any, key: str, pos: Pos) -> Any:

@@ -20,6 +20,7 @@ import test_hostile_reads as reads
 import test_hostile_theme as theme
 import test_hostile_values as values
 import test_phone_links as phones
+import test_placeholders as placeholders
 import test_render_properties as properties
 import test_serve_hostile as serve
 import test_silent_loss as loss
@@ -102,6 +103,12 @@ def rows() -> list[tuple[str, int, str, str]]:
             len(phones.NOT_SHOWN),
             f"{REFUSED}: one error for each of the {len(base_md)} Markdown places",
             ids(phones.NOT_SHOWN),
+        ),
+        (
+            "Placeholders where the card reads the value (language, ids, colour, logo, ...)",
+            len(placeholders.REFUSED),
+            f"{REFUSED}: the places are said once, in the model",
+            ids(placeholders.REFUSED),
         ),
         (
             "Values the format constrains",
