@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import tracemalloc
 from datetime import date
 from pathlib import Path
@@ -57,13 +56,10 @@ def billion_laughs(levels: int) -> str:
 def test_billion_laughs_is_never_expanded(tmp_path: Path) -> None:
     root = plan_with(tmp_path, "bomb.yaml", billion_laughs(30))  # 10**30 texts
     tracemalloc.start()
-    started = time.perf_counter()
     report = check_plan(root, today=TODAY)
-    seconds = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert seconds < 2
-    assert peak < 4 * 2**20
+    assert peak < 4 * 2**20  # measured, not timed: expanded, it would hold 10**30 texts
     assert report.errors and report.plan is None
     assert all(p.pos.file.endswith("bomb.yaml") for p in report.problems)
 

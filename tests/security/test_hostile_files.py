@@ -9,7 +9,6 @@ whole temporary folder is compared before and after); a built case changes nothi
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -286,9 +285,7 @@ def many_options(count: int) -> dict[str, Any]:
 @pytest.mark.parametrize("name", [n for n, (_, kind, _) in FILES.items() if kind == "refused"])
 def test_hostile_files_are_refused(name: str, tmp_path: Path) -> None:
     setup, _, message = FILES[name]
-    started = time.monotonic()
     result = build_over_good(tmp_path, setup)
-    assert time.monotonic() - started < 30
     result.assert_refused(message)
     assert not (tmp_path / "pwned").exists()
 
