@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import yaml
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
+from actionplan.yaml_problems import describe_char, explain, mark_pos
 
 try:  # libyaml is several times faster where it is installed
     _Base: type = yaml.CSafeLoader
@@ -192,39 +192,8 @@ def read_text(path: Path, name: str) -> str:
     )
 
 
-# Characters that show as nothing, or as a plain space, where YAML and ids see something else:
-# zero-width characters, a byte order mark, a soft hyphen, direction marks and controls, and
-# spaces that are not the space bar's.
-INVISIBLE = re.compile(
-    "[\u00a0\u00ad\u180e\u200b-\u200f\u202a-\u202f\u2060-\u2064\u2066-\u2069\u3000\ufeff]"
-)
-
-
-def invisible_char(text: str) -> tuple[int, str] | None:
-    """The first invisible character in text and its index, if there is one."""
-    match = INVISIBLE.search(text)
-    return (match.start(), match.group()) if match else None
-
-
-def describe_char(char: str) -> str:
-    """A character by its code and name, as 'U+200B (zero width space)'."""
-    name = unicodedata.name(char, "").lower()
-    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
-
-
 def _is_empty_value(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style
-
-
-def _follows_list_item(text: str, line: int) -> bool:
-    """Whether line (from 1) is lined up with a '- ' item on the line with text above it."""
-    lines = text.splitlines()
-    if not 1 < line <= len(lines):
-        return False
-    row = lines[line - 1]
-    above = next((r for r in reversed(lines[: line - 1]) if r.strip()), "")
-    indent = len(row) - len(row.lstrip(" "))
-    return above.lstrip(" ").startswith("- ") and len(above) - len(above.lstrip(" ")) == indent
 
 
 def _is_blank(text: str) -> bool:
@@ -240,7 +209,13 @@ def parse(text: str, name: str) -> yaml.Node:
         _check_depth(text, name)
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        raise PlanError([_yaml_problem(exc, name, text)]) from None
+        if "maximum nesting depth" in (exc.problem or ""):  # newer libyaml has a limit of its own
+            raise PlanError.at(
+                mark_pos(name, text, exc.problem_mark),
+                f"more than {MAX_DEPTH} levels of nesting",
+                "a plan needs only a few: look for '[', '{' or '- ' too many",
+            ) from None
+        raise PlanError([explain(exc, name, text)]) from None
     except yaml.reader.ReaderError as exc:
         char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         offset = text.find(char)
@@ -260,6 +235,14 @@ def parse(text: str, name: str) -> yaml.Node:
         raise PlanError.at(
             Pos(name), "nesting is too deep", "a plan needs only a few levels of indentation"
         ) from None
+    if "\ufeff" in text:  # a byte order mark inside: files joined, or text pasted
+        offset = text.index("\ufeff")
+        line = text.count("\n", 0, offset) + 1
+        raise PlanError.at(
+            Pos(name, line, offset - text.rfind("\n", 0, offset)),
+            f"an invisible character, {describe_char(chr(0xFEFF))}, inside the file",
+            "delete it: as it cannot be seen, delete the characters around it and type them again",
+        )
     # An empty document ('---' and nothing after it) is a null with its place past the end.
     documents = [d for d in documents if d is not None and not _is_empty_value(d)]
     if not documents:
@@ -349,173 +332,12 @@ def _check_depth(text: str, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 raise PlanError.at(
-                    _mark_pos(name, text, event.start_mark),
+                    mark_pos(name, text, event.start_mark),
                     f"more than {MAX_DEPTH} levels of nesting",
                     "a plan needs only a few: look for '[', '{' or '- ' too many",
                 )
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    pos = _mark_pos(name, text, mark)
-    # where the unfinished thing started: a quote, a bracket, a key
-    begun = _mark_pos(name, text, exc.context_mark or mark)
-    problem = (exc.problem or exc.context or "not valid YAML").strip()
-    if "maximum nesting depth" in problem:  # newer libyaml has a limit of its own
-        return Problem(
-            pos,
-            f"more than {MAX_DEPTH} levels of nesting",
-            "a plan needs only a few: look for '[', '{' or '- ' too many",
-        )
-    if mark and _char_at(text, mark.line, mark.column) == "\t":
-        return Problem(
-            pos,
-            "tab character in indentation",
-            "YAML indents with spaces only: replace the tab with spaces",
-        )
-    quote = _open_quote_before(text, mark) if mark else None
-    if quote is not None:
-        return Problem(
-            _mark_pos(name, text, quote),
-            "this quoted text has no closing quote",
-            "end it with the same quote mark it starts with, on the same line",
-        )
-    if "found undefined alias" in problem:
-        return Problem(
-            pos,
-            "a value starting with '*' must name an anchor ('&name') above it",
-            "put text that starts with '*' in quotes",
-        )
-    if "mapping values are not allowed" in problem:
-        indent = _indent_under_value(text, mark.line) if mark else None
-        if indent is not None:
-            return Problem(
-                Pos(name, mark.line + 1, indent + 1),
-                "bad indentation: this line is indented further than the line above",
-                "line up keys of the same mapping at the same column, with spaces; "
-                "put text that contains ': ' in quotes",
-            )
-        return Problem(
-            pos,
-            "unexpected ':'",
-            "put text that contains ': ' in quotes, or check the indentation above",
-        )
-    char = _char_at(text, mark.line, mark.column) if mark else ""
-    if char in ("]", "}") and "expected" in problem:
-        return Problem(
-            pos,
-            f"a '{char}' without a '{'[' if char == ']' else '{'}' before it",
-            "remove it, or put the text in quotes",
-        )
-    if (
-        "expected <block end>" in problem
-        or "did not find expected key" in problem
-        or "expected '-' indicator" in problem
-    ):
-        return Problem(
-            pos,
-            "bad indentation",
-            "line up keys of the same mapping at the same column, with spaces",
-        )
-    if "could not find expected ':'" in problem:  # noticed on the line after the key
-        if _follows_list_item(text, begun.line):
-            return Problem(
-                begun,
-                "a line in a list without '- '",
-                "start each item of the list with '- ', as on the line above",
-            )
-        return Problem(begun, "a key without ':'", "write 'key: value', or quote the text")
-    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
-        bracket = "[]" if "]" in problem else "{}"
-        return Problem(
-            begun,
-            f"this '{bracket[0]}' is not closed with '{bracket[1]}'",
-            f"end it with '{bracket[1]}' on the same line, "
-            "and put text that contains ',' or ':' in quotes",
-        )
-    if "unexpected end of stream" in problem and "quoted scalar" in (exc.context or ""):
-        return Problem(
-            begun,
-            "this quoted text has no closing quote",
-            "end it with the same quote mark it starts with",
-        )
-    if "block sequence entries are not allowed" in problem:
-        return Problem(
-            pos,
-            "a list cannot start on the same line as its key",
-            "put each '- item' on a line of its own, indented below the key",
-        )
-    if "did not find expected node content" in problem:
-        return Problem(
-            pos,
-            "a value is missing here",
-            "check for a '[' or '{' that is not closed, or a ',' too many",
-        )
-    if "found character" in problem and "cannot start any token" in problem:
-        return Problem(
-            pos,
-            f"text cannot start with '{char}'" if char.strip() else problem,
-            "put the text in quotes",
-        )
-    return Problem(pos, f"not valid YAML: {problem}")
-
-
-def _open_quote_before(text: str, mark: yaml.Mark) -> yaml.Mark | None:
-    """Where a quoted text just before the error starts, if it runs over several lines.
-
-    A missing closing quote makes the text run on to the next quote mark in the file, and the
-    parser only stumbles there; the author needs to see the line where the quote was opened.
-    """
-    last = None
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
-                break
-            last = token
-    except yaml.YAMLError:
-        pass
-    if (
-        isinstance(last, yaml.ScalarToken)
-        and last.style in ("'", '"')
-        and last.end_mark.line > last.start_mark.line
-    ):
-        return last.start_mark
-    return None
-
-
-def _mark_pos(name: str, text: str, mark: yaml.Mark | None) -> Pos:
-    """The mark's position, moved back to the end of the text if the parser ran past it."""
-    if mark is None:
-        return Pos(name)
-    lines = text.splitlines() or [""]
-    if mark.line >= len(lines):
-        return Pos(name, len(lines), len(lines[-1]) + 1)
-    return Pos(name, mark.line + 1, mark.column + 1)
-
-
-_KEY_AND_VALUE = re.compile(r" *(?:- +)?[^\s#:][^:#]*: +[^\s|>&*#]")
-
-
-def _indent_under_value(text: str, line: int) -> int | None:
-    """The line's indentation if it is indented below a 'key: value' line, else None.
-
-    Such a line is the usual cause of "mapping values are not allowed": a key indented too far.
-    """
-    lines = text.splitlines()
-    above = [s for s in lines[:line] if s.strip() and not s.lstrip().startswith("#")]
-    if line >= len(lines) or not above or not _KEY_AND_VALUE.match(above[-1]):
-        return None
-    indent = len(lines[line]) - len(lines[line].lstrip(" "))
-    return indent if indent > len(above[-1]) - len(above[-1].lstrip(" ")) else None
-
-
-def _char_at(text: str, line: int, column: int) -> str:
-    lines = text.splitlines()
-    if line < len(lines) and column < len(lines[line]):
-        return lines[line][column]
-    return ""
 
 
 def load_files(root: Path) -> list[SourceFile]:

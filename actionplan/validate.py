@@ -23,8 +23,9 @@ import yaml
 
 from actionplan import markdown, model
 from actionplan.errors import PlanError, Pos, Problem, Severity, short
-from actionplan.loader import INVISIBLE, SourceFile, describe_char, invisible_char, node_pos
+from actionplan.loader import SourceFile, node_pos
 from actionplan.suggest import closest
+from actionplan.yaml_problems import INVISIBLE, describe_char, invisible_char
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64
@@ -395,7 +396,7 @@ class Reader:
 
     def _read_map(self, node: yaml.Node, item: Any, what: str) -> Any:
         result: dict[str, Any] = {}
-        for key, key_node, value_node in self.id_pairs(node, what):
+        for key, key_node, value_node in self.id_pairs(node, what, _entry_keys(item)):
             value = self.read(value_node, item, f"'{key}'")
             if value is not INVALID:
                 if isinstance(value, (model.Located, Partial)) and hasattr(value, "pos"):
@@ -403,9 +404,11 @@ class Reader:
                 result[key] = value
         return result
 
-    def id_pairs(self, node: yaml.Node, what: str) -> list[tuple[str, yaml.Node, yaml.Node]]:
+    def id_pairs(
+        self, node: yaml.Node, what: str, keys: typing.Collection[str] = ()
+    ) -> list[tuple[str, yaml.Node, yaml.Node]]:
         """The (id, key, value) of each entry of a mapping keyed by ids, reporting keys that are
-        not ids."""
+        not ids, and keys of an entry (`keys`) indented as far as the ids."""
         if not isinstance(node, yaml.MappingNode):
             if not (isinstance(node, yaml.ScalarNode) and self._empty(node, what)):
                 self.fail(
@@ -414,11 +417,19 @@ class Reader:
                     "write one 'id:' per entry, with its keys indented below",
                 )
             return []
-        pairs = []
+        pairs: list[tuple[str, yaml.Node, yaml.Node]] = []
         for key_node, value_node in self._pairs(node):
             key = key_node.value
             wrong = id_problem(key)
-            if wrong:
+            if pairs and key in keys and not isinstance(value_node, yaml.MappingNode):
+                entry = pairs[-1][0]
+                self.fail(
+                    key_node,
+                    f"'{key}' is not indented as far as the keys of '{entry}' above it, "
+                    "so it is read as an id of its own",
+                    f"indent it as far as the keys of '{entry}', with spaces",
+                )
+            elif wrong:
                 self.fail(key_node, *wrong)
             elif key.startswith("ap-"):
                 self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
@@ -684,6 +695,17 @@ def _is_placeholder(node: yaml.Node) -> bool:
     )
 
 
+@functools.cache
+def _entry_keys(item: Any) -> frozenset[str]:
+    """The keys an entry of a mapping of ids takes: a contact's, a law's, any node's."""
+    kind, arg = shape(item)
+    if kind == "object":
+        return frozenset(fields_of(arg))
+    if kind == "node":
+        return frozenset(k for cls in model.NODE_KINDS.values() for k in fields_of(cls))
+    return frozenset()
+
+
 def _with_id(value: Any, key: str, pos: Pos) -> Any:
     """The object read for an id, with the id, and placed where the id is written: a message
     about the whole object points at the line that names it."""
@@ -714,7 +736,7 @@ def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:
 def read_partial_map(reader: Reader, node: yaml.Node, cls: type, what: str) -> dict[str, Any]:
     """A mapping of ids to the fields given for each (the local layer's overrides)."""
     result: dict[str, Any] = {}
-    for key, key_node, value_node in reader.id_pairs(node, what):
+    for key, key_node, value_node in reader.id_pairs(node, what, fields_of(cls)):
         value = reader.read_object(value_node, cls, f"'{key}'", partial=True)
         if value is not INVALID:
             result[key] = _with_id(value, key, reader.pos(key_node))
