@@ -329,16 +329,25 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     help="The pinned pip requirement the workflow installs actionplan with, such as "
     "git+https://HOST/OWNER/actionplan@TAG; by default where this actionplan came from.",
 )
+@click.option(
+    "--copy-base",
+    is_flag=True,
+    help="Copy the whole base plan into content/, to rewrite it freely; updates of actionplan "
+    "then no longer reach it.",
+)
 @verbosity
 @click.pass_obj
 @handle_errors
-def new(v: Verbosity, directory: Path, host: str, source: str | None) -> None:
-    """Make a new project in DIRECTORY: the default plan to fill in, and a Pages workflow."""
+def new(
+    v: Verbosity, directory: Path, host: str, source: str | None, copy_base: bool
+) -> None:
+    """Make a new project in DIRECTORY: its local layer to fill in over the base plan of the
+    installed actionplan, and a Pages workflow."""
     from actionplan.scaffold import new_project
     from actionplan.source import UnknownSource
 
     try:
-        files = new_project(directory, host=host, source=source)
+        files = new_project(directory, host=host, source=source, copy_base=copy_base)
     except UnknownSource as exc:
         echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -68,6 +68,7 @@ MAX_FILE_BYTES = files.MAX_FILE_BYTES
 MAX_FILES = 20_000
 MAX_DEPTH = 100  # a plan needs about six levels; libyaml's composer crashes at some 100 000
 LOCAL_FILE = "local.yaml"
+LOCAL_DIR = "local"  # more files of the local layer, and its translations in local/translations/
 TRANSLATIONS_DIR = "translations"
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -78,7 +79,7 @@ class SourceFile:
 
     path: Path
     name: str  # as shown in messages
-    role: str  # "base", "local" or "translation"
+    role: str  # "base", "local", "translation" or "local-translation" (see find_files)
     root: yaml.Node
     anchors: bool = True  # whether the text may define anchors (aliases need one)
     text: str = ""  # the file's text, where a message needs more than the parser tells
@@ -93,8 +94,60 @@ def node_pos(name: str, node: yaml.Node) -> Pos:
     return tuple.__new__(Pos, (name, mark.line + 1, mark.column + 1))
 
 
-def find_files(root: Path) -> list[tuple[Path, str]]:
-    """The plan's YAML files under root with their roles, in a stable order."""
+def find_files(root: Path, base: Path | None = None) -> list[tuple[Path, str]]:
+    """The plan's YAML files with their roles, in the order they apply.
+
+    Without `base`, root holds the whole plan: its base files ("base"), the local layer
+    (local.yaml, then local/*.yaml: "local"), the base's translations (translations/:
+    "translation") and the layer's own (local/translations/: "local-translation").  With `base`,
+    the base plan is that folder, read the same way, and root holds only a local layer applied
+    over it: local.yaml, local/ and translations/, whose files are all the layer's.
+    """
+    if base is None:
+        return _files_in(root, own_base=True)
+    return _files_in(base, own_base=True) + _files_in(root, own_base=False)
+
+
+def holds_base(root: Path) -> bool:
+    """Whether the content folder holds a base plan of its own, rather than only a local layer.
+
+    A folder with any content file outside the layer's places (local.yaml, local/,
+    translations/) holds its own base; so does one with no content file at all, which the loader
+    then reports as such.  Only the file names are looked at, so this is cheap.
+    """
+    any_file = False
+    try:
+        for path in root.rglob("*"):
+            rel = path.relative_to(root)
+            if path.suffix.lower() not in YAML_SUFFIXES or any(
+                part.startswith((".", "_")) for part in rel.parts
+            ):
+                continue
+            if _role(rel, own_base=True) == "base":
+                return True
+            any_file = True
+    except OSError:
+        return True
+    return not any_file
+
+
+def _role(rel: Path, own_base: bool) -> str:
+    """A file's role by its place in the content folder (see find_files)."""
+    parts = rel.parts
+    if parts[0] == LOCAL_DIR and len(parts) > 1:
+        return "local-translation" if parts[1] == TRANSLATIONS_DIR else "local"
+    if parts[0] == TRANSLATIONS_DIR:
+        return "translation" if own_base else "local-translation"
+    if rel.as_posix() == LOCAL_FILE:
+        return "local"
+    return "base" if own_base else "local"
+
+
+_ROLE_ORDER = {"base": 0, "local": 1, "translation": 2, "local-translation": 3}
+
+
+def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
+    """The content files under root with their roles; local.yaml before the files in local/."""
     if not root.exists():
         raise PlanError.at(Pos(str(root)), "no such folder", "give the folder that holds the plan")
     if not root.is_dir():
@@ -130,14 +183,8 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
         if misnamed is not None:
             problems.append(Problem(Pos(display_path(path, root)), *misnamed))
             continue
-        if rel.parts[0] == TRANSLATIONS_DIR:
-            role = "translation"
-        elif rel.as_posix() == LOCAL_FILE:
-            role = "local"
-        else:
-            role = "base"
         # A special file or a link that loops is kept, and refused when it is read.
-        found.append((path, role))
+        found.append((path, _role(rel, own_base)))
         if len(found) > MAX_FILES:
             raise PlanError.at(
                 Pos(display_path(root, root)),
@@ -152,7 +199,8 @@ def find_files(root: Path) -> list[tuple[Path, str]]:
             "no .yaml files in this folder",
             "give the folder that holds the plan, such as content/",
         )
-    return found
+    # sorted() is stable: within a role the files stay in path order, local.yaml first
+    return sorted(found, key=lambda f: (_ROLE_ORDER[f[1]], f[0] != root / LOCAL_FILE))
 
 
 _DANISH_TRANSLATIONS = ("oversaettelser", "oversættelser")
@@ -340,11 +388,11 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
-def load_files(root: Path) -> list[SourceFile]:
-    """Find and parse every content file under root; all parse problems at once."""
+def load_files(root: Path, base: Path | None = None) -> list[SourceFile]:
+    """Find and parse every content file of the plan (see find_files); all problems at once."""
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    for path, role in find_files(root):
+    for path, role in find_files(root, base):
         name = display_path(path, root)
         try:
             text = read_text(path, name)

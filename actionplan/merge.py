@@ -1,11 +1,14 @@
 """Merge: the parsed files of a plan, read and joined into one Plan.
 
-Ids are global across files.  The local layer (local.yaml) overrides contacts field by field and
-replaces nodes and laws by id; translations are kept beside the plan.
+Ids are global across files.  The local layer (local.yaml, then the files in local/) overrides
+the plan's metadata, the local settings and contacts key by key, and replaces nodes and laws by
+id.  Translations are kept beside the plan; the layer's translation into a language is put over
+the base's entry by entry, and a draft translation is kept apart from the published ones.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,7 @@ import yaml
 
 from actionplan import files, model
 from actionplan.errors import PlanError, Pos, Problem, display_path
-from actionplan.loader import LOCAL_FILE, SourceFile
+from actionplan.loader import SourceFile
 from actionplan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
 
 LOGO_TYPES = {
@@ -25,12 +28,16 @@ LOGO_TYPES = {
 MAX_LOGO_BYTES = 512 * 1024
 
 
-def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[Problem]]:
-    """Read every file into the model and join them; a Plan only when no error was found."""
+def merge(
+    root: Path, files: list[SourceFile], upstream: frozenset[str] = frozenset()
+) -> tuple[model.Plan | None, list[Problem]]:
+    """Read every file into the model and join them; a Plan only when no error was found.
+
+    `upstream` names the files whose facts are upstream's rather than the project's.
+    """
     problems: list[Problem] = []
     base = [f for f in files if f.role == "base"]
     local = [f for f in files if f.role == "local"]
-    translations = [f for f in files if f.role == "translation"]
 
     info: model.PlanInfo | None = None
     info_pos: Pos | None = None
@@ -70,34 +77,16 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
                     table[key] = value
 
     settings = model.LocalSettings()
+    info_overrides: list[Any] = []
     for source in local:
         try:
-            settings = _merge_local(source, problems, settings, nodes, contacts, laws)
+            settings = _merge_local(
+                source, problems, settings, info_overrides, nodes, contacts, laws
+            )
         except PlanError as exc:  # aliases that expand too far
             problems.extend(exc.problems)
 
-    found_translations: dict[str, model.Translation] = {}
-    for source in translations:
-        tr = _read(source, problems, model.Translation, "the translation")
-        if tr is INVALID:
-            continue
-        stem = source.path.stem
-        if tr.language != stem:
-            problems.append(
-                Problem(
-                    tr.where("language"),
-                    f"language '{tr.language}' does not match the file name",
-                    f"name the file {tr.language}.yaml, or set language: {stem}",
-                )
-            )
-        elif tr.language in found_translations:
-            problems.append(
-                Problem(
-                    tr.pos, f"a second translation to '{tr.language}'", "keep one file per language"
-                )
-            )
-        else:
-            found_translations[tr.language] = tr
+    found_translations = _translations(files, problems)
 
     if info is None:
         if not any(p.is_error for p in problems):
@@ -110,6 +99,8 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
                 )
             )
         return None, problems
+    for partial in info_overrides:
+        info = overlay(info, partial)
     for lang, tr in found_translations.items():
         if lang == info.language:
             problems.append(
@@ -122,6 +113,15 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
     logo = _read_logo(root, settings, problems)
     if any(p.is_error for p in problems):
         return None, problems
+    for i, lang in enumerate(settings.languages):
+        if lang != info.language and lang not in found_translations:
+            problems.append(
+                Problem(
+                    settings.at.get(f"languages.{i}") or settings.where("languages"),
+                    f"the plan has no language '{lang}'",
+                    f"add translations/{lang}.yaml, or remove '{lang}' from the list",
+                )
+            )
     plan = model.Plan(
         root=root,
         info=info,
@@ -129,10 +129,59 @@ def merge(root: Path, files: list[SourceFile]) -> tuple[model.Plan | None, list[
         contacts=contacts,
         laws=laws,
         local=settings,
-        translations=found_translations,
+        translations={k: t for k, t in found_translations.items() if not t.draft},
         logo=logo,
+        drafts={k: t for k, t in found_translations.items() if t.draft},
+        upstream=upstream,
     )
     return plan, problems
+
+
+def _translations(files: list[SourceFile], problems: list[Problem]) -> dict[str, Any]:
+    """The translations by language: the base's, with the layer's put over them entry by entry."""
+    found: dict[str, model.Translation] = {}
+    for source in files:
+        if source.role not in ("translation", "local-translation"):
+            continue
+        tr = _read(source, problems, model.Translation, "the translation")
+        if tr is INVALID:
+            continue
+        stem = source.path.stem
+        if tr.language != stem:
+            problems.append(
+                Problem(
+                    tr.where("language"),
+                    f"language '{tr.language}' does not match the file name",
+                    f"name the file {tr.language}.yaml, or set language: {stem}",
+                )
+            )
+        elif source.role == "local-translation" and tr.language in found:
+            found[tr.language] = _layer_translation(found[tr.language], tr)
+        elif tr.language in found:
+            problems.append(
+                Problem(
+                    tr.pos, f"a second translation to '{tr.language}'", "keep one file per language"
+                )
+            )
+        else:
+            found[tr.language] = tr
+    return found
+
+
+def _layer_translation(base: model.Translation, layer: model.Translation) -> model.Translation:
+    """The base's translation with the layer's entries, and each key the layer gives, over it."""
+    keys = ("name", "direction", "draft")
+    given = {name: getattr(layer, name) for name in keys if name in layer.at}
+    return dataclasses.replace(
+        base,
+        **given,
+        plan=layer.plan or base.plan,
+        local=layer.local or base.local,
+        nodes={**base.nodes, **layer.nodes},
+        contacts={**base.contacts, **layer.contacts},
+        laws={**base.laws, **layer.laws},
+        at={**base.at, **{k: v for k, v in layer.at.items() if k in given}},
+    )
 
 
 def _read(source: SourceFile, problems: list[Problem], cls: type, what: str) -> Any:
@@ -148,42 +197,61 @@ def _merge_local(
     source: SourceFile,
     problems: list[Problem],
     settings: model.LocalSettings,
+    info_overrides: list[Any],
     nodes: dict[str, Any],
     contacts: dict[str, Any],
     laws: dict[str, Any],
 ) -> model.LocalSettings:
+    """Put one file of the local layer over what is read so far; the local settings it leaves.
+
+    The plan's metadata is overridden key by key once the base's is known (info_overrides).
+    """
     reader = Reader(source, problems)
     root = source.root
     if not isinstance(root, yaml.MappingNode):
         reader.fail(
             root,
-            f"{LOCAL_FILE} must be a mapping, found a list or text",
+            f"{source.path.name} must be a mapping, found a list or text",
             "start it with 'local:', 'contacts:' or 'nodes:'",
         )
         return settings
-    # Contacts are overridden field by field, so they are read before the rest of the file.
-    contact_node = next((v for k, v in root.value if k.value == "contacts"), None)
+    # Sections overridden key by key are read on their own, before the rest of the file.
+    by_key: dict[str, yaml.Node | None] = {"plan": None, "local": None, "contacts": None}
+    rest_pairs = []
+    for key_node, value_node in root.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if key not in by_key:
+            rest_pairs.append((key_node, value_node))
+        elif not (isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")):
+            by_key[key] = value_node
     rest = yaml.MappingNode(
         root.tag,
-        [(k, v) for k, v in root.value if k.value != "contacts"],
+        rest_pairs,
         root.start_mark,
         root.end_mark,
     )
-    content = reader.read(rest, model.LocalFile, f"the file {LOCAL_FILE}")
-    if contact_node is not None:
+    content = reader.read(rest, model.LocalFile, f"the file {source.path.name}")
+    if by_key["contacts"] is not None:
         for key, partial in read_partial_map(
-            reader, contact_node, model.Contact, "'contacts'"
+            reader, by_key["contacts"], model.Contact, "'contacts'"
         ).items():
             merged = (
                 overlay(contacts[key], partial) if key in contacts else complete(partial, problems)
             )
             if merged is not INVALID:
                 contacts[key] = merged
-    if content is INVALID:
-        return settings
-    nodes.update(content.nodes)
-    laws.update(content.laws)
-    return content.local or settings
+    if by_key["plan"] is not None:
+        partial = reader.read_object(by_key["plan"], model.PlanInfo, "'plan'", partial=True)
+        if partial is not INVALID:
+            info_overrides.append(partial)
+    if by_key["local"] is not None:
+        partial = reader.read_object(by_key["local"], model.LocalSettings, "'local'", partial=True)
+        if partial is not INVALID:
+            settings = overlay(settings, partial)
+    if content is not INVALID:
+        nodes.update(content.nodes)
+        laws.update(content.laws)
+    return settings
 
 
 def _read_logo(

@@ -227,6 +227,10 @@ class LocalSettings(Located):
     font: str | None = doc(
         "A CSS font-family list of fonts installed on the reader's device.", default=None
     )
+    languages: tuple[LanguageTag, ...] = doc(
+        "The order of the languages in the card's language switcher; the rest follow.",
+        default=(),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -243,9 +247,19 @@ class ContentFile(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class LocalFile(Located):
-    """The local layer, content/local.yaml."""
+    """The local layer: content/local.yaml and the files in content/local/."""
 
-    local: LocalSettings | None = doc("The municipality's settings.", default=None)
+    plan: PlanInfo | None = field(
+        default=None,
+        metadata={
+            "doc": "The plan's metadata: a key here overrides the base plan's (owner, version...).",
+            "partial": True,
+        },
+    )
+    local: LocalSettings | None = field(
+        default=None,
+        metadata={"doc": "The municipality's settings, key by key.", "partial": True},
+    )
     contacts: Mapping[str, Contact] = field(
         default_factory=dict,
         metadata={
@@ -317,6 +331,11 @@ class Translation(Located):
     language: LanguageTag = doc("The language of this file, such as 'en'.")
     name: str = doc("The language's own name, shown in the language switcher.")
     direction: Literal["ltr", "rtl"] = doc("rtl for right-to-left scripts.", default="ltr")
+    draft: bool = doc(
+        "Set to true while the translation is unfinished: check reports on it, and the card "
+        "leaves it out.",
+        default=False,
+    )
     plan: PlanText | None = doc("The plan's title and summary.", default=None)
     nodes: Mapping[str, NodeText] = doc("Node texts, keyed by node id.", default_factory=dict)
     contacts: Mapping[str, ContactText] = doc("Contact texts, keyed by id.", default_factory=dict)
@@ -336,6 +355,9 @@ class Plan:
     local: LocalSettings
     translations: Mapping[str, Translation] = field(default_factory=dict)
     logo: tuple[str, bytes] | None = None  # (media type, data)
+    drafts: Mapping[str, Translation] = field(default_factory=dict)  # checked, not published
+    # The files whose facts and dates are upstream's, not the project's (see checks.check_dates).
+    upstream: frozenset[str] = frozenset()
 
     @property
     def start(self) -> Node:
@@ -343,4 +365,7 @@ class Plan:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return (self.info.language, *sorted(self.translations))
+        """The card's languages: the plan's own first, then local.languages' order, the rest."""
+        order = [lang for lang in self.local.languages if lang in self.translations]
+        rest = sorted(lang for lang in self.translations if lang not in order)
+        return (self.info.language, *order, *rest)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from actionplan import checks, loader, merge, model
 from actionplan.errors import PlanError, Problem, Severity
+from actionplan.project import base_for
 
 
 @dataclass(frozen=True)
@@ -50,14 +51,18 @@ def no_cyclic_gc() -> Iterator[None]:
 
 
 def check_plan(root: Path | str, today: dt.date | None = None) -> Report:
-    """Load, validate and check the plan in root; never raises for bad content."""
+    """Load, validate and check the plan in the content folder root; never raises for bad content.
+
+    A folder that holds only a local layer is read over its base plan (project.base_for).
+    """
+    root = Path(root)
     with no_cyclic_gc():
-        return _check_plan(Path(root), today)
+        return _check_plan(root, base_for(root), today)
 
 
-def _check_plan(root: Path, today: dt.date | None) -> Report:
+def _check_plan(root: Path, base: Path | None, today: dt.date | None) -> Report:
     try:
-        files = loader.load_files(root)
+        files = loader.load_files(root, base)
     except PlanError as exc:
         return Report(None, exc.problems)
     plan, problems = merge.merge(root, files)

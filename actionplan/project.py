@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
-from actionplan.loader import YAML_SUFFIXES
+from actionplan.loader import YAML_SUFFIXES, holds_base
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# The content folder of the base plan for projects that hold only a local layer; by default the
+# installed actionplan's.  For a base kept elsewhere (a region's shared plan, or a test's fixture).
+BASE_ENV = "ACTIONPLAN_BASE"
+LOCK_FILE = "base-lock.json"  # in the content folder: the base plan the project last reviewed
 
 
 def default_dir(name: str) -> Path:
@@ -24,14 +29,35 @@ def default_dir(name: str) -> Path:
     return PACKAGE_DIR.parent / name
 
 
+def default_base() -> Path:
+    """The content folder of the base plan: $ACTIONPLAN_BASE, or the installed actionplan's."""
+    return Path(os.environ.get(BASE_ENV) or default_dir("content"))
+
+
+def base_for(content: Path) -> Path | None:
+    """The base plan a content folder's local layer applies to; None when it holds its own."""
+    return None if holds_base(content) else default_base()
+
+
 @dataclass(frozen=True)
 class Project:
-    """A plan's folders: `root` holds content/, an optional templates/ and the build/ output."""
+    """A plan's folders: `root` holds content/, an optional templates/ and the build/ output.
+
+    `base` is the content folder of the base plan when content/ holds only a local layer (a
+    project made by `actionplan new`), and None when content/ holds the whole plan (this
+    repository, a fork of it, or a project made with `new --copy-base`).
+    """
 
     root: Path
     content: Path
     templates: Path | None
     build: Path
+    base: Path | None = None
+
+    @property
+    def lock(self) -> Path:
+        """The record of the base plan last reviewed (see actionplan.upgrade)."""
+        return self.content / LOCK_FILE
 
     @classmethod
     def find(cls, path: Path | str = ".") -> Project:
@@ -55,6 +81,7 @@ class Project:
             content=content,
             templates=templates if templates.is_dir() else None,
             build=root / "build",
+            base=base_for(content),
         )
 
 

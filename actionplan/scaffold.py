@@ -1,4 +1,4 @@
-"""Scaffold: a new project folder with the default plan, an override folder and a Pages workflow."""
+"""Scaffold: a new project folder with its local layer, an override folder and a Pages workflow."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 from actionplan import __version__
 from actionplan.errors import PlanError, Pos
 from actionplan.hosting import host_files
-from actionplan.project import default_dir
+from actionplan.loader import LOCAL_FILE
+from actionplan.project import default_base
 from actionplan.schema import editor_settings, schema_files
 from actionplan.source import UnknownSource, installed_source
 
@@ -104,9 +105,13 @@ web server, the intranet, a file share or a USB stick. It opens straight from th
 
 
 def new_project(
-    dest: Path, content: Path | None = None, host: str = "github", source: str | None = None
+    dest: Path, host: str = "github", source: str | None = None, copy_base: bool = False
 ) -> list[Path]:
     """Make a new project in dest (which must not exist, or be empty); the files made, sorted.
+
+    The project's content/ holds only its local layer, local.yaml, started from the base plan's;
+    the base plan stays in the installed actionplan.  With copy_base, content/ is a full copy of
+    the base plan instead, to change as the project likes.
 
     host is "github", "gitlab" or "none"; source is the pinned pip requirement its workflow
     installs actionplan with, by default the one this actionplan was installed from
@@ -128,13 +133,17 @@ def new_project(
         if host != "none":
             raise
         requirement = None  # no workflow to write; the README says which version to install
-    content = content or default_dir("content")
-    if not content.is_dir():
-        raise PlanError.at(Pos(str(content)), "the default plan is missing", "reinstall actionplan")
+    base = default_base()
+    if not base.is_dir():
+        raise PlanError.at(Pos(str(base)), "the default plan is missing", "reinstall actionplan")
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(
-        content, dest / "content", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
+    if copy_base:
+        shutil.copytree(
+            base, dest / "content", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    else:
+        (dest / "content").mkdir()
+        shutil.copyfile(base / LOCAL_FILE, dest / "content" / LOCAL_FILE)
     files = {
         "README.md": project_readme(dest.resolve().name, host, requirement),
         "templates/README.md": TEMPLATES_README,

@@ -126,8 +126,10 @@ def _object(cls: type, defs: dict[str, Any], partial: bool = False) -> dict[str,
         properties = {}
         required = []
         for key, (f, hint) in fields_of(cls).items():
-            if f.metadata.get("partial"):
+            if f.metadata.get("partial") and typing.get_origin(hint) is Mapping:
                 prop = _id_map(_object(typing.get_args(hint)[1], defs, True))
+            elif f.metadata.get("partial"):  # an optional object, overridden key by key
+                prop = _object(typing.get_args(hint)[0], defs, True)
             else:
                 prop = _type(hint, defs)
             needed = is_required(f) and not partial

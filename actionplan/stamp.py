@@ -17,8 +17,10 @@ import yaml
 
 from actionplan import checks, model
 from actionplan.errors import display_path
-from actionplan.loader import parse, read_text
+from actionplan.loader import SourceFile, find_files, parse, read_text
 from actionplan.plan import load_plan
+from actionplan.project import base_for
+from actionplan.validate import INVALID, Reader
 from actionplan.write import write_atomic
 
 
@@ -29,15 +31,27 @@ class Stamped:
 
 
 def stamp(root: Path, stale: bool = False) -> list[Stamped]:
-    """Add (and with stale, renew) fingerprints in every translation file of the plan in root."""
+    """Add (and with stale, renew) fingerprints in the translation files in root.
+
+    Only the files in root are written, never those of a base plan it is layered over.
+    """
     plan = load_plan(root)
     done = []
-    for lang, tr in plan.translations.items():
-        path = root / "translations" / f"{lang}.yaml"
-        text = read_text(path, display_path(path))
+    for path, role in find_files(root, base_for(root)):
+        if role not in ("translation", "local-translation") or root.resolve() not in (
+            path.resolve().parents
+        ):
+            continue
+        name = display_path(path)
+        text = read_text(path, name)
+        tree = parse(text, name)
+        tr = Reader(SourceFile(path, name, role, tree), []).read(
+            tree, model.Translation, "the translation"
+        )
+        if tr is INVALID:
+            continue
         edits: list[tuple[int, int, str]] = []  # (offset, length to replace, new text)
         entries = []
-        tree = parse(text, display_path(path))
         for what, original, entry_node, entry in _entries(plan, tr, tree):
             expected = checks.fingerprint(original, checks.covered(original, entry))
             if entry.fingerprint == expected or (entry.fingerprint and not stale):

@@ -319,11 +319,14 @@ def test_every_placeholder_in_the_default_card_says_it_is_one(project: Path) -> 
 
 
 def test_the_plan_s_owner_is_marked_in_its_language_in_another(project: Path) -> None:
+    local = project / "content" / "local.yaml"
+    text = local.read_text(encoding="utf-8")
+    local.write_text(re.sub(r"owner: \{placeholder: .*\}", "owner: SSP Eksempel", text))
     assert build(project)[0] == 0
     html = (project / "build" / "index.html").read_text(encoding="utf-8")
     english = html.split('lang="en"', 1)[1]
     owner = english.split("Responsible: ", 1)[1].split("</p>", 1)[0]
-    assert owner.startswith('<span lang="da" dir="auto">')
+    assert owner == '<span lang="da" dir="auto">SSP Eksempel</span>'
 
 
 def test_quiet_build_still_prints_its_warnings(small: Path) -> None:

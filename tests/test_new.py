@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from actionplan import scaffold
 from actionplan.cli import cli
 from actionplan.plan import check_plan
-from actionplan.project import default_dir
+from actionplan.project import BASE_ENV, Project, default_dir
 
 PLAN = {
     "plan": {
@@ -36,15 +36,13 @@ LOCAL = (
 
 @pytest.fixture
 def default_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A stand-in for the default plan, so these tests do not depend on its files."""
+    """A stand-in for the base plan (ACTIONPLAN_BASE), so these tests do not depend on its files."""
     content = tmp_path / "default" / "content"
     (content / "nodes").mkdir(parents=True)
     (content / "plan.yaml").write_text(yaml.safe_dump(PLAN), encoding="utf-8")
     (content / "nodes" / "more.yaml").write_text("nodes: {}\n", encoding="utf-8")
     (content / "local.yaml").write_text(LOCAL, encoding="utf-8")
-    monkeypatch.setattr(
-        scaffold, "default_dir", lambda name: content if name == "content" else default_dir(name)
-    )
+    monkeypatch.setenv(BASE_ENV, str(content))
     return content
 
 
@@ -56,8 +54,8 @@ def files(root: Path) -> dict[str, bytes]:
     }
 
 
-def new(dest: Path) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["new", str(dest), "--source", SOURCE])
+def new(dest: Path, *options: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["new", str(dest), "--source", SOURCE, *options])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -72,18 +70,16 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
         ".vscode/settings.json",
         "README.md",
         "content/local.yaml",
-        "content/nodes/more.yaml",
-        "content/plan.yaml",
         "schema/content.schema.json",
         "schema/local.schema.json",
         "schema/translation.schema.json",
         "schema/words.schema.json",
         "templates/README.md",
     ]
-    assert {
-        k.removeprefix("content/"): v for k, v in files(dest).items() if k.startswith("content/")
-    } == files(default_content)
+    # Only the local layer, started from the base plan's; the base plan stays in the package.
+    assert files(dest / "content") == {"local.yaml": LOCAL.encode()}
     report = check_plan(dest / "content")
+    assert report.plan is not None and report.plan.info.title == "Default plan"
     assert not report.errors
     assert len(report.warnings) == 2  # the placeholders: the local layer is there to fill in
     assert (dest / ".gitignore").read_text() == "build/\n"
@@ -98,10 +94,19 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
     assert "same name" in templates and "custom.css" in templates
 
 
+def test_new_copy_base_copies_the_whole_base_plan(tmp_path: Path, default_content: Path) -> None:
+    dest = tmp_path / "kommune"
+    code, _out, err = new(dest, "--copy-base")
+    assert code == 0, err
+    assert files(dest / "content") == files(default_content)
+    assert Project.find(dest).base is None  # the copy is the project's own base plan now
+    assert len(check_plan(dest / "content").warnings) == 2
+
+
 def test_new_accepts_an_empty_folder(tmp_path: Path, default_content: Path) -> None:
     (tmp_path / "empty").mkdir()
     assert new(tmp_path / "empty")[0] == 0
-    assert (tmp_path / "empty" / "content" / "plan.yaml").is_file()
+    assert (tmp_path / "empty" / "content" / "local.yaml").is_file()
 
 
 @pytest.mark.parametrize(
@@ -128,11 +133,14 @@ def test_new_refuses_what_is_there(
     assert (files(dest) if kind == "folder" else dest.read_bytes()) == before
 
 
-def test_new_copies_whatever_the_default_plan_holds(tmp_path: Path) -> None:
-    if not default_dir("content").is_dir():
-        pytest.skip("no default plan in this checkout yet")
+def test_new_layers_over_the_installed_default_plan(tmp_path: Path) -> None:
     assert new(tmp_path / "p")[0] == 0
-    assert list((tmp_path / "p" / "content").rglob("*.yaml"))
+    assert Project.find(tmp_path / "p").base == default_dir("content")
+    report = check_plan(tmp_path / "p" / "content")
+    assert not report.errors
+    default = check_plan(default_dir("content")).plan
+    assert report.plan is not None and default is not None
+    assert report.plan.nodes == default.nodes
 
 
 @pytest.mark.parametrize(
