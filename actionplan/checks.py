@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -315,7 +316,7 @@ def check_text(plan: model.Plan) -> list[Problem]:
                 )
             elif is_md:
                 problems += _link_problems(plan, obj, name, index, text)
-    for obj in objects(plan.translations):
+    for obj in objects({**plan.translations, **plan.drafts}):
         for name, index, text, is_md in text_fields(obj):
             if is_md:
                 problems += _link_problems(plan, obj, name, index, text)
@@ -388,7 +389,19 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
         if when is None:
             continue
         age = (today - when).days
-        if age > limit:
+        if age > limit and obj.where(name).file in plan.upstream:
+            # upstream's date: a newer base renews it, and the project's own fix is never held up
+            problems.append(
+                Problem(
+                    obj.where(name),
+                    f"{what} was {name} {age} days ago by the base plan, "
+                    f"more than review_after_days ({limit})",
+                    f"check it against {_source(obj)}, then set {name}: {today.isoformat()} "
+                    "in your local layer, or take a newer base plan",
+                    Severity.NOTE,
+                )
+            )
+        elif age > limit:
             problems.append(
                 Problem(
                     obj.where(name),
@@ -406,6 +419,11 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _source(obj: model.Located) -> str:
+    """Where a fact was checked, as a hint names it."""
+    return getattr(obj, "source", None) or "its source"
 
 
 # Translations -------------------------------------------------------------------------------
@@ -447,22 +465,38 @@ def covered(original: model.Located, text: Any) -> list[str]:
 
 
 def check_translations(plan: model.Plan) -> list[Problem]:
+    """What is missing or stale in each translation; in a draft, only notes (see _as_notes)."""
     problems: list[Problem] = []
     for lang, tr in plan.translations.items():
-        pairs: list[tuple[str, model.Located, Any, Pos]] = []
-        pairs.append(("the plan", plan.info, tr.plan, tr.where("plan")))
-        for kind, originals, texts in (
-            ("node", plan.nodes, tr.nodes),
-            ("contact", plan.contacts, tr.contacts),
-            ("law", plan.laws, tr.laws),
-        ):
-            for key, text in texts.items():
-                if key not in originals:
-                    problems.append(_missing(kind, key, text.pos, originals))
-            for key, original in originals.items():
-                pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.where(kind + "s")))
-        for what, original, text, pos in pairs:
-            problems += _check_entry(lang, what, original, text, pos)
+        problems += _check_translation(plan, lang, tr)
+    for lang, tr in plan.drafts.items():
+        problems += _as_notes(_check_translation(plan, lang, tr))
+    return problems
+
+
+def _as_notes(problems: list[Problem]) -> list[Problem]:
+    """The warnings as notes, which --strict lets pass; errors stay errors."""
+    return [
+        dataclasses.replace(p, severity=Severity.NOTE) if p.severity is W else p for p in problems
+    ]
+
+
+def _check_translation(plan: model.Plan, lang: str, tr: model.Translation) -> list[Problem]:
+    problems: list[Problem] = []
+    pairs: list[tuple[str, model.Located, Any, Pos]] = []
+    pairs.append(("the plan", plan.info, tr.plan, tr.where("plan")))
+    for kind, originals, texts in (
+        ("node", plan.nodes, tr.nodes),
+        ("contact", plan.contacts, tr.contacts),
+        ("law", plan.laws, tr.laws),
+    ):
+        for key, text in texts.items():
+            if key not in originals:
+                problems.append(_missing(kind, key, text.pos, originals))
+        for key, original in originals.items():
+            pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.where(kind + "s")))
+    for what, original, text, pos in pairs:
+        problems += _check_entry(lang, what, original, text, pos)
     return problems
 
 

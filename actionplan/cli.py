@@ -33,7 +33,7 @@ def echo(message: str = "", err: bool = False, **style: Any) -> None:
 
 def show_problems(problems: list[Problem], err: bool) -> None:
     for p in problems:
-        colour = "red" if p.severity is Severity.ERROR else "yellow"
+        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(p.severity, "cyan")
         word = (
             click.style(p.severity.value, fg=colour, bold=True)
             if _color() is not False
@@ -50,7 +50,8 @@ def summary_line(report: Report, strict: bool = False) -> str:
     def count(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
-    line = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
+    notes = f", {count(len(report.notes), 'note')}" if report.notes else ""
+    line = f"{count(errors, 'error')}, {count(warnings, 'warning')}{notes}"
     if strict and warnings and not errors:
         line += ": refused, as --strict fails on warnings"
     return line

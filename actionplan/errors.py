@@ -28,7 +28,8 @@ class Pos(NamedTuple):
 
 class Severity(enum.Enum):
     ERROR = "error"
-    WARNING = "warning"
+    WARNING = "warning"  # refused by --strict
+    NOTE = "note"  # shown, never refused: a draft's gaps, upstream's review dates
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from actionplan import checks, loader, merge, model
 from actionplan.errors import PlanError, Problem, Severity
-from actionplan.project import base_for
+from actionplan.project import LOCK_FILE, base_for
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,10 @@ class Report:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.NOTE]
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.errors or (strict and self.warnings))
@@ -65,11 +69,23 @@ def _check_plan(root: Path, base: Path | None, today: dt.date | None) -> Report:
         files = loader.load_files(root, base)
     except PlanError as exc:
         return Report(None, exc.problems)
-    plan, problems = merge.merge(root, files)
+    plan, problems = merge.merge(root, files, upstream_files(root, base, files))
     if plan is not None:
         problems = problems + checks.check(plan, today)
     problems.sort(key=lambda p: (p.pos, p.message))
     return Report(plan if not any(p.is_error for p in problems) else None, problems)
+
+
+def upstream_files(root: Path, base: Path | None, files: list[loader.SourceFile]) -> frozenset[str]:
+    """The names of the files that are upstream's: all of a base plan kept elsewhere; or, in a
+    project that holds its base and has pinned it (LOCK_FILE), everything but content/local/."""
+    if base is not None:
+        inside = base.resolve()
+        return frozenset(f.name for f in files if inside in f.path.resolve().parents)
+    if not (root / LOCK_FILE).is_file():
+        return frozenset()  # the project's own plan: every date is its own
+    own = (root / loader.LOCAL_DIR).resolve()
+    return frozenset(f.name for f in files if own not in f.path.resolve().parents)
 
 
 def load_plan(root: Path | str, strict: bool = False, today: dt.date | None = None) -> model.Plan:

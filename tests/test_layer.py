@@ -1,0 +1,221 @@
+"""The local layer: what a municipality owns, over a base plan it does not edit.
+
+The base plan is tests/fixtures/base/v1 (ACTIONPLAN_BASE), a small plan shaped like the default:
+national contacts and steps in the base, the municipality's contacts as placeholders in its
+local.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actionplan.cli import cli
+from actionplan.plan import check_plan
+from actionplan.project import BASE_ENV, Project
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base"
+TODAY = dt.date(2026, 12, 1)
+
+FILLED = """\
+plan:
+  owner: SSP Eksempel Kommune
+local:
+  municipality: Eksempel Kommune
+contacts:
+  ssp:
+    name: SSP Eksempel
+    phone: "12 34 56 78"
+  lokal-politi:
+    name: Eksempel Politistation
+    phone: "87 65 43 21"
+"""
+
+
+@pytest.fixture
+def base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture base plan, set as the base of projects that hold none."""
+    content = tmp_path / "base" / "content"
+    shutil.copytree(FIXTURES / "v1" / "content", content)
+    monkeypatch.setenv(BASE_ENV, str(content))
+    return content
+
+
+def layer(root: Path, files: dict[str, str]) -> Path:
+    """A project whose content/ holds only the given layer files."""
+    for name, text in files.items():
+        path = root / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args], env={"NO_COLOR": "1"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_project_with_only_a_layer_reads_the_base_under_it(tmp_path: Path, base: Path) -> None:
+    project = layer(tmp_path / "p", {"local.yaml": FILLED})
+    assert Project.find(project).base == base
+    report = check_plan(project / "content", today=TODAY)
+    assert report.problems == []
+    plan = report.plan
+    assert plan is not None
+    assert plan.info.owner == "SSP Eksempel Kommune"  # the layer's, key by key
+    assert plan.info.title == "Handleplan ved digitale krænkelser"  # the base's
+    assert plan.contacts["ssp"].phone == "12 34 56 78"
+    assert plan.local.municipality == "Eksempel Kommune"
+    assert "politianmeldelse" in plan.nodes
+
+
+def test_a_project_with_a_plan_of_its_own_holds_its_base(tmp_path: Path, base: Path) -> None:
+    shutil.copytree(base, tmp_path / "fork" / "content")
+    assert Project.find(tmp_path / "fork").base is None
+
+
+def test_files_in_local_come_after_local_yaml(tmp_path: Path, base: Path) -> None:
+    project = layer(
+        tmp_path / "p",
+        {
+            "local.yaml": FILLED,
+            "local/politi.yaml": "contacts:\n  lokal-politi:\n    phone: '11 11 11 11'\n",
+        },
+    )
+    plan = check_plan(project / "content", today=TODAY).plan
+    assert plan is not None
+    assert plan.contacts["lokal-politi"].phone == "11 11 11 11"
+    assert plan.contacts["lokal-politi"].name == "Eksempel Politistation"
+
+
+def test_a_fork_sets_everything_in_content_local(tmp_path: Path, base: Path) -> None:
+    """A fork holds the base in content/ and changes no file of it: its values, its owner and
+    its translations live in content/local/, so merging upstream never conflicts."""
+    fork = tmp_path / "fork"
+    shutil.copytree(base, fork / "content")
+    before = {p: p.read_bytes() for p in (fork / "content").rglob("*") if p.is_file()}
+    layer(
+        fork,
+        {
+            "local/kommune.yaml": FILLED,
+            "local/translations/en.yaml": "language: en\nname: English\n"
+            "plan:\n  title: Our action plan\n",
+        },
+    )
+    report = check_plan(fork / "content", today=TODAY)
+    assert [p.message for p in report.problems] == ["the plan: the translation has no fingerprint"]
+    plan = report.plan
+    assert plan is not None and plan.info.owner == "SSP Eksempel Kommune"
+    assert plan.translations["en"].plan is not None
+    assert plan.translations["en"].plan.title == "Our action plan"
+    assert plan.translations["en"].nodes["akut-fare"].title == "Is anyone in acute danger?"
+    assert all(p.read_bytes() == data for p, data in before.items())
+
+
+def test_the_layer_translates_its_own_node_over_the_base_translation(
+    tmp_path: Path, base: Path
+) -> None:
+    node = (
+        "nodes:\n  politianmeldelse:\n    kind: step\n    title: Ring til os\n"
+        "    contacts: [lokal-politi]\n    next: opfoelgning\n"
+    )
+    project = layer(
+        tmp_path / "p",
+        {
+            "local.yaml": FILLED,
+            "local/politi.yaml": node,
+            "translations/en.yaml": "language: en\nname: English\nnodes:\n"
+            "  politianmeldelse:\n    title: Call us\n",
+        },
+    )
+    code, _out, err = run("check", project)
+    assert "node 'politianmeldelse': the translation has no fingerprint" in err
+    assert run("stamp", project)[0] == 0
+    assert "fingerprint:" in (project / "content" / "translations" / "en.yaml").read_text()
+    assert (base / "translations" / "en.yaml").read_text() == (
+        FIXTURES / "v1" / "content" / "translations" / "en.yaml"
+    ).read_text()  # the base's translation is never written
+    code, _out, err = run("check", "--strict", project)
+    assert code == 0, err
+    plan = check_plan(project / "content", today=TODAY).plan
+    assert plan is not None
+    english = plan.translations["en"]
+    assert english.nodes["politianmeldelse"].title == "Call us"
+    assert english.nodes["ring-112"].title == "Call 112"  # the base's entry
+
+
+def test_a_draft_language_is_checked_but_not_published(tmp_path: Path, base: Path) -> None:
+    project = layer(
+        tmp_path / "p",
+        {
+            "local.yaml": FILLED,
+            "translations/de.yaml": "language: de\nname: Deutsch\ndraft: true\n"
+            "nodes:\n  ring-112:\n    title: 112 anrufen\n",
+        },
+    )
+    code, out, err = run("check", "--strict", project)
+    assert code == 0, err
+    assert "note: node 'akut-fare' is not translated into 'de'" in err
+    assert "warning" not in err
+    assert "notes" in out
+    code, _out, err = run("build", "--strict", project)
+    assert code == 0, err
+    html = (project / "build" / "index.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in html
+    assert 'lang="de"' not in html and "112 anrufen" not in html
+
+
+def test_the_layer_orders_the_languages(tmp_path: Path, base: Path) -> None:
+    filled = FILLED.replace("local:\n", "local:\n  languages: [uk, en]\n")
+    project = layer(
+        tmp_path / "p",
+        {"local.yaml": filled, "translations/uk.yaml": "language: uk\nname: Українська\n"},
+    )
+    plan = check_plan(project / "content", today=TODAY).plan
+    assert plan is not None and plan.languages == ("da", "uk", "en")
+
+
+def test_a_language_the_plan_has_not_is_named(tmp_path: Path, base: Path) -> None:
+    filled = FILLED.replace("local:\n", "local:\n  languages: [en, fr]\n")
+    project = layer(tmp_path / "p", {"local.yaml": filled})
+    code, _out, err = run("check", project)
+    assert code == 1
+    assert "error: the plan has no language 'fr' (add translations/fr.yaml" in err
+
+
+def test_base_dates_are_notes_and_the_project_s_own_are_warnings(
+    tmp_path: Path, base: Path
+) -> None:
+    """Years later the base's dates are old: that is shown, but never holds up a strict build;
+    a date the project set itself is its own to keep."""
+    own = "contacts:\n  politi-114:\n    verified: 2029-01-01\n"
+    project = layer(tmp_path / "p", {"local.yaml": FILLED, "local/checked.yaml": own})
+    report = check_plan(project / "content", today=dt.date(2030, 6, 1))
+    notes = [p.message for p in report.notes]
+    assert (
+        "the plan was reviewed 1308 days ago by the base plan, more than review_after_days (365)"
+        in notes
+    )
+    assert any("contact 'alarm-112' was verified" in n for n in notes)
+    assert not any("politi-114" in n for n in notes)  # the project checked it itself
+    assert [p.message for p in report.warnings] == [
+        "contact 'politi-114' was verified 516 days ago, more than review_after_days (365)"
+    ]
+    hint = next(p.hint for p in report.notes if "alarm-112" in p.message)
+    assert hint.startswith("check it against https://politi.dk/, then set verified:")
+    (project / "content" / "local" / "checked.yaml").unlink()
+    assert not check_plan(project / "content", today=dt.date(2030, 6, 1)).failed(strict=True)
+
+
+def test_in_a_project_that_holds_its_base_every_date_is_its_own(
+    tmp_path: Path, base: Path
+) -> None:
+    """This repository, or a fork that has not pinned the base it took over."""
+    shutil.copytree(base, tmp_path / "own" / "content")
+    report = check_plan(tmp_path / "own" / "content", today=dt.date(2030, 6, 1))
+    assert any("alarm-112" in p.message for p in report.warnings)
+    assert report.notes == []
