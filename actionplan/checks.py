@@ -8,6 +8,7 @@ import functools
 import hashlib
 import typing
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -378,52 +379,80 @@ def _link_problems(
     return problems
 
 
-def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
-    limit = plan.info.review_after_days
-    problems = []
-    dated = [(plan.info, "reviewed", "the plan")]
+@dataclass(frozen=True)
+class Fact:
+    """A dated fact of the plan: a contact's or law's details, or the whole plan's review."""
+
+    pos: Pos  # where the date is written
+    what: str  # "contact 'politi-114'"
+    name: str  # the date's key: verified or reviewed
+    when: dt.date
+    age: int  # in days, on the day checked
+    source: str | None  # where to check it again
+    upstream: bool  # the base plan's date, not the project's own
+
+
+def dated_facts(plan: model.Plan, today: dt.date) -> list[Fact]:
+    """Every fact of the plan that carries a date, in the plan's order."""
+    dated: list[tuple[Any, str, str]] = [(plan.info, "reviewed", "the plan")]
     dated += [(c, "verified", f"contact '{c.id}'") for c in plan.contacts.values()]
     dated += [(law, "verified", f"law '{law.id}'") for law in plan.laws.values()]
-    for obj, name, what in dated:
-        when = getattr(obj, name)
-        if when is None:
-            continue
-        age = (today - when).days
-        if age > limit and obj.where(name).file in plan.upstream:
-            # upstream's date: a newer base renews it, and the project's own fix is never held up
+    return [
+        Fact(
+            obj.where(name),
+            what,
+            name,
+            getattr(obj, name),
+            (today - getattr(obj, name)).days,
+            getattr(obj, "source", None),
+            obj.where(name).file in plan.upstream,
+        )
+        for obj, name, what in dated
+        if getattr(obj, name) is not None
+    ]
+
+
+def stale_facts(plan: model.Plan, today: dt.date) -> list[Fact]:
+    """The facts older than the plan's review period: to be checked again at their source."""
+    return [f for f in dated_facts(plan, today) if f.age > plan.info.review_after_days]
+
+
+def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
+    """Old dates: the project's are warnings; upstream's are notes, renewed by a newer base plan
+    and so never holding up the project's own fix (docs/format.md, Review dates)."""
+    limit = plan.info.review_after_days
+    problems = []
+    for fact in dated_facts(plan, today):
+        if fact.age > limit and fact.upstream:
             problems.append(
                 Problem(
-                    obj.where(name),
-                    f"{what} was {name} {age} days ago by the base plan, "
+                    fact.pos,
+                    f"{fact.what} was {fact.name} {fact.age} days ago by the base plan, "
                     f"more than review_after_days ({limit})",
-                    f"check it against {_source(obj)}, then set {name}: {today.isoformat()} "
-                    "in your local layer, or take a newer base plan",
+                    f"check it against {fact.source or 'its source'}, then set {fact.name}: "
+                    f"{today.isoformat()} in your local layer, or take a newer base plan",
                     Severity.NOTE,
                 )
             )
-        elif age > limit:
+        elif fact.age > limit:
             problems.append(
                 Problem(
-                    obj.where(name),
-                    f"{what} was {name} {age} days ago, more than review_after_days ({limit})",
-                    f"check it again, then set {name}: {today.isoformat()}",
+                    fact.pos,
+                    f"{fact.what} was {fact.name} {fact.age} days ago, "
+                    f"more than review_after_days ({limit})",
+                    f"check it again, then set {fact.name}: {today.isoformat()}",
                     W,
                 )
             )
-        elif age < 0:
+        elif fact.age < 0:
             problems.append(
                 Problem(
-                    obj.where(name),
-                    f"{what} has a '{name}' date in the future: {when}",
+                    fact.pos,
+                    f"{fact.what} has a '{fact.name}' date in the future: {fact.when}",
                     "check the date",
                 )
             )
     return problems
-
-
-def _source(obj: model.Located) -> str:
-    """Where a fact was checked, as a hint names it."""
-    return getattr(obj, "source", None) or "its source"
 
 
 # Translations -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,6 +16,9 @@ from actionplan import __version__
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan import Report
 from actionplan.project import Project
+
+if TYPE_CHECKING:
+    from actionplan import model
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -142,19 +145,27 @@ def cli(ctx: click.Context) -> None:
     is_flag=True,
     help="Fail on warnings too (unfilled placeholders, old dates, missing translations).",
 )
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="List every fact older than its review period, with the source to check it against; "
+    "fail when there is one.",
+)
 @verbosity
 @click.pass_obj
 @handle_errors
-def check(v: Verbosity, path: Path, strict: bool) -> None:
+def check(v: Verbosity, path: Path, strict: bool, stale: bool) -> None:
     """Check the plan in PATH (a project folder with content/, or the content folder).
 
-    Every problem goes to standard error as file:line:col: error|warning: message (hint);
-    a summary line goes to standard output.
+    Every problem goes to standard error as file:line:col: error|warning|note: message (hint);
+    a summary line goes to standard output. Notes never fail, not even with --strict.
     """
     from actionplan.build import check_project
 
     project = Project.find(path)
     report = check_project(project)
+    if stale and report.plan is not None:
+        sys.exit(show_stale(report.plan))
     show_problems(report.problems, err=True)
     failed = report.failed(strict)
     if not v.quiet or failed:
@@ -166,6 +177,27 @@ def check(v: Verbosity, path: Path, strict: bool) -> None:
             fg="red" if failed else "green",
         )
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
+
+
+def show_stale(plan: model.Plan) -> int:
+    """List the facts to check again, oldest first; the exit code."""
+    import datetime as dt
+
+    from actionplan.checks import stale_facts
+
+    facts = sorted(stale_facts(plan, dt.date.today()), key=lambda f: f.when)
+    for fact in facts:
+        whose = " (the base plan's)" if fact.upstream else ""
+        echo(
+            f"{fact.pos}: {fact.what} {fact.name} {fact.when}, {fact.age} days ago{whose}: "
+            f"check it against {fact.source or 'its source (none is given)'}"
+        )
+    limit = plan.info.review_after_days
+    if facts:
+        echo(f"{len(facts)} older than {limit} days", fg="yellow")
+        return EXIT_CONTENT
+    echo(f"no fact is older than {limit} days", fg="green")
+    return EXIT_OK
 
 
 @cli.command()
@@ -359,6 +391,79 @@ def new(
             f"then run: actionplan serve {shlex.quote(str(directory))}",
             err=True,
         )
+
+
+@cli.command()
+@click.argument(
+    "paths",
+    nargs=-1,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--accept",
+    is_flag=True,
+    help="Record the base plan the project now has as reviewed (after reading the difference).",
+)
+@verbosity
+@click.pass_obj
+@handle_errors
+def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool) -> None:
+    """Show what changed in the base plan: since the project in PATH last reviewed it, or from
+    the plan in OLD to the plan in NEW (each a project or content folder).
+
+    \b
+    actionplan diff [PATH]            the reviewed base plan → the one the project now has
+    actionplan diff OLD NEW           one plan's base → another's
+    actionplan diff --accept [PATH]   record the base the project now has as reviewed
+    """
+    from actionplan import upgrade
+
+    if len(paths) > 2 or (accept and len(paths) == 2):
+        raise click.UsageError("give one project folder, or two plans to compare without --accept")
+    if len(paths) == 2:
+        old_content, new_content = (Project.find(p).content for p in paths)
+        old = upgrade.snapshot(upgrade.base_plan(old_content))
+        new = upgrade.snapshot(upgrade.base_plan(new_content))
+        show_diff(upgrade.compare(old, new))
+        return
+    project = Project.find(paths[0] if paths else Path("."))
+    pinned = upgrade.read_lock(project.content)
+    if accept:
+        base = upgrade.write_lock(project.content)
+        if not v.quiet:
+            echo(
+                f"recorded the base plan {base['plan'].get('title')} "
+                f"({base['plan'].get('version')}) as reviewed in {project.lock}",
+                err=True,
+            )
+        return
+    if pinned is None:
+        echo(
+            f"{project.lock}: no record of a reviewed base plan yet "
+            "(record the one the project has now with 'actionplan diff --accept')",
+            err=True,
+        )
+        sys.exit(EXIT_CONTENT)
+    now = upgrade.snapshot(upgrade.base_plan(project.content))
+    show_diff(upgrade.compare(pinned, now, upgrade.overrides(project.content)))
+    if pinned != now:
+        echo("\nAfter reviewing, take the new base plan with: actionplan diff --accept")
+
+
+DIFF_STYLES: dict[str, dict[str, Any]] = {
+    "heading": {"bold": True},
+    "added": {"fg": "green"},
+    "removed": {"fg": "red"},
+    "changed": {"fg": "yellow"},
+    "review": {"fg": "magenta", "bold": True},
+}
+
+
+def show_diff(lines: list[Any]) -> None:
+    for i, line in enumerate(lines):
+        if line.kind == "heading" and i:
+            echo()
+        echo("  " * line.depth + line.text, **DIFF_STYLES.get(line.kind, {}))
 
 
 @cli.command()

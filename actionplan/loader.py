@@ -108,6 +108,16 @@ def find_files(root: Path, base: Path | None = None) -> list[tuple[Path, str]]:
     return _files_in(base, own_base=True) + _files_in(root, own_base=False)
 
 
+def upstream(root: Path, base: Path | None, files: list[SourceFile]) -> frozenset[str]:
+    """The names of the files that are upstream's, not the project's: all of a base plan kept
+    elsewhere; in a content folder that holds its base, all but local/."""
+    if base is not None:
+        inside = base.resolve()
+        return frozenset(f.name for f in files if inside in f.path.resolve().parents)
+    own = (root / LOCAL_DIR).resolve()
+    return frozenset(f.name for f in files if own not in f.path.resolve().parents)
+
+
 def holds_base(root: Path) -> bool:
     """Whether the content folder holds a base plan of its own, rather than only a local layer.
 

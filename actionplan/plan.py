@@ -69,23 +69,20 @@ def _check_plan(root: Path, base: Path | None, today: dt.date | None) -> Report:
         files = loader.load_files(root, base)
     except PlanError as exc:
         return Report(None, exc.problems)
-    plan, problems = merge.merge(root, files, upstream_files(root, base, files))
+    # In a project that holds its base and has not pinned it, every date is its own.
+    pinned = (root / LOCK_FILE).is_file()
+    upstream = loader.upstream(root, base, files) if base or pinned else frozenset()
+    plan, problems = merge.merge(root, files, upstream)
     if plan is not None:
         problems = problems + checks.check(plan, today)
+    if plan is not None and pinned:
+        from actionplan import upgrade  # only a pinned project needs it
+
+        base_plan, _ = merge.merge(root, [f for f in files if f.name in upstream])
+        if base_plan is not None:
+            problems += upgrade.lock_problems(root, base_plan)
     problems.sort(key=lambda p: (p.pos, p.message))
     return Report(plan if not any(p.is_error for p in problems) else None, problems)
-
-
-def upstream_files(root: Path, base: Path | None, files: list[loader.SourceFile]) -> frozenset[str]:
-    """The names of the files that are upstream's: all of a base plan kept elsewhere; or, in a
-    project that holds its base and has pinned it (LOCK_FILE), everything but content/local/."""
-    if base is not None:
-        inside = base.resolve()
-        return frozenset(f.name for f in files if inside in f.path.resolve().parents)
-    if not (root / LOCK_FILE).is_file():
-        return frozenset()  # the project's own plan: every date is its own
-    own = (root / loader.LOCAL_DIR).resolve()
-    return frozenset(f.name for f in files if own not in f.path.resolve().parents)
 
 
 def load_plan(root: Path | str, strict: bool = False, today: dt.date | None = None) -> model.Plan:

@@ -13,6 +13,7 @@ from actionplan.loader import LOCAL_FILE
 from actionplan.project import default_base
 from actionplan.schema import editor_settings, schema_files
 from actionplan.source import UnknownSource, installed_source
+from actionplan.upgrade import write_lock
 
 PROJECT_README = """\
 # {name}
@@ -144,6 +145,7 @@ def new_project(
     else:
         (dest / "content").mkdir()
         shutil.copyfile(base / LOCAL_FILE, dest / "content" / LOCAL_FILE)
+        write_lock(dest / "content")  # the base plan the project starts from, as reviewed
     files = {
         "README.md": project_readme(dest.resolve().name, host, requirement),
         "templates/README.md": TEMPLATES_README,

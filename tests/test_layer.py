@@ -8,6 +8,7 @@ local.yaml.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -211,11 +212,38 @@ def test_base_dates_are_notes_and_the_project_s_own_are_warnings(
     assert not check_plan(project / "content", today=dt.date(2030, 6, 1)).failed(strict=True)
 
 
-def test_in_a_project_that_holds_its_base_every_date_is_its_own(
-    tmp_path: Path, base: Path
-) -> None:
+def test_in_a_project_that_holds_its_base_every_date_is_its_own(tmp_path: Path, base: Path) -> None:
     """This repository, or a fork that has not pinned the base it took over."""
     shutil.copytree(base, tmp_path / "own" / "content")
     report = check_plan(tmp_path / "own" / "content", today=dt.date(2030, 6, 1))
     assert any("alarm-112" in p.message for p in report.warnings)
     assert report.notes == []
+
+
+def test_check_stale_lists_the_facts_to_check_again(tmp_path: Path, base: Path) -> None:
+    contacts = base / "contacts.yaml"
+    old = contacts.read_text(encoding="utf-8").replace(
+        "verified: 2026-11-01", "verified: 2020-01-01", 1
+    )
+    contacts.write_text(old, encoding="utf-8")
+    own = "contacts:\n  politi-114:\n    verified: 2021-02-03\n"
+    project = layer(tmp_path / "p", {"local.yaml": FILLED, "local/checked.yaml": own})
+    code, out, _err = run("check", "--stale", project)
+    assert code == 1
+    lines = out.splitlines()
+    assert re.fullmatch(
+        r".*/base/content/contacts\.yaml:7:15: contact 'alarm-112' verified 2020-01-01, "
+        r"\d+ days ago \(the base plan's\): check it against https://politi\.dk/",
+        lines[0],
+    ), lines[0]
+    assert re.fullmatch(
+        r".*/p/content/local/checked\.yaml:3:15: contact 'politi-114' verified 2021-02-03, "
+        r"\d+ days ago: check it against https://politi\.dk/",
+        lines[1],
+    ), lines[1]
+    assert lines[2:] == ["2 older than 365 days"]
+    # the base plan's old date alone does not stop a strict build; the project's own does
+    assert run("build", "--strict", project)[0] == 1
+    (project / "content" / "local" / "checked.yaml").unlink()
+    code, _out, err = run("build", "--strict", project)
+    assert code == 0, err

@@ -1,0 +1,366 @@
+"""Upgrade: what changed in the base plan between the one a project reviewed and the one it has.
+
+A project records the base plan it last reviewed in its content folder (LOCK_FILE): a snapshot of
+the base's steps, facts, contacts and routes, written by `actionplan diff --accept` (and by
+`actionplan new`), never by hand.  `diff` compares that snapshot with the base plan the project
+now gets, and says so as a coordinator reads it: what was added, removed and changed, with the
+text; which routes now end elsewhere; and which of the project's own overrides shadow a base node
+that changed, so that the municipality reviews its version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from actionplan import __version__, loader, merge, model
+from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
+from actionplan.paths import TooManyRoutes, find_routes
+from actionplan.project import LOCK_FILE, base_for
+
+Snapshot = dict[str, Any]
+KINDS = (("nodes", "node"), ("contacts", "contact"), ("laws", "law"))
+MAX_ROUTES = 10_000
+
+
+# Snapshots ----------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A model value as JSON data: objects as their fields that are set, lists, dates as text."""
+    if isinstance(value, model.Placeholder):
+        return {"placeholder": str(value)}
+    if isinstance(value, model.Located):
+        data = {}
+        for f in dataclasses.fields(value):
+            if f.metadata.get("internal"):
+                continue
+            item = getattr(value, f.name)
+            if item in (None, (), False) and f.default is not dataclasses.MISSING:
+                continue
+            data[f.metadata.get("key", f.name)] = plain(item)
+        return data
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
+def snapshot(plan: model.Plan) -> Snapshot:
+    """The base plan as data: its metadata, each node, contact and law, and every route."""
+    try:
+        routes = [
+            [f"{stop.node}={stop.answer}" if stop.answer is not None else stop.node for stop in r]
+            for r in find_routes(plan, MAX_ROUTES)
+        ]
+    except TooManyRoutes:
+        routes = []
+    return {
+        "plan": plain(plan.info),
+        "nodes": {k: plain(v) for k, v in plan.nodes.items()},
+        "contacts": {k: plain(v) for k, v in plan.contacts.items()},
+        "laws": {k: plain(v) for k, v in plan.laws.items()},
+        "routes": routes,
+    }
+
+
+def base_plan(content: Path) -> model.Plan:
+    """The base plan under a content folder: the base it is layered over, or the part of its own
+    files that is upstream's (all but content/local/)."""
+    base = base_for(content)
+    files = loader.load_files(content, base)
+    theirs = loader.upstream(content, base, files)
+    return merged(base or content, [f for f in files if f.name in theirs])
+
+
+def merged(root: Path, files: list[loader.SourceFile]) -> model.Plan:
+    """The files merged into a plan, unchecked; PlanError when they cannot be read."""
+    plan, problems = merge.merge(root, files)
+    if plan is None:
+        raise PlanError([p for p in problems if p.is_error])
+    return plan
+
+
+# The lock -----------------------------------------------------------------------------------
+
+
+def read_lock(content: Path) -> Snapshot | None:
+    """The snapshot of the base plan the project last reviewed, or None when it has none."""
+    path = content / LOCK_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise PlanError.at(
+            Pos(display_path(path)),
+            f"cannot read the record of the reviewed base plan: {exc}",
+            "restore it from version control, or record the base anew with "
+            "'actionplan diff --accept'",
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("base"), dict):
+        raise PlanError.at(
+            Pos(display_path(path)),
+            "this is not a record of a reviewed base plan",
+            "restore it from version control, or record the base anew with "
+            "'actionplan diff --accept'",
+        )
+    return data["base"]
+
+
+def write_lock(content: Path) -> Snapshot:
+    """Record the project's current base plan as reviewed; the snapshot written."""
+    from actionplan.write import write_atomic
+
+    base = snapshot(base_plan(content))
+    head = {
+        "about": "The base plan this project was last reviewed against. Written by "
+        "'actionplan diff --accept'; do not edit.",
+        "actionplan": __version__,
+        "base": {k: v for k, v in base.items() if k != "routes"},
+    }
+    text = json.dumps(head, indent=2, ensure_ascii=False)
+    # one line per route, so that a change of routes reads well in a diff of this file
+    routes = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in base["routes"])
+    text = text[: -len("\n  }\n}")] + ',\n    "routes": [\n' + routes + "\n    ]\n  }\n}\n"
+    write_atomic(content / LOCK_FILE, text.encode("utf-8"))
+    return base
+
+
+def lock_problems(content: Path, upstream: model.Plan) -> list[Problem]:
+    """A warning when the base plan is not the one the project last reviewed."""
+    pinned = read_lock(content)
+    if pinned is None:
+        return []
+    now = snapshot(upstream)
+    if pinned == now:
+        return []
+    versions = f"{pinned['plan'].get('version')} → {now['plan'].get('version')}"
+    return [
+        Problem(
+            Pos(display_path(content / LOCK_FILE)),
+            f"the base plan has changed since this project reviewed it ({versions})",
+            "see what changed with 'actionplan diff', then take it with 'actionplan diff --accept'",
+            Severity.WARNING,
+        )
+    ]
+
+
+# The difference -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the report; `kind` says how it reads: heading, added, removed, changed,
+    detail, review or text."""
+
+    text: str
+    kind: str = "text"
+    depth: int = 0
+
+
+def compare(
+    old: Snapshot, new: Snapshot, overrides: dict[str, set[str]] | None = None
+) -> list[Line]:
+    """The difference between two base plans, as a coordinator reads it.
+
+    `overrides` maps "nodes", "contacts" and "laws" to the ids the project replaces; those that
+    changed upstream are named for review.
+    """
+    lines: list[Line] = []
+    title = new["plan"].get("title", "")
+    old_v, new_v = old["plan"].get("version"), new["plan"].get("version")
+    version = f"{old_v} → {new_v}" if old_v != new_v else f"{new_v}, unchanged version"
+    lines.append(Line(f"Base plan: {title} ({version})", "heading"))
+    meta = _field_changes(old["plan"], new["plan"])
+    if meta:
+        lines.append(Line("The plan", "heading"))
+        lines += [dataclasses.replace(line, depth=1) for line in meta]
+    changed: dict[str, set[str]] = {}
+    for section, noun in KINDS:
+        part, changed[section] = _section(old[section], new[section], noun)
+        if part:
+            lines.append(Line(_HEADINGS[section], "heading"))
+            lines += part
+    lines += _routes(old, new)
+    review = []
+    for section, noun in KINDS:
+        verb = "changed" if section == "contacts" else "replaced"
+        for key in sorted((overrides or {}).get(section, set()) & changed[section]):
+            review.append(
+                Line(f"! you {verb} {noun} {key}; upstream changed it: review yours", "review", 1)
+            )
+    if review:
+        lines.append(Line("Your own versions of what changed", "heading"))
+        lines += review
+    if len(lines) == 1:
+        lines.append(Line("No step, fact, contact or route has changed.", "text", 1))
+    return lines
+
+
+_HEADINGS = {"nodes": "Steps and questions", "contacts": "Contacts", "laws": "Laws"}
+
+
+def _name(data: dict[str, Any]) -> str:
+    text = data.get("title") or data.get("name") or ""
+    if isinstance(text, dict):  # a placeholder
+        text = f"[{text.get('placeholder', '')}]"
+    kind = data.get("kind")
+    return f"{kind + ' ' if kind else ''}“{_short(text)}”"
+
+
+def _section(old: dict[str, Any], new: dict[str, Any], noun: str) -> tuple[list[Line], set[str]]:
+    lines: list[Line] = []
+    changed = set()
+    for key, data in new.items():
+        if key not in old:
+            lines.append(Line(f"+ {key}: {_name(data)} (new)", "added", 1))
+            lines += _describe(data)
+        elif old[key] != data:
+            changed.add(key)
+            lines.append(Line(f"~ {key}: {_name(data)}", "changed", 1))
+            lines += [dataclasses.replace(line, depth=2) for line in _field_changes(old[key], data)]
+    for key, data in old.items():
+        if key not in new:
+            changed.add(key)
+            lines.append(Line(f"- {key}: {_name(data)} (removed)", "removed", 1))
+    return lines, changed
+
+
+_SHOWN_NEW = ("body", "who", "phone", "url", "email", "hours", "checklist", "do_not", "next")
+
+
+def _describe(data: dict[str, Any]) -> list[Line]:
+    """The main fields of something new, one line each."""
+    lines = []
+    for key in _SHOWN_NEW:
+        if key in data:
+            lines.append(Line(f"{key}: {_text(data[key])}", "detail", 2))
+    for option in data.get("options", ()):
+        lines.append(Line(f"option “{_short(option['label'])}” → {option['next']}", "detail", 2))
+    return lines
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Line]:
+    lines = []
+    for key in [*new, *(k for k in old if k not in new)]:
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if key == "options":
+            lines += _option_changes(before or [], after or [])
+        elif isinstance(before, list) or isinstance(after, list):
+            for item in before or []:
+                if item not in (after or []):
+                    lines.append(Line(f"{key}: - {_text(item)}", "removed"))
+            for item in after or []:
+                if item not in (before or []):
+                    lines.append(Line(f"{key}: + {_text(item)}", "added"))
+        elif before is None:
+            lines.append(Line(f"{key}: + {_text(after)}", "added"))
+        elif after is None:
+            lines.append(Line(f"{key}: - {_text(before)}", "removed"))
+        else:
+            lines.append(Line(f"{key}: {_text(before)} → {_text(after)}", "changed"))
+    return lines
+
+
+def _option_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Line]:
+    before = {o["label"]: o for o in old}
+    after = {o["label"]: o for o in new}
+    lines = []
+    for label, option in after.items():
+        if label not in before:
+            lines.append(Line(f"option + “{_short(label)}” → {option['next']}", "added"))
+        elif before[label] != option:
+            for key, text in (
+                (k, f"{_text(before[label].get(k))} → {_text(option.get(k))}")
+                for k in ("next", "hint", "loop")
+                if before[label].get(k) != option.get(k)
+            ):
+                lines.append(Line(f"option “{_short(label)}”: {key} {text}", "changed"))
+    for label in before:
+        if label not in after:
+            lines.append(Line(f"option - “{_short(label)}”", "removed"))
+    return lines
+
+
+def _routes(old: Snapshot, new: Snapshot) -> list[Line]:
+    """Routes (by the answers given on the way) that now end at another outcome, or that are
+    new or gone."""
+
+    def ends(snap: Snapshot) -> dict[tuple[str, ...], str]:
+        return {tuple(s for s in r if "=" in s): r[-1] for r in snap["routes"]}
+
+    before, after = ends(old), ends(new)
+    lines = []
+    for answers, end in after.items():
+        if answers in before and before[answers] != end:
+            lines.append(
+                Line(
+                    f"~ {_answers(answers)}: ended at {_outcome(old, before[answers])}, "
+                    f"now at {_outcome(new, end)}",
+                    "changed",
+                    1,
+                )
+            )
+    for answers, end in after.items():
+        if answers not in before:
+            lines.append(Line(f"+ {_answers(answers)}: to {_outcome(new, end)}", "added", 1))
+    for answers, end in before.items():
+        if answers not in after:
+            lines.append(Line(f"- {_answers(answers)}: to {_outcome(old, end)}", "removed", 1))
+    if lines:
+        lines.insert(0, Line("Routes (by the answers on the way)", "heading"))
+    return lines
+
+
+def _answers(answers: tuple[str, ...]) -> str:
+    if not answers:
+        return "the only route"
+    return ", ".join(f"{a.split('=', 1)[0]} “{_short(a.split('=', 1)[1], 30)}”" for a in answers)
+
+
+def _outcome(snap: Snapshot, key: str) -> str:
+    node = snap["nodes"].get(key, {})
+    return f"{key} {_name(node).removeprefix('outcome ')}"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        if "placeholder" in value and len(value) == 1:
+            return f"[to fill in: {_short(value['placeholder'])}]"
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    if isinstance(value, str):
+        return f"“{_short(value)}”" if " " in value else value
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def overrides(content: Path) -> dict[str, set[str]]:
+    """The ids of nodes, laws and contacts that the project's own layer sets over the base."""
+    base = base_for(content)
+    files = loader.load_files(content, base)
+    theirs = loader.upstream(content, base, files)
+    result: dict[str, set[str]] = {"nodes": set(), "contacts": set(), "laws": set()}
+    for source in files:
+        if source.name in theirs or source.role != "local":
+            continue
+        for section_key, section in getattr(source.root, "value", ()):
+            name = getattr(section_key, "value", None)
+            if name in result and hasattr(section, "value") and isinstance(section.value, list):
+                result[name] |= {getattr(k, "value", "") for k, _v in section.value}
+    return result

@@ -1,0 +1,201 @@
+"""A municipality's card through its life: made, filled in, adapted, upgraded, published.
+
+The base plan comes from ACTIONPLAN_BASE, set to tests/fixtures/base/v1 and later v2: a newer
+version of the same plan, as a newer actionplan would bring (a new step, a changed step, a
+removed step, a new contact, a route that now ends elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actionplan import upgrade
+from actionplan.cli import cli
+from actionplan.project import BASE_ENV, LOCK_FILE
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base"
+
+OWN_POLICE_STEP = """\
+nodes:
+  politianmeldelse:
+    kind: step
+    title: Anmeld til Eksempel Politistation
+    checklist:
+      - Ring til den lokale politistation
+    contacts: [lokal-politi]
+    next: opfoelgning
+"""
+ITS_ENGLISH = """\
+language: en
+name: English
+nodes:
+  politianmeldelse:
+    title: Report to Example Police Station
+    checklist:
+      - Call the local police station
+"""
+DRAFT_GERMAN = """\
+language: de
+name: Deutsch
+draft: true
+nodes:
+  akut-fare:
+    title: Ist jemand in akuter Gefahr?
+"""
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args], env={"NO_COLOR": "1"})
+    if not isinstance(result.exception, (SystemExit, type(None))):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def use_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str) -> Path:
+    """Install base plan `version` (a copy: nothing here writes into the repository)."""
+    content = tmp_path / "installed" / version / "content"
+    shutil.copytree(FIXTURES / version / "content", content)
+    monkeypatch.setenv(BASE_ENV, str(content))
+    return content
+
+
+def fill_placeholders(path: Path, owner: str) -> None:
+    """What a municipality writes in place of each placeholder; the owner is its own."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"owner: \{placeholder: .*\}", f"owner: {owner}", text)
+    text = re.sub(r"phone: \{placeholder: .*\}", 'phone: "12 34 56 78"', text)
+    text = re.sub(r"\{placeholder: .*\}", "Eksempel", text)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_card_from_new_through_an_upgrade_to_a_strict_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_base(tmp_path, monkeypatch, "v1")
+    project = tmp_path / "eksempel"
+    content = project / "content"
+    assert run("new", project)[0] == 0
+
+    # The municipality fills in its values and sets itself as the owner...
+    fill_placeholders(content / "local.yaml", "SSP Eksempel Kommune")
+    # ...replaces the police step with its own, in its own file, with the step's English...
+    (content / "local").mkdir()
+    (content / "local" / "politi.yaml").write_text(OWN_POLICE_STEP, encoding="utf-8")
+    (content / "translations").mkdir()
+    (content / "translations" / "en.yaml").write_text(ITS_ENGLISH, encoding="utf-8")
+    assert run("stamp", project)[0] == 0
+    # ...and starts a German translation that is not ready.
+    (content / "translations" / "de.yaml").write_text(DRAFT_GERMAN, encoding="utf-8")
+    code, _out, err = run("check", "--strict", project)
+    assert code == 0, err
+    assert "note: node 'ring-112' is not translated into 'de'" in err
+    code, _out, err = run("build", "--strict", project)
+    assert code == 0, err
+
+    # A newer actionplan brings a newer base plan: the strict build stops until it is reviewed.
+    use_base(tmp_path, monkeypatch, "v2")
+    code, _out, err = run("build", "--strict", project)
+    assert code == 1
+    assert (
+        f"{LOCK_FILE}: warning: the base plan has changed since this project reviewed it "
+        "(2026.1 → 2026.2) (see what changed with 'actionplan diff', "
+        "then take it with 'actionplan diff --accept')"
+    ) in err
+
+    code, out, _err = run("diff", project)
+    assert code == 0
+    for line in (
+        "Base plan: Handleplan ved digitale krænkelser (2026.1 → 2026.2)",
+        "  + stop-spredning: step “Stop spredningen” (new)",
+        "    checklist: [“Se ikke på billedet, og send det ikke videre”]",
+        "  - tal-med-leder: step “Tal med din leder” (removed)",
+        "  ~ politianmeldelse: step “Anmeld til politiet”",
+        "    checklist: + “Skriv ned, hvornår og hvor billedet er delt”",
+        "  ~ hvad-skete: question “Hvad er sket?”",
+        "    option “Et billede er delt”: next politianmeldelse → stop-spredning",
+        "  + boernetelefonen: “BørneTelefonen” (new)",
+        "    role: “Når det ikke haster” → “Når det ikke haster, men skal anmeldes”",
+        "  ~ akut-fare “Nej”, hvad-skete “Andet”: ended at opfoelgning “Følg op”, "
+        "now at henvist “Den unge har fået råd”",
+        "  ! you replaced node politianmeldelse; upstream changed it: review yours",
+        "After reviewing, take the new base plan with: actionplan diff --accept",
+    ):
+        assert line in out.splitlines(), f"{line!r} not in:\n{out}"
+
+    assert run("diff", "--accept", project)[0] == 0
+    assert "No step, fact, contact or route has changed." in run("diff", project)[1]
+    code, _out, err = run("build", "--strict", project)
+    assert code == 0, err
+    html = (project / "build" / "index.html").read_text(encoding="utf-8")
+    assert "Stop spredningen" in html  # upstream's new step
+    assert "Anmeld til Eksempel Politistation" in html  # the municipality's own step
+    assert "Report to Example Police Station" in html
+    assert "SSP Eksempel Kommune" in html
+    assert "Ist jemand in akuter Gefahr?" not in html  # the draft stays out
+
+    # Not one base file in the project: only what the municipality owns, and the record.
+    owned = sorted(p.relative_to(content).as_posix() for p in content.rglob("*") if p.is_file())
+    assert owned == [
+        LOCK_FILE,
+        "local.yaml",
+        "local/politi.yaml",
+        "translations/de.yaml",
+        "translations/en.yaml",
+    ]
+
+
+def test_diff_compares_two_plans_given(tmp_path: Path) -> None:
+    code, out, _err = run("diff", FIXTURES / "v1", FIXTURES / "v2")
+    assert code == 0
+    assert out.splitlines()[0] == "Base plan: Handleplan ved digitale krænkelser (2026.1 → 2026.2)"
+    assert "  + henvist: outcome “Den unge har fået råd” (new)" in out.splitlines()
+    assert "diff --accept" not in out  # nothing of a project's to accept
+
+
+def test_diff_without_a_record_says_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fork = tmp_path / "fork"
+    shutil.copytree(FIXTURES / "v1", fork)
+    code, _out, err = run("diff", fork)
+    assert code == 1
+    assert "no record of a reviewed base plan yet" in err
+    assert run("diff", "--accept", fork)[0] == 0
+    assert upgrade.read_lock(fork / "content") is not None
+    code, out, _err = run("diff", fork)
+    assert (code, out.splitlines()[-1]) == (0, "  No step, fact, contact or route has changed.")
+
+
+def test_a_fork_sees_what_a_merge_of_upstream_changed(tmp_path: Path) -> None:
+    """A fork pins the base it holds; after merging upstream, diff shows what came in and which
+    of its own nodes in content/local/ shadow a changed one."""
+    fork = tmp_path / "fork"
+    shutil.copytree(FIXTURES / "v1", fork)
+    (fork / "content" / "local").mkdir()
+    (fork / "content" / "local" / "politi.yaml").write_text(OWN_POLICE_STEP, encoding="utf-8")
+    assert run("diff", "--accept", fork)[0] == 0
+    lock = (fork / "content" / LOCK_FILE).read_bytes()
+    shutil.rmtree(fork / "content")
+    shutil.copytree(FIXTURES / "v2" / "content", fork / "content")  # the merge of upstream
+    (fork / "content" / "local").mkdir()
+    (fork / "content" / "local" / "politi.yaml").write_text(OWN_POLICE_STEP, encoding="utf-8")
+    (fork / "content" / LOCK_FILE).write_bytes(lock)
+    code, out, _err = run("diff", fork)
+    assert code == 0
+    assert "  ! you replaced node politianmeldelse; upstream changed it: review yours" in (
+        out.splitlines()
+    )
+
+
+def test_a_broken_record_is_named(tmp_path: Path) -> None:
+    fork = tmp_path / "fork"
+    shutil.copytree(FIXTURES / "v1", fork)
+    (fork / "content" / LOCK_FILE).write_text("{", encoding="utf-8")
+    code, _out, err = run("diff", fork)
+    assert code == 1
+    assert err.startswith(f"{fork / 'content' / LOCK_FILE}: error: cannot read the record")
