@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from actionplan import __version__, loader, merge, model
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.paths import TooManyRoutes, find_routes
@@ -167,18 +169,19 @@ class Line:
 
 
 def compare(
-    old: Snapshot, new: Snapshot, overrides: dict[str, set[str]] | None = None
+    old: Snapshot, new: Snapshot, overrides: dict[str, dict[str, str]] | None = None
 ) -> list[Line]:
     """The difference between two base plans, as a coordinator reads it.
 
-    `overrides` maps "nodes", "contacts" and "laws" to the ids the project replaces; those that
-    changed upstream are named for review.
+    `overrides` maps "nodes", "contacts" and "laws" to the ids the project sets over the base,
+    each with the file it does so in; those that changed upstream are named for review.
     """
     lines: list[Line] = []
     title = new["plan"].get("title", "")
     old_v, new_v = old["plan"].get("version"), new["plan"].get("version")
     version = f"{old_v} → {new_v}" if old_v != new_v else f"{new_v}, unchanged version"
     lines.append(Line(f"Base plan: {title} ({version})", "heading"))
+    lines.append(Line("+ added, - removed, ~ changed", "text"))
     meta = _field_changes(old["plan"], new["plan"])
     if meta:
         lines.append(Line("The plan", "heading"))
@@ -193,14 +196,16 @@ def compare(
     review = []
     for section, noun in KINDS:
         verb = "changed" if section == "contacts" else "replaced"
-        for key in sorted((overrides or {}).get(section, set()) & changed[section]):
+        mine = (overrides or {}).get(section, {})
+        for key in sorted(set(mine) & changed[section]):
             review.append(
                 Line(f"! you {verb} {noun} {key}; upstream changed it: review yours", "review", 1)
             )
+            review.append(Line(f"yours is in {mine[key]}", "detail", 2))
     if review:
         lines.append(Line("Your own versions of what changed", "heading"))
         lines += review
-    if len(lines) == 1:
+    if len(lines) == 2:
         lines.append(Line("No step, fact, contact or route has changed.", "text", 1))
     return lines
 
@@ -303,20 +308,22 @@ def _routes(old: Snapshot, new: Snapshot) -> list[Line]:
     lines = []
     for answers, end in after.items():
         if answers in before and before[answers] != end:
+            lines.append(Line(f"~ {_answers(answers)}", "changed", 1))
             lines.append(
                 Line(
-                    f"~ {_answers(answers)}: ended at {_outcome(old, before[answers])}, "
-                    f"now at {_outcome(new, end)}",
-                    "changed",
-                    1,
+                    f"now ends at {_outcome(new, end)}, not at {_outcome(old, before[answers])}",
+                    "detail",
+                    2,
                 )
             )
     for answers, end in after.items():
         if answers not in before:
-            lines.append(Line(f"+ {_answers(answers)}: to {_outcome(new, end)}", "added", 1))
+            lines.append(Line(f"+ {_answers(answers)}", "added", 1))
+            lines.append(Line(f"ends at {_outcome(new, end)}", "detail", 2))
     for answers, end in before.items():
         if answers not in after:
-            lines.append(Line(f"- {_answers(answers)}: to {_outcome(old, end)}", "removed", 1))
+            lines.append(Line(f"- {_answers(answers)}", "removed", 1))
+            lines.append(Line(f"ended at {_outcome(old, end)}", "detail", 2))
     if lines:
         lines.insert(0, Line("Routes (by the answers on the way)", "heading"))
     return lines
@@ -341,7 +348,8 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_text(v) for v in value) + "]"
     if isinstance(value, str):
-        return f"“{_short(value)}”" if " " in value else value
+        # prose in quotes; an id, a date or a phone number as it is
+        return f"“{_short(value)}”" if " " in value and any(c.isalpha() for c in value) else value
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -350,17 +358,23 @@ def _short(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def overrides(content: Path) -> dict[str, set[str]]:
-    """The ids of nodes, laws and contacts that the project's own layer sets over the base."""
+def overrides(content: Path) -> dict[str, dict[str, str]]:
+    """The ids of the nodes, contacts and laws the project's own layer sets over the base, each
+    with the (last) file that does."""
     base = base_for(content)
     files = loader.load_files(content, base)
     theirs = loader.upstream(content, base, files)
-    result: dict[str, set[str]] = {"nodes": set(), "contacts": set(), "laws": set()}
+    result: dict[str, dict[str, str]] = {"nodes": {}, "contacts": {}, "laws": {}}
     for source in files:
-        if source.name in theirs or source.role != "local":
+        if (
+            source.name in theirs
+            or source.role != "local"
+            or not isinstance(source.root, yaml.MappingNode)
+        ):
             continue
-        for section_key, section in getattr(source.root, "value", ()):
+        for section_key, section in source.root.value:
             name = getattr(section_key, "value", None)
-            if name in result and hasattr(section, "value") and isinstance(section.value, list):
-                result[name] |= {getattr(k, "value", "") for k, _v in section.value}
+            if name in result and isinstance(getattr(section, "value", None), list):
+                for key_node, _value in section.value:
+                    result[name][str(getattr(key_node, "value", ""))] = source.name
     return result

@@ -77,7 +77,8 @@ def test_a_card_from_new_through_an_upgrade_to_a_strict_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_base(tmp_path, monkeypatch, "v1")
-    project = tmp_path / "eksempel"
+    monkeypatch.chdir(tmp_path)  # files are named as from here
+    project = Path("eksempel")
     content = project / "content"
     assert run("new", project)[0] == 0
 
@@ -120,9 +121,10 @@ def test_a_card_from_new_through_an_upgrade_to_a_strict_build(
         "    option “Et billede er delt”: next politianmeldelse → stop-spredning",
         "  + boernetelefonen: “BørneTelefonen” (new)",
         "    role: “Når det ikke haster” → “Når det ikke haster, men skal anmeldes”",
-        "  ~ akut-fare “Nej”, hvad-skete “Andet”: ended at opfoelgning “Følg op”, "
-        "now at henvist “Den unge har fået råd”",
+        "  ~ akut-fare “Nej”, hvad-skete “Andet”",
+        "    now ends at henvist “Den unge har fået råd”, not at opfoelgning “Følg op”",
         "  ! you replaced node politianmeldelse; upstream changed it: review yours",
+        "    yours is in eksempel/content/local/politi.yaml",
         "After reviewing, take the new base plan with: actionplan diff --accept",
     ):
         assert line in out.splitlines(), f"{line!r} not in:\n{out}"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from actionplan import scaffold
+from actionplan import upgrade
 from actionplan.cli import cli
 from actionplan.plan import check_plan
 from actionplan.project import BASE_ENV, Project, default_dir
@@ -69,6 +69,7 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
         ".gitignore",
         ".vscode/settings.json",
         "README.md",
+        "content/base-lock.json",
         "content/local.yaml",
         "schema/content.schema.json",
         "schema/local.schema.json",
@@ -77,7 +78,8 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
         "templates/README.md",
     ]
     # Only the local layer, started from the base plan's; the base plan stays in the package.
-    assert files(dest / "content") == {"local.yaml": LOCAL.encode()}
+    assert files(dest / "content")["local.yaml"] == LOCAL.encode()
+    assert upgrade.read_lock(dest / "content") is not None  # the base it starts from, reviewed
     report = check_plan(dest / "content")
     assert report.plan is not None and report.plan.info.title == "Default plan"
     assert not report.errors
