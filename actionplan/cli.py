@@ -371,9 +371,7 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 @verbosity
 @click.pass_obj
 @handle_errors
-def new(
-    v: Verbosity, directory: Path, host: str, source: str | None, copy_base: bool
-) -> None:
+def new(v: Verbosity, directory: Path, host: str, source: str | None, copy_base: bool) -> None:
     """Make a new project in DIRECTORY: its local layer to fill in over the base plan of the
     installed actionplan, and a Pages workflow."""
     from actionplan.scaffold import new_project
