@@ -122,23 +122,35 @@ def holds_base(root: Path) -> bool:
     """Whether the content folder holds a base plan of its own, rather than only a local layer.
 
     A folder with any content file outside the layer's places (local.yaml, local/,
-    translations/) holds its own base; so does one with no content file at all, which the loader
-    then reports as such.  Only the file names are looked at, so this is cheap.
+    translations/) holds its own base; so does one with no content file at all, or one that
+    cannot be read, which the loader then reports as such.  Only names are looked at: the top
+    level first, where a plan keeps plan.yaml, and other folders only when that says nothing.
     """
-    any_file = False
     try:
-        for path in root.rglob("*"):
-            rel = path.relative_to(root)
-            if path.suffix.lower() not in YAML_SUFFIXES or any(
-                part.startswith((".", "_")) for part in rel.parts
-            ):
+        entries = files.list_folder(root)
+        layer = False
+        folders = []
+        for entry in entries:
+            if _hidden(entry.name):
                 continue
-            if _role(rel, own_base=True) == "base":
-                return True
-            any_file = True
-    except OSError:
+            if entry.is_dir():
+                if entry.name in (LOCAL_DIR, TRANSLATIONS_DIR):
+                    layer = True
+                else:
+                    folders.append(Path(entry.path))
+            elif entry.name.lower().endswith(YAML_SUFFIXES):
+                if entry.name != LOCAL_FILE:
+                    return True
+                layer = True
+        return not layer or any(
+            p.suffix.lower() in YAML_SUFFIXES for f in folders for p in files.walk(f, _hidden)
+        )
+    except (OSError, PlanError):
         return True
-    return not any_file
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "_"))
 
 
 def _role(rel: Path, own_base: bool) -> str:
@@ -164,7 +176,7 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
         raise PlanError.at(Pos(str(root)), "not a folder", "give the folder that holds the plan")
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
-    for path in files.walk(root, hidden=lambda name: name.startswith((".", "_"))):
+    for path in files.walk(root, hidden=_hidden):
         rel = path.relative_to(root)
         is_yaml = path.suffix.lower() in YAML_SUFFIXES  # tools on Windows save START.YAML
         linked_folder = False
