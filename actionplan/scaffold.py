@@ -18,14 +18,21 @@ from actionplan.upgrade import write_lock
 PROJECT_README = """\
 # {name}
 
-An action card made with actionplan {version}: the plan is in
-`content/` as YAML, and `actionplan build` turns it into one self-contained `build/index.html`.
+An action card made with actionplan {version}: the default plan of the installed actionplan,
+with what your municipality owns over it in `content/`, and `actionplan build` turns both into
+one self-contained `build/index.html`.
 
 ## Fill in your local values
-What your municipality changes lives in `content/local.yaml`: its name, logo, colours and the
-contacts' phone numbers. Every `{{placeholder: ...}}` there is a value still to fill in; `actionplan
-check` lists them, and the strict build that publishes the card refuses to run until all are
-filled in.
+What your municipality changes lives in `content/local.yaml`: who answers for the card, its
+name, logo, colours and the contacts' phone numbers. Every `{{placeholder: ...}}` there is a value
+still to fill in; `actionplan check` lists them, and the strict build that publishes the card
+refuses to run until all are filled in. Your own versions of steps go in `content/local/`, their
+translations in `content/translations/` (see docs/format.md in actionplan).
+
+## Update the default plan
+After installing a newer actionplan, the strict build stops until you have seen what changed in
+the default plan: `actionplan diff` shows it, and `actionplan diff --accept` records it as
+reviewed in `content/base-lock.json`.
 
 ## Install actionplan
 {install}
