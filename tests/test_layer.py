@@ -207,7 +207,9 @@ def test_base_dates_are_notes_and_the_project_s_own_are_warnings(
         "contact 'politi-114' was verified 516 days ago, more than review_after_days (365)"
     ]
     hint = next(p.hint for p in report.notes if "alarm-112" in p.message)
-    assert hint.startswith("check it against https://politi.dk/, then set verified:")
+    assert hint.startswith(
+        "check it against https://example.org/kilder/alarm-112, then set verified:"
+    )
     (project / "content" / "local" / "checked.yaml").unlink()
     assert not check_plan(project / "content", today=dt.date(2030, 6, 1)).failed(strict=True)
 
@@ -233,12 +235,12 @@ def test_check_stale_lists_the_facts_to_check_again(tmp_path: Path, base: Path) 
     lines = out.splitlines()
     assert re.fullmatch(
         r".*/base/content/contacts\.yaml:7:15: contact 'alarm-112' verified 2020-01-01, "
-        r"\d+ days ago \(the base plan's\): check it against https://politi\.dk/",
+        r"\d+ days ago \(the base plan's\): check it against https://example\.org/kilder/alarm-112",
         lines[0],
     ), lines[0]
     assert re.fullmatch(
         r".*/p/content/local/checked\.yaml:3:15: contact 'politi-114' verified 2021-02-03, "
-        r"\d+ days ago: check it against https://politi\.dk/",
+        r"\d+ days ago: check it against https://example\.org/kilder/politi-114",
         lines[1],
     ), lines[1]
     assert lines[2:] == ["2 older than 365 days"]

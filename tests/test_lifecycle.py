@@ -80,7 +80,7 @@ def test_a_card_from_new_through_an_upgrade_to_a_strict_build(
     monkeypatch.chdir(tmp_path)  # files are named as from here
     project = Path("eksempel")
     content = project / "content"
-    assert run("new", project)[0] == 0
+    assert run("new", project, "--source", "git+https://example.org/actionplan@v0.1.0")[0] == 0
 
     # The municipality fills in its values and sets itself as the owner...
     fill_placeholders(content / "local.yaml", "SSP Eksempel Kommune")
