@@ -43,13 +43,22 @@ FILE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
             "content/*.yml",
             "content/**/*.yml",
             "!content/local.yaml",
+            "!content/local/**",
             "!content/translations/**",
         ),
     ),
-    "local": ("local.schema.json", ("content/local.yaml",)),
+    "local": (
+        "local.schema.json",
+        ("content/local.yaml", "content/local/*.yaml", "content/local/*.yml"),
+    ),
     "translation": (
         "translation.schema.json",
-        ("content/translations/*.yaml", "content/translations/*.yml"),
+        (
+            "content/translations/*.yaml",
+            "content/translations/*.yml",
+            "content/local/translations/*.yaml",
+            "content/local/translations/*.yml",
+        ),
     ),
     "words": ("words.schema.json", ("templates/i18n/*.yaml",)),
 }

@@ -15,7 +15,12 @@ from actionplan.loader import load_files
 from actionplan.project import default_dir
 from actionplan.schema import FILE_KINDS, editor_settings, json_schema, schema_files
 
-ROLES = {"base": "content", "local": "local", "translation": "translation"}
+ROLES = {
+    "base": "content",
+    "local": "local",
+    "translation": "translation",
+    "local-translation": "translation",
+}
 
 
 @pytest.mark.parametrize("kind", FILE_KINDS)
@@ -37,7 +42,13 @@ def test_each_schema_is_valid_draft_7(kind: str) -> None:
 def test_cli_prints_one_schema_and_writes_all(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["schema", "local"])
     assert result.exit_code == 0
-    assert set(json.loads(result.output)["properties"]) == {"local", "contacts", "laws", "nodes"}
+    assert set(json.loads(result.output)["properties"]) == {
+        "plan",
+        "local",
+        "contacts",
+        "laws",
+        "nodes",
+    }
     result = CliRunner().invoke(cli, ["schema", "-o", str(tmp_path / "schema")])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == sorted(schema_files())
