@@ -137,8 +137,12 @@ def write_lock(content: Path) -> Snapshot:
 
 
 def lock_problems(content: Path, upstream: model.Plan) -> list[Problem]:
-    """A warning when the base plan is not the one the project last reviewed."""
-    pinned = read_lock(content)
+    """A warning when the base plan is not the one the project last reviewed; an error when the
+    record cannot be read."""
+    try:
+        pinned = read_lock(content)
+    except PlanError as exc:
+        return exc.problems
     if pinned is None:
         return []
     now = snapshot(upstream)

@@ -198,6 +198,7 @@ def test_a_broken_record_is_named(tmp_path: Path) -> None:
     fork = tmp_path / "fork"
     shutil.copytree(FIXTURES / "v1", fork)
     (fork / "content" / LOCK_FILE).write_text("{", encoding="utf-8")
-    code, _out, err = run("diff", fork)
-    assert code == 1
-    assert err.startswith(f"{fork / 'content' / LOCK_FILE}: error: cannot read the record")
+    for command in ("diff", "check"):
+        code, _out, err = run(command, fork)
+        assert code == 1
+        assert err.startswith(f"{fork / 'content' / LOCK_FILE}: error: cannot read the record")
