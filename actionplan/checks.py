@@ -324,17 +324,25 @@ def check_text(plan: model.Plan) -> list[Problem]:
     return problems
 
 
+def text_line_pos(obj: model.Located, name: str, index: int | None, line: int) -> Pos:
+    """Where line `line` (from 0) of a text field (or of item `index` of it) was written."""
+    key = name if index is None else f"{name}.{index}"
+    placed = obj.at.get(f"{key}@{line}") if line else None
+    if placed is not None:  # recorded by the reader for a text over several lines
+        return placed
+    field_pos = item_pos(obj, name, index)
+    return field_pos._replace(line=field_pos.line + line) if field_pos.line and line else field_pos
+
+
 def _link_problems(
     plan: model.Plan, obj: model.Located, name: str, index: int | None, text: str
 ) -> list[Problem]:
     if not markdown.may_have_links(text):
         return []
-    field_pos = item_pos(obj, name, index)
     problems = []
     previous = ""
     for href, line in markdown.links(text):
-        # A block text starts on its own line (see Reader.pos): line n of it is n lines down.
-        pos = field_pos._replace(line=field_pos.line + line) if field_pos.line else field_pos
+        pos = text_line_pos(obj, name, index, line)
         if href == "image:":  # follows the image's own address
             problems.append(
                 Problem(
@@ -366,7 +374,7 @@ def _link_problems(
         previous = href
     for href, label, line in markdown.phone_links(text):
         if markdown.is_phone_link(href) and not markdown.shows_number(label, href):
-            pos = field_pos._replace(line=field_pos.line + line) if field_pos.line else field_pos
+            pos = text_line_pos(obj, name, index, line)
             number = markdown.called(href)
             problems.append(
                 Problem(

@@ -224,6 +224,24 @@ class Reader:
             start = stop + 1
         return node_pos(self.name, node)
 
+    def _place_lines(self, at: dict[str, Pos], key: str, node: yaml.Node) -> None:
+        """Where each line after the first of a text that runs over several lines was written,
+        as at["body@2"]: folding ('>', or plain text over lines) and '\\n' in quotes make the
+        text's lines other than the file's."""
+        if not isinstance(node, yaml.ScalarNode) or "\n" not in node.value.rstrip("\n"):
+            return
+        text, start, end = self.source.text, node.start_mark.index, node.end_mark.index
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        for k, row in enumerate(node.value.split("\n")):
+            probe = row.split(maxsplit=1)[0][:16] if row.strip() else ""  # unchanged by folding
+            found = text.find(probe, start, end) if probe else -1
+            if found >= 0:
+                line += text.count("\n", start, found)
+                column = found - text.rfind("\n", 0, found)
+                start = found + len(probe)
+            if k:
+                at[f"{key}@{k}"] = Pos(self.name, line, column)
+
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
         self.problems.append(Problem(self.pos(node), message, hint))
         return INVALID
@@ -485,9 +503,11 @@ class Reader:
                 continue
             values[f.name] = value
             at[f.name] = self.pos(value_node)
+            self._place_lines(at, f.name, value_node)
             if isinstance(value_node, yaml.SequenceNode):  # so a check can point at one item
                 for i, item in enumerate(value_node.value):
                     at[f"{f.name}.{i}"] = self.pos(item)
+                    self._place_lines(at, f"{f.name}.{i}", item)
         pos = self.pos(node)
         if partial:
             return Partial(cls, values, at, pos) if ok else INVALID
@@ -712,10 +732,11 @@ def _with_id(value: Any, key: str, pos: Pos) -> Any:
     if isinstance(value, Partial):
         value.values["id"] = key
         value.pos = pos
-    elif _has_id(type(value)):
+    elif isinstance(value, model.Located):
         # Just made by read_object and not yet shared: set in place, as __init__ would, rather
-        # than copy every field.
-        object.__setattr__(value, "id", key)
+        # than copy every field.  A translation's entry has no id, and is placed all the same.
+        if _has_id(type(value)):
+            object.__setattr__(value, "id", key)
         object.__setattr__(value, "pos", pos)
     return value
 
