@@ -107,7 +107,7 @@ def test_a_wrong_value_is_explained_not_shown_as_a_pattern(
 
 
 def test_local_yaml_has_its_own_schema(project: Path, server: LanguageServer) -> None:
-    text = "plan:\n  title: X\nlocal:\n  municipality: Eksempel Kommune\n"
+    text = "language: en\nlocal:\n  municipality: Eksempel Kommune\n"  # a translation's key
     uri = _open(server, project / "content" / "local.yaml", text)
     messages = [d["message"] for d in server.wait_for_diagnostics(uri)]
-    assert messages == ["Property plan is not allowed."]
+    assert messages == ["Property language is not allowed."]
