@@ -34,7 +34,7 @@ _ERRORS = {
     errno.ENOENT: ("no such file", "check the name, or create the file"),
     errno.ELOOP: (
         "a symbolic link that leads round in a loop",
-        "point the link at a real file, or remove it",
+        "point the link at what it stands for, or remove it",
     ),
     errno.EACCES: (
         "cannot be read: permission denied",

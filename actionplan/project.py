@@ -76,6 +76,16 @@ class Project:
         templates = root / "templates"
         for folder in (content, templates):
             _refuse_link_out(folder, root)
+        if os.path.lexists(templates) and not templates.is_dir():  # a file, a link that loops
+            try:
+                os.stat(templates)
+            except OSError as exc:
+                raise files.error(display_path(templates), exc, "link") from None
+            raise PlanError.at(
+                Pos(display_path(templates)),
+                "is not a folder",
+                "the project's own templates go in a folder named templates/",
+            )
         return cls(
             root=root,
             content=content,

@@ -149,6 +149,14 @@ READS: dict[str, tuple[Setup, str]] = {
         made("templates", lambda p: p.symlink_to("/")),
         "templates: error: links to a folder outside the project's folder",
     ),
+    "templates-is-a-link-that-loops": (
+        made("templates", loop),
+        "templates: error: a symbolic link",
+    ),
+    "templates-is-a-file": (
+        made("templates", text(b"p{}")),
+        "templates: error: is not a folder",
+    ),
     "folders-40-deep": (
         made("content/deep", lambda p: p.joinpath(*["d"] * 40).mkdir(parents=True)),
         "more than 32 levels of folders",

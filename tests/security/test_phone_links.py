@@ -10,15 +10,13 @@ first. Contacts' phones are held to the same rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile import MARKDOWN, Audit, build_over_good, plan_files
+from hostile import Audit, build_over_good, plan_files
+from test_hostile_content import BASE_MARKDOWN, links_in
 
 from actionplan import markdown
-
-BASE_MARKDOWN = sorted(p for p in MARKDOWN if not p.startswith("translation."))
 
 # id: the link, refused as no phone number
 NOT_A_NUMBER = {
@@ -56,28 +54,28 @@ SHOWN = {
 }
 
 
-def in_places(link: str) -> Callable[[str], str]:
-    return lambda place: f"{place} {link}" if place in BASE_MARKDOWN else place
+def assert_refused_in_every_place(tmp_path: Path, link: str, message: str) -> None:
+    result = build_over_good(tmp_path, plan_files(links_in(BASE_MARKDOWN, link)))
+    result.assert_refused(message)
+    refused = [line for line in result.output.splitlines() if message in line]
+    assert len(refused) == len(BASE_MARKDOWN), result.output
 
 
 @pytest.mark.parametrize("name", list(NOT_A_NUMBER))
 def test_a_tel_link_to_anything_but_a_number_is_refused(name: str, tmp_path: Path) -> None:
-    result = build_over_good(tmp_path, plan_files(in_places(NOT_A_NUMBER[name])))
-    result.assert_refused("error: a tel: link must be a phone number and nothing else")
-    refused = [line for line in result.output.splitlines() if "a tel: link must be" in line]
-    assert len(refused) == len(BASE_MARKDOWN), result.output
+    message = "error: a tel: link must be a phone number and nothing else"
+    assert_refused_in_every_place(tmp_path, NOT_A_NUMBER[name], message)
 
 
 @pytest.mark.parametrize("name", list(NOT_SHOWN))
 def test_a_tel_link_whose_text_hides_its_number_is_refused(name: str, tmp_path: Path) -> None:
-    result = build_over_good(tmp_path, plan_files(in_places(NOT_SHOWN[name])))
-    result.assert_refused("does not show that number")
-    refused = [line for line in result.output.splitlines() if "does not show" in line]
-    assert len(refused) == len(BASE_MARKDOWN), result.output
+    assert_refused_in_every_place(tmp_path, NOT_SHOWN[name], "does not show that number")
 
 
 def test_tel_links_that_show_their_number_are_built(tmp_path: Path) -> None:
-    result = build_over_good(tmp_path, plan_files(in_places(" ".join(SHOWN.values()))))
+    result = build_over_good(
+        tmp_path, plan_files(links_in(BASE_MARKDOWN, " ".join(SHOWN.values())))
+    )
     result.assert_built()
     Audit(result.html).assert_safe()
     for link in SHOWN.values():
