@@ -482,20 +482,21 @@ class Reader:
         at: dict[str, Pos] = {}
         given: set[str] = set()  # keys written, even if wrong or misspelled: not "missing"
         ok = True
+        section = None  # the key above, when it has lines indented under it
         for key_node, value_node in self._pairs(node):
             key = key_node.value
             if key not in known:
                 ok = False
-                self.fail(
-                    key_node,
-                    f"unknown key '{short(key)}' in {what}",
-                    _did_you_mean(key, known, "key"),
-                )
                 match = closest(key, known)
+                hint = _did_you_mean(key, known, "key")
+                if not match and section and node is self.source.root:
+                    hint = f"if '{key}' belongs under '{section}:', indent it as the lines there"
+                self.fail(key_node, f"unknown key '{short(key)}' in {what}", hint)
                 if match:
                     given.add(match)
                 continue
             given.add(key)
+            section = key if isinstance(value_node, yaml.MappingNode) else None
             f, hint = known[key]
             value = self.read(value_node, hint, f"'{key}'")
             if value is INVALID:
