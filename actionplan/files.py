@@ -142,7 +142,13 @@ def _check_kind(st: os.stat_result, name: str, limit: int, too_large: str) -> No
 
 
 def _too_large(name: str, limit: int, hint: str) -> PlanError:
-    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 1024} KB"
+    size = (
+        f"{limit // 2**20} MB"
+        if limit >= 2**20
+        else f"{limit // 1024} KB"
+        if limit >= 1024
+        else f"{limit} bytes"
+    )
     return PlanError.at(Pos(name), f"file is larger than {size}", hint)
 
 

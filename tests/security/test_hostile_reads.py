@@ -25,6 +25,7 @@ from hostile import build_over_good, plan_files, run
 from test_hostile_files import with_logo
 
 from actionplan import files
+from actionplan.errors import PlanError
 
 Setup = Callable[[Path], dict[str, Any]]
 
@@ -271,3 +272,38 @@ def test_a_failed_write_says_so_at_the_file(tmp_path: Path) -> None:
     code, output = run("build", str(_good_project()), "-o", str(tmp_path / "a-file" / "out"))
     assert code == 1
     assert output.startswith(f"{tmp_path / 'a-file' / 'out' / 'index.html'}: error: cannot write")
+
+
+def test_a_file_grown_since_its_size_was_known_is_read_no_further_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "grows.yaml"
+    path.write_bytes(b"x" * 10_000)
+    small = os.stat_result((stat.S_IFREG | 0o644, 0, 0, 1, 0, 0, 10, 0, 0, 0))
+    monkeypatch.setattr(os, "stat", lambda p, **kw: small)  # as it was when looked at
+    monkeypatch.setattr(os, "fstat", lambda fd: small)
+    read: list[int] = []
+    reader = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: read.append(n) or reader(fd, n))
+    with pytest.raises(PlanError) as refused:
+        files.read_bytes(path, "grows.yaml", limit=100)
+    assert (
+        str(refused.value)
+        == "grows.yaml: error: file is larger than 100 bytes (split it into several files)"
+    )
+    assert sum(read) <= 101
+
+
+def test_any_error_the_system_gives_on_reading_is_a_problem_at_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("plan: {}\n")
+
+    def failing(fd: int, n: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "read", failing)
+    with pytest.raises(PlanError) as refused:
+        files.read_text(path, "plan.yaml")
+    assert str(refused.value) == "plan.yaml: error: cannot read the file: Input/output error"
