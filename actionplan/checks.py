@@ -307,11 +307,14 @@ def check_text(plan: model.Plan) -> list[Problem]:
     for obj in plan_objects(plan):
         for name, index, text, is_md in text_fields(obj):
             if isinstance(text, model.Placeholder):
+                pos = item_pos(obj, name, index)
                 problems.append(
                     Problem(
-                        item_pos(obj, name, index),
+                        pos,
                         f"placeholder not filled in: {short(text, 60)}",
-                        "replace {placeholder: ...} with the real value in local.yaml",
+                        _placeholder_hint(obj, name)
+                        if pos.file in plan.upstream
+                        else "replace {placeholder: ...} with the real value in local.yaml",
                         W,
                     )
                 )
@@ -332,6 +335,19 @@ def text_line_pos(obj: model.Located, name: str, index: int | None, line: int) -
         return placed
     field_pos = item_pos(obj, name, index)
     return field_pos._replace(line=field_pos.line + line) if field_pos.line and line else field_pos
+
+
+def _placeholder_hint(obj: model.Located, name: str) -> str:
+    """How to fill in a placeholder that the base plan asks for, in the project's own layer."""
+    if isinstance(obj, model.Contact):
+        key = f"contacts: {obj.id}: {name}"
+    elif isinstance(obj, model.LocalSettings):
+        key = f"local: {name}"
+    elif isinstance(obj, model.PlanInfo):
+        key = f"plan: {name}"
+    else:
+        return "the base plan leaves it to you: give the value in your local layer"
+    return f"the base plan leaves it to you: set '{key}' in your local layer"
 
 
 def _link_problems(

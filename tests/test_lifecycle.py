@@ -202,3 +202,23 @@ def test_a_broken_record_is_named(tmp_path: Path) -> None:
         code, _out, err = run(command, fork)
         assert code == 1
         assert err.startswith(f"{fork / 'content' / LOCK_FILE}: error: cannot read the record")
+
+
+def test_a_value_a_newer_base_asks_for_is_named_where_to_set_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upstream's local.yaml adds a contact to fill in: the project, whose own local.yaml lacks
+    it, is told what to set in its layer, not to edit the base plan's file."""
+    base = use_base(tmp_path, monkeypatch, "v1")
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    (project / "content" / "local.yaml").write_text(
+        "plan:\n  owner: SSP Eksempel\nlocal:\n  municipality: Eksempel\n", encoding="utf-8"
+    )
+    code, _out, err = run("check", project)
+    assert code == 0
+    assert (
+        f"{base / 'local.yaml'}:8:12: warning: placeholder not filled in: SSP-konsulentens "
+        "telefonnummer (the base plan leaves it to you: set 'contacts: ssp: phone' in your "
+        "local layer)"
+    ) in err.splitlines()
