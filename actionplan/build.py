@@ -25,6 +25,7 @@ class BuildResult:
     path: Path
     size: int
     warnings: list[Problem]
+    drafts: tuple[str, ...] = ()  # languages left out of the card while they are drafts
 
 
 def build_card(project: Project, out: Path | None = None, strict: bool = False) -> BuildResult:
@@ -58,7 +59,7 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
     data = html.encode("utf-8")
     path = out / CARD_NAME
     write_atomic(path, data)
-    return BuildResult(path, len(data), report.warnings)
+    return BuildResult(path, len(data), report.warnings, tuple(sorted(report.plan.drafts)))
 
 
 def check_project(project: Project, theme: Theme | None = None) -> Report:

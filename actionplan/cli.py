@@ -235,6 +235,8 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
             f"built {result.path} ({result.size / 1024:.1f} KB, {len(result.warnings)} warnings)",
             err=True,
         )
+        if result.drafts:
+            echo(f"left out the draft translations: {', '.join(result.drafts)}", err=True)
 
 
 @cli.command()

@@ -97,6 +97,7 @@ def test_a_card_from_new_through_an_upgrade_to_a_strict_build(
     assert "note: node 'ring-112' is not translated into 'de'" in err
     code, _out, err = run("build", "--strict", project)
     assert code == 0, err
+    assert err.splitlines()[-1] == "left out the draft translations: de"
 
     # A newer actionplan brings a newer base plan: the strict build stops until it is reviewed.
     use_base(tmp_path, monkeypatch, "v2")
