@@ -19,7 +19,7 @@ from actionplan import checks, model
 from actionplan.errors import display_path
 from actionplan.loader import SourceFile, find_files, parse, read_text
 from actionplan.plan import load_plan
-from actionplan.project import base_for
+from actionplan.project import LOCK_FILE, base_for
 from actionplan.validate import INVALID, Reader
 from actionplan.write import write_atomic
 
@@ -31,16 +31,18 @@ class Stamped:
 
 
 def stamp(root: Path, stale: bool = False) -> list[Stamped]:
-    """Add (and with stale, renew) fingerprints in the translation files in root.
+    """Add (and with stale, renew) fingerprints in the project's own translation files in root.
 
-    Only the files in root are written, never those of a base plan it is layered over.
+    Those are the local layer's; the base plan's too only in a project that holds its base and
+    has not recorded it as upstream's (LOCK_FILE), such as the repository of the default plan.
+    A fork never has upstream's files rewritten, so that merging upstream never conflicts.
     """
     plan = load_plan(root)
+    base = base_for(root)
+    own_base = base is None and not (root / LOCK_FILE).is_file()
     done = []
-    for path, role in find_files(root, base_for(root)):
-        if role not in ("translation", "local-translation") or root.resolve() not in (
-            path.resolve().parents
-        ):
+    for path, role in find_files(root, base):
+        if not (role == "local-translation" or (role == "translation" and own_base)):
             continue
         name = display_path(path)
         text = read_text(path, name)

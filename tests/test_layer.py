@@ -251,3 +251,21 @@ def test_check_stale_lists_the_facts_to_check_again(tmp_path: Path, base: Path) 
     (project / "content" / "local" / "checked.yaml").unlink()
     code, _out, err = run("build", "--strict", project)
     assert code == 0, err
+
+
+def test_stamp_leaves_upstream_translations_alone_in_a_pinned_fork(
+    tmp_path: Path, base: Path
+) -> None:
+    fork = tmp_path / "fork"
+    shutil.copytree(base, fork / "content")
+    english = fork / "content" / "translations" / "en.yaml"
+    stamped = english.read_text(encoding="utf-8")
+    unstamped = re.sub(r'\n    fingerprint: "\w+"(?=\n    title: Call 112)', "", stamped)
+    assert unstamped != stamped
+    english.write_text(unstamped, encoding="utf-8")
+    assert run("diff", "--accept", fork)[0] == 0  # the base is upstream's from now on
+    assert run("stamp", fork)[0] == 0
+    assert english.read_text(encoding="utf-8") == unstamped
+    (fork / "content" / "base-lock.json").unlink()  # the repository of the plan itself
+    assert run("stamp", fork)[0] == 0
+    assert english.read_text(encoding="utf-8") != unstamped
