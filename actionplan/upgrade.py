@@ -1,7 +1,7 @@
 """Upgrade: what changed in the base plan between the one a project reviewed and the one it has.
 
 A project records the base plan it last reviewed in its content folder (LOCK_FILE): a snapshot of
-the base's steps, facts, contacts and routes, written by `actionplan diff --accept` (and by
+the base's steps, facts and contacts, written by `actionplan diff --accept` (and by
 `actionplan new`), never by hand.  `diff` compares that snapshot with the base plan the project
 now gets, and says so as a coordinator reads it: what was added, removed and changed, with the
 text; which routes now end elsewhere; and which of the project's own overrides shadow a base node
@@ -56,20 +56,54 @@ def plain(value: Any) -> Any:
 
 
 def snapshot(plan: model.Plan) -> Snapshot:
-    """The base plan as data: its metadata, each node, contact and law, and every route."""
-    try:
-        routes = [
-            [f"{stop.node}={stop.answer}" if stop.answer is not None else stop.node for stop in r]
-            for r in find_routes(plan, MAX_ROUTES)
-        ]
-    except TooManyRoutes:
-        routes = []
+    """The base plan as data: its metadata, and each node, contact and law.
+
+    Routes are not kept: they follow from the nodes (see _routes).
+    """
     return {
         "plan": plain(plan.info),
         "nodes": {k: plain(v) for k, v in plan.nodes.items()},
         "contacts": {k: plain(v) for k, v in plan.contacts.items()},
         "laws": {k: plain(v) for k, v in plan.laws.items()},
-        "routes": routes,
+    }
+
+
+def _route_ends(snap: Snapshot) -> dict[tuple[str, ...], str]:
+    """For each route (by the answers given on the way, "question=label"), where it ends.
+
+    The nodes' ways on are read back into the model, so that paths.find_routes walks them.
+    """
+    nodes: dict[str, model.Node] = {}
+    for key, data in snap["nodes"].items():
+        title = str(data.get("title", ""))
+        if data.get("kind") == "question":
+            options = tuple(
+                model.Option(label=o["label"], next=o["next"], loop=o.get("loop", False))
+                for o in data.get("options", ())
+            )
+            nodes[key] = model.Question(id=key, title=title, options=options)
+        elif data.get("kind") == "step":
+            nodes[key] = model.Step(
+                id=key, title=title, next=data["next"], loop=data.get("loop", False)
+            )
+        else:
+            nodes[key] = model.Outcome(id=key, title=title)
+    start = snap["plan"].get("start", "")
+    if start not in nodes:
+        return {}
+    info = model.PlanInfo(
+        title="", language="", version="", owner="", reviewed=dt.date.min, start=start
+    )
+    plan = model.Plan(
+        root=Path(), info=info, nodes=nodes, contacts={}, laws={}, local=model.LocalSettings()
+    )
+    try:
+        routes = find_routes(plan, MAX_ROUTES)
+    except TooManyRoutes:
+        return {}
+    return {
+        tuple(f"{s.node}={s.answer}" for s in route if s.answer is not None): route[-1].node
+        for route in routes
     }
 
 
@@ -122,16 +156,13 @@ def write_lock(content: Path) -> Snapshot:
     from actionplan.write import write_atomic
 
     base = snapshot(base_plan(content))
-    head = {
+    record = {
         "about": "The base plan this project was last reviewed against. Written by "
         "'actionplan diff --accept'; do not edit.",
         "actionplan": __version__,
-        "base": {k: v for k, v in base.items() if k != "routes"},
+        "base": base,
     }
-    text = json.dumps(head, indent=2, ensure_ascii=False)
-    # one line per route, so that a change of routes reads well in a diff of this file
-    routes = ",\n".join("    " + json.dumps(r, ensure_ascii=False) for r in base["routes"])
-    text = text[: -len("\n  }\n}")] + ',\n    "routes": [\n' + routes + "\n    ]\n  }\n}\n"
+    text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
     write_atomic(content / LOCK_FILE, text.encode("utf-8"))
     return base
 
@@ -305,10 +336,7 @@ def _routes(old: Snapshot, new: Snapshot) -> list[Line]:
     """Routes (by the answers given on the way) that now end at another outcome, or that are
     new or gone."""
 
-    def ends(snap: Snapshot) -> dict[tuple[str, ...], str]:
-        return {tuple(s for s in r if "=" in s): r[-1] for r in snap["routes"]}
-
-    before, after = ends(old), ends(new)
+    before, after = _route_ends(old), _route_ends(new)
     lines = []
     for answers, end in after.items():
         if answers in before and before[answers] != end:
