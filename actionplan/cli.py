@@ -397,6 +397,7 @@ def new(v: Verbosity, directory: Path, host: str, source: str | None, copy_base:
 @click.argument(
     "paths",
     nargs=-1,
+    metavar="[PATH | OLD NEW]",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
 @click.option(
