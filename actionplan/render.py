@@ -37,22 +37,8 @@ _WORD_TAGS = frozenset(
 )
 # What would end the inline script early, in any case: "</script" (HTML ignores the case).
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
-# The interface words the script needs; the rest are in the HTML already.
-SCRIPT_WORDS = (
-    "answered",
-    "change",
-    "change_answer",
-    "copy_failed",
-    "follow_up",
-    "link_copied",
-    "node_shown",
-    "outcome",
-    "question",
-    "step",
-    "summary_copied",
-    "summary_made",
-    "summary_title",
-)
+# The script declares the interface words it says, in a line of its own: `// words: a b c`.
+_SCRIPT_WORDS = re.compile(r"^\s*//\s*words:(.*)$", re.MULTILINE)
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
 _BLOCK_BREAK = re.compile(
     r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)"
@@ -80,7 +66,13 @@ class Theme:
             bytecode_cache=template_cache(),
         )
         env.filters.update(
-            md=_md, md_inline=_md_inline, text=_text, tel=tel_href, host=url_host, domain=url_domain
+            md=_md,
+            md_inline=_md_inline,
+            text=_text,
+            tel=tel_href,
+            host=url_host,
+            domain=url_domain,
+            unnumbered=unnumbered,
         )
         env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
         return cls(env)
@@ -91,6 +83,11 @@ class Theme:
             return self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             return None
+
+    def script_words(self) -> tuple[str, ...]:
+        """The interface words the theme's script says, as its `// words:` lines declare them."""
+        js = self.source("card.js") or ""
+        return tuple(word for line in _SCRIPT_WORDS.findall(js) for word in line.split())
 
     def has_words(self, lang: str) -> bool:
         """Whether the theme has words for the language, or its base language (pt for pt-BR)."""
@@ -201,6 +198,17 @@ class _ThemeLoader(jinja2.BaseLoader):
 def tel_href(phone: str) -> str:
     """The phone number as a tel: link target: digits and a leading '+' only."""
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def unnumbered(name: str, phone: str) -> str:
+    """A contact's name without its phone number, where the name says it too ("Alarm 112"): the
+    number is shown beside it already."""
+    if isinstance(name, model.Placeholder) or phone not in name:
+        return name
+    rest = " ".join(name.replace(phone, " ").split()).strip(" ,:–-")
+    if not rest:
+        return name
+    return model.Text(rest, name.lang) if isinstance(name, model.Text) else rest
 
 
 def url_domain(url: str) -> str:
@@ -375,6 +383,33 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
+def script_data(
+    plan: model.Plan, order: list[str], pages: list[dict[str, Any]], words: tuple[str, ...]
+) -> dict[str, Any]:
+    """All the script knows of the plan (docs/theming.md): the start, the primary language, each
+    node as [id, kind, the ids it leads to], and per language its direction, the script's words
+    and each node's texts as [title, option labels], in the order of the nodes."""
+    return {
+        "start": plan.info.start,
+        "primary": plan.info.language,
+        "nodes": [[i, plan.nodes[i].kind, *(e[0] for e in plan.nodes[i].edges())] for i in order],
+        "languages": {
+            p["lang"]: {
+                "dir": p["dir"],
+                "ui": {k: p["ui"][k] for k in words if k in p["ui"]},
+                "text": [
+                    [
+                        str(p["plan"].nodes[i].title),
+                        *(str(o.label) for o in getattr(p["plan"].nodes[i], "options", ())),
+                    ]
+                    for i in order
+                ],
+            }
+            for p in pages
+        },
+    }
+
+
 def contact_briefs(theme: Theme, page: dict[str, Any]) -> dict[str, Markup]:
     """Each contact as one link (macros.html's `brief`), made once per language: nodes name the
     same few contacts thousands of times, and a macro call costs more than the node around it."""
@@ -411,13 +446,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
                 "anchor_prefix": "" if lang == primary else f"{lang}/",
             }
         )
-    data = {
-        "start": plan.info.start,
-        "primary": primary,
-        "languages": {
-            p["lang"]: {"ui": {k: p["ui"][k] for k in SCRIPT_WORDS}, "dir": p["dir"]} for p in pages
-        },
-    }
+    data = script_data(plan, order, pages, theme.script_words())
     logo = None
     if plan.logo:
         media_type, raw = plan.logo

@@ -1,26 +1,44 @@
 /* The card's behaviour: one node at a time, the path in the URL, nothing stored anywhere.
-   Everything works without this script too: nodes are sections, options are #id links. */
+   Everything works without this script too: nodes are sections, options are #id links.
+   What it needs from the templates is written down in docs/theming.md: the plan's data in the
+   JSON of #ap-data, and the hooks in the markup (the language boxes, the node sections, and
+   each control's data-action). It never reads the plan's texts back out of the page. */
+// words: answered change change_answer copy_failed earlier_answer follow_up link_copied
+// words: node_shown outcome question restart_confirm step summary_copied summary_made
+// words: summary_title
 (function () {
   "use strict";
   var doc = document, root = doc.documentElement;
   var data = JSON.parse(doc.getElementById("ap-data").textContent);
-  var langs = {}, ticks = {}, seen = {}, current = null;
-  var live = doc.getElementById("ap-live");
-  Array.prototype.forEach.call(doc.querySelectorAll(".ap-lang"), function (el) {
-    langs[el.getAttribute("data-lang")] = el;
+  // Every lookup by a node id or a language is a Map: an id may be any name, even one that
+  // plain objects have already ("constructor").
+  var nodes = new Map(), langs = new Map(), words = new Map(), texts = new Map();
+  data.nodes.forEach(function (n, i) { nodes.set(n[0], { kind: n[1], to: n.slice(2), i: i }); });
+  Object.keys(data.languages).forEach(function (lang) {
+    var l = data.languages[lang];
+    words.set(lang, new Map(Object.keys(l.ui).map(function (k) { return [k, l.ui[k]]; })));
+    texts.set(lang, l.text);
   });
+  Array.prototype.forEach.call(doc.querySelectorAll(".ap-lang[data-lang]"), function (el) {
+    if (words.has(el.getAttribute("data-lang"))) langs.set(el.getAttribute("data-lang"), el);
+  });
+  var ticks = new Map(), seen = new Map(), boxed = new Set(), current = null, changing = null;
+  var live = doc.getElementById("ap-live");
   var nojs = doc.getElementById("ap-nojs");
   if (nojs) nojs.parentNode.removeChild(nojs);
   root.classList.add("ap-js");
+  // Moves put the new node at the top; the browser must not scroll back to where it was.
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
+
   // Checklist items become checkboxes here: ticks mean something only where they reach the
   // summary, and the card stays small. Each node's are made when it is first shown: made all at
   // once they would slow a large card's start, and every change of the URL after it, for which
   // the browser goes through the whole document.
-  var boxed = {};
   function makeBoxes(sec) {
-    if (boxed[sec.id]) return;
-    boxed[sec.id] = true;
-    Array.prototype.forEach.call(sec.querySelectorAll(".ap-checklist > li"), function (item) {
+    if (boxed.has(sec.id)) return;
+    boxed.add(sec.id);
+    each(sec.querySelectorAll(".ap-checklist > li"), function (item) {
       var label = doc.createElement("label"), box = doc.createElement("input");
       var text = doc.createElement("span");
       box.type = "checkbox";
@@ -35,21 +53,26 @@
   function anchor(lang, node) { return lang === data.primary ? node : lang + "/" + node; }
   function section(lang, node) {
     var el = doc.getElementById(anchor(lang, node));
-    return el && el.classList.contains("ap-node") ? el : null;
+    return el && el.classList.contains("ap-node") && langs.get(lang).contains(el) ? el : null;
   }
   // The parts of a language box that the script changes (the first match, or `all` of them), each
   // looked up once: most come after every node in the box, and a search per step would read
   // through all of those.
-  var parts = {};
+  var parts = new Map();
   function part(lang, selector, all) {
-    var key = lang + (all ? " all " : " ") + selector, box = langs[lang];
-    if (!(key in parts)) {
-      parts[key] = all ? Array.prototype.slice.call(box.querySelectorAll(selector))
-        : box.querySelector(selector);
+    var key = lang + (all ? " all " : " ") + selector, box = langs.get(lang);
+    if (!parts.has(key)) {
+      parts.set(key, all ? Array.prototype.slice.call(box.querySelectorAll(selector))
+        : box.querySelector(selector));
     }
-    return parts[key];
+    return parts.get(key);
   }
-  function ui(key) { return data.languages[current ? current.lang : data.primary].ui[key] || key; }
+  function ui(key) { return words.get(current ? current.lang : data.primary).get(key) || key; }
+  // A node's texts in a language: [title, option labels...].
+  function text(lang, node) { return texts.get(lang)[nodes.get(node).i]; }
+  function titleOf(lang, node) {
+    return nodes.has(node) ? text(lang, node)[0] : section(lang, node).querySelector("h2").textContent;
+  }
   function stamp(date) {
     function two(n) { return (n < 10 ? "0" : "") + n; }
     return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
@@ -58,45 +81,40 @@
 
   // "#lang/node~0.2" : the node, in a language, reached by choosing options 0 then 2 from the start.
   function parse(hash) {
-    var text = hash.replace(/^#/, ""), choices = [], lang = data.primary;
-    try { text = decodeURIComponent(text); } catch (e) { /* keep it as it is */ }
-    var tilde = text.indexOf("~");
+    var where = hash.replace(/^#/, ""), choices = [], lang = data.primary;
+    try { where = decodeURIComponent(where); } catch (e) { /* keep it as it is */ }
+    var tilde = where.indexOf("~");
     if (tilde >= 0) {
-      choices = text.slice(tilde + 1).split(".").filter(Boolean).map(Number);
-      text = text.slice(0, tilde);
+      choices = where.slice(tilde + 1).split(".").filter(Boolean).map(Number);
+      where = where.slice(0, tilde);
     }
-    var slash = text.indexOf("/");
-    if (slash > 0 && langs[text.slice(0, slash)]) {
-      lang = text.slice(0, slash);
-      text = text.slice(slash + 1);
+    var slash = where.indexOf("/");
+    if (slash > 0 && langs.has(where.slice(0, slash))) {
+      lang = where.slice(0, slash);
+      where = where.slice(slash + 1);
     }
-    if (!section(lang, text)) return null;
-    return { lang: lang, node: text, choices: choices };
+    if (!section(lang, where)) return null;
+    return { lang: lang, node: where, choices: choices };
   }
   function format(state, choices) {
     var c = choices || state.choices;
     return "#" + anchor(state.lang, state.node) + (c.length ? "~" + c.join(".") : "");
   }
-  function targetOf(link) { var t = parse(link.getAttribute("href")); return t && t.node; }
 
   // Walk from the start by the choices; the path is valid only if it ends at the node.
-  function walk(lang, node, choices) {
+  function walk(node, choices) {
     var path = [], at = data.start, i = 0, guard = 0;
     while ((at !== node || i < choices.length) && guard++ < 10000) {
-      var sec = section(lang, at);
-      if (!sec) return [];
-      var options = sec.querySelectorAll(".ap-option");
-      if (options.length) {
-        var option = options[choices[i]];
-        if (i >= choices.length || !option) return [];
-        path.push({ node: at, choice: choices[i], before: choices.slice(0, i) });
+      var n = nodes.get(at), choice = choices[i];
+      if (!n || n.kind === "outcome") return [];
+      if (n.kind === "question") {
+        if (!(Number.isInteger(choice) && choice >= 0 && choice < n.to.length)) return [];
+        path.push({ node: at, choice: choice, before: choices.slice(0, i) });
         i += 1;
-        at = targetOf(option);
+        at = n.to[choice];
       } else {
-        var next = sec.querySelector(".ap-next");
-        if (!next) return [];
         path.push({ node: at, before: choices.slice(0, i) });
-        at = targetOf(next);
+        at = n.to[0];
       }
     }
     return at === node ? path : [];
@@ -108,48 +126,55 @@
     // Each change to the language box or <html> restyles the whole card: only when needed.
     var newLang = !old || old.lang !== lang;
     if (old) {
-      if (newLang) langs[old.lang].classList.remove("ap-on");
+      if (newLang) langs.get(old.lang).classList.remove("ap-on");
       var prev = section(old.lang, old.node);
       if (prev) prev.classList.remove("ap-on");
     }
     if (newLang) {
-      langs[lang].classList.add("ap-on");
+      langs.get(lang).classList.add("ap-on");
       root.lang = lang;
       root.dir = data.languages[lang].dir;
     }
     makeBoxes(sec);
     sec.classList.add("ap-on");
     current = state;
-    state.path = walk(lang, state.node, state.choices);
+    state.path = nodes.has(state.node) ? walk(state.node, state.choices) : [];
     if (!state.path.length) state.choices = [];
-    if (!seen[state.node]) seen[state.node] = new Date();
-    var title = sec.querySelector("h2");
-    doc.title = title.textContent + " – " + part(lang, ".ap-title").textContent;
+    if (!seen.has(state.node)) seen.set(state.node, new Date());
+    doc.title = titleOf(lang, state.node) + " – " + part(lang, ".ap-title").textContent;
     shownDepth = depth();
     updateChrome(state);
+    markEarlier(state, sec);
     renderPath(state);
-    if (focus) {
-      // The scroll and the focus lay the page out at once, so every change to the card comes
-      // before them; the announcement after them only lays out the live region again.
-      title.setAttribute("tabindex", "-1");
-      window.scrollTo(0, 0);
-      title.focus();
-      live.textContent = title.textContent;
-    }
-    warmNext(lang, sec);
+    if (focus) reveal(sec);
+    warmNext(lang, state.node);
   }
-  function setHidden(el, hidden) { if (el.hidden !== hidden) el.hidden = hidden; }
+  function setHidden(el, hidden) { if (el && el.hidden !== hidden) el.hidden = hidden; }
+
+  // The node at the top of the screen, its heading focused: a screen reader reads it out, so
+  // the live region stays for what focus does not say.  The sticky emergency bar's height is
+  // kept in --ap-bar, for the browser to scroll what it jumps to or focuses out from under it.
+  var barHeight = -1;
+  function reveal(sec) {
+    var bar = part(current.lang, ".ap-emergency"), title = sec.querySelector("h2");
+    var height = bar && getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
+    if (height !== barHeight) root.style.setProperty("--ap-bar", (barHeight = height) + "px");
+    title.setAttribute("tabindex", "-1");
+    window.scrollTo(0, 0);
+    title.focus({ preventScroll: true });
+  }
 
   // While the reader reads, lay out once each node this one leads to, out of sight: shown and
   // hidden again in one task, so nothing is drawn. A node's first showing pays for shaping its
   // text and styling its parts; done here, that no longer falls in the frame after the click.
   // A node with its boxes made has been laid out already, shown or so.
   var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 100); };
-  function warmNext(lang, sec) {
+  function warmNext(lang, node) {
+    if (!nodes.has(node)) return;
     idle(function () {
-      Array.prototype.forEach.call(sec.querySelectorAll(".ap-option, .ap-next"), function (link) {
-        var next = section(lang, targetOf(link));
-        if (!next || boxed[next.id]) return;
+      nodes.get(node).to.forEach(function (to) {
+        var next = section(lang, to);
+        if (!next || boxed.has(next.id)) return;
         makeBoxes(next);
         next.style.display = "block";
         void next.offsetHeight; // the layout itself is the point
@@ -163,8 +188,8 @@
     var atStart = state.node === data.start && !state.choices.length;
     setHidden(part(lang, "[data-action=back]"), atStart || (!depth() && !state.path.length));
     setHidden(part(lang, "[data-action=restart]"), atStart);
-    setHidden(part(lang, "[data-action=copy-link]"), false);
-    setHidden(part(lang, "[data-action=print]"), false);
+    part(lang, "[hidden][data-action^=copy-link], [hidden][data-action=print]", true)
+      .forEach(function (el) { setHidden(el, false); });
     // Only the shown box's language links can be followed; another box's are set when it shows.
     part(lang, "[data-switch]", true).forEach(function (link) {
       var other = { lang: link.getAttribute("data-switch"), node: state.node, choices: state.choices };
@@ -172,34 +197,41 @@
       if (link.getAttribute("href") !== href) link.setAttribute("href", href);
     });
     // Ticks are shared by all languages: switching keeps them.
-    Array.prototype.forEach.call(section(state.lang, state.node).querySelectorAll(".ap-checklist input"),
-      function (box, i) { box.checked = !!ticks[state.node + ":" + i]; });
+    each(section(lang, state.node).querySelectorAll(".ap-checklist input"),
+      function (box, i) { box.checked = !!ticks.get(state.node + ":" + i); });
   }
 
-  function el(tag, cls, text) {
+  // After 'Change', the question marks the answer given before (as GOV.UK's check answers).
+  var marked = null;
+  function markEarlier(state, sec) {
+    if (marked) { marked.removeAttribute("aria-current"); marked.removeChild(marked.lastChild); marked = null; }
+    if (!changing || changing.node !== state.node || changing.before !== state.choices.join(".")) return;
+    marked = sec.querySelectorAll(".ap-option")[changing.answer];
+    if (!marked) return;
+    marked.setAttribute("aria-current", "true");
+    marked.appendChild(el("span", "ap-earlier", ui("earlier_answer")));
+  }
+
+  function el(tag, cls, content) {
     var e = doc.createElement(tag);
     if (cls) e.className = cls;
-    if (text) e.textContent = text;
+    if (content) e.textContent = content;
     return e;
   }
-  function optionLabel(lang, step) {
-    var option = section(lang, step.node).querySelectorAll(".ap-option")[step.choice];
-    var hint = option.querySelector(".ap-hint");
-    return option.textContent.slice(0, hint ? option.textContent.indexOf(hint.textContent) : undefined).trim();
-  }
-  function titleOf(lang, node) { return section(lang, node).querySelector("h2").textContent; }
+  function answerOf(lang, step) { return text(lang, step.node)[1 + step.choice]; }
 
   function pathItem(lang, step) {
-    var li = el("li");
+    var li = el("li"), title = titleOf(lang, step.node);
     if (step.choice === undefined) {
-      li.appendChild(el("span", "", ui("step") + ": " + titleOf(lang, step.node)));
+      li.appendChild(el("span", "", ui("step") + ": " + title));
     } else {
-      var title = titleOf(lang, step.node);
       li.appendChild(el("span", "ap-path-q", title));
-      li.appendChild(el("strong", "", optionLabel(lang, step)));
+      li.appendChild(el("strong", "", answerOf(lang, step)));
       li.appendChild(doc.createTextNode(" "));
       var change = el("a", "", ui("change"));
       change.href = format({ lang: lang, node: step.node }, step.before);
+      change.setAttribute("data-action", "change");
+      change.apStep = step;
       change.appendChild(el("span", "ap-sr", " " + ui("change_answer") + " " + title));
       li.appendChild(change);
     }
@@ -207,11 +239,12 @@
   }
   // A step changes the end of the path only: the items still right stay, and only the rest is
   // made, so that a step costs the same however long the path.
-  var listed = {}; // per language: the steps in its path list, each { key, li }
+  var listed = new Map(); // per language: the steps in its path list, each { key, li }
   function pathKey(step) { return step.node + "~" + step.before.join(".") + ":" + step.choice; }
   function renderPath(state) {
     var lang = state.lang, path = state.path;
-    var items = listed[lang] || (listed[lang] = []);
+    if (!listed.has(lang)) listed.set(lang, []);
+    var items = listed.get(lang);
     var list = part(lang, ".ap-path-list");
     var ol = list.querySelector("ol") || list.appendChild(el("ol"));
     var keep = 0;
@@ -236,19 +269,16 @@
     lines.push(part(lang, ".ap-footer p").textContent.trim());
     lines.push(ui("summary_made") + ": " + stamp(new Date()));
     lines.push("");
-    var nodes = state.path.map(function (s) { return s; }).concat([{ node: state.node }]);
-    nodes.forEach(function (step, i) {
-      var sec = section(lang, step.node);
-      var kind = ui(sec.classList.contains("ap-question") ? "question" :
-        sec.classList.contains("ap-outcome") ? "outcome" : "step");
-      var when = seen[step.node] ? " (" + ui("node_shown") + " " + stamp(seen[step.node]) + ")" : "";
-      lines.push((i + 1) + ". " + kind + ": " + titleOf(lang, step.node) + when);
-      if (step.choice !== undefined) lines.push("   " + ui("answered") + ": " + optionLabel(lang, step));
-      Array.prototype.forEach.call(sec.querySelectorAll(".ap-checklist li"), function (item, j) {
-        var done = ticks[step.node + ":" + j];
+    state.path.concat(nodes.has(state.node) ? [{ node: state.node }] : []).forEach(function (step, i) {
+      var sec = section(lang, step.node), at = seen.get(step.node);
+      var when = at ? " (" + ui("node_shown") + " " + stamp(at) + ")" : "";
+      lines.push((i + 1) + ". " + ui(nodes.get(step.node).kind) + ": " + titleOf(lang, step.node) + when);
+      if (step.choice !== undefined) lines.push("   " + ui("answered") + ": " + answerOf(lang, step));
+      each(sec.querySelectorAll(".ap-checklist > li"), function (item, j) {
+        var done = ticks.get(step.node + ":" + j);
         lines.push("   [" + (done ? "x" : " ") + "] " + item.textContent.trim());
       });
-      Array.prototype.forEach.call(sec.querySelectorAll(".ap-follow-up li"), function (item) {
+      each(sec.querySelectorAll(".ap-follow-up > li"), function (item) {
         lines.push("   " + ui("follow_up") + ": " + item.textContent.trim());
       });
     });
@@ -257,10 +287,10 @@
     return lines.join("\n");
   }
 
-  function copy(text, done) {
+  function copy(content, done) {
     function fallback() {
       var area = el("textarea");
-      area.value = text;
+      area.value = content;
       area.setAttribute("readonly", "");
       area.className = "ap-sr";
       doc.body.appendChild(area);
@@ -271,12 +301,12 @@
       done(ok);
     }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+      navigator.clipboard.writeText(content).then(function () { done(true); }, fallback);
     } else {
       fallback();
     }
   }
-  function say(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 50); }
+  function say(message) { live.textContent = ""; setTimeout(function () { live.textContent = message; }, 50); }
 
   function fromHash(focus) {
     var state = parse(location.hash) || { lang: data.primary, node: data.start, choices: [] };
@@ -287,76 +317,137 @@
   // leaves the card.
   function depth() { return (history.state && history.state.apDepth) || 0; }
   var shownDepth = 0;
-  // Back with no move of ours behind it: step back in place, so that the next Back does not
-  // pop the history back to where this one started.
-  function stepBack(state) {
-    history.replaceState({ apDepth: 0 }, "", format(state));
-    show(state, true);
-  }
   function go(state) {
     history.pushState({ apDepth: depth() + 1 }, "", format(state));
     show(state, true);
   }
+  // Where an answer leads on from the path so far; none on a page or a step linked to alone.
+  function onward(state) { return state.path.length || state.node === data.start ? state.choices : []; }
 
-  doc.addEventListener("click", function (event) {
-    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    var link = event.target.closest("a, button");
-    if (!link || !current) return;
-    var state = current, action = link.getAttribute("data-action");
-    if (link.classList.contains("ap-option")) {
-      event.preventDefault();
-      var index = Array.prototype.indexOf.call(link.closest(".ap-options").querySelectorAll(".ap-option"), link);
-      var choices = state.path.length || state.node === data.start ? state.choices.concat([index]) : [];
-      go({ lang: state.lang, node: targetOf(link), choices: choices });
-    } else if (link.classList.contains("ap-next")) {
-      event.preventDefault();
-      go({ lang: state.lang, node: targetOf(link), choices: state.path.length || state.node === data.start ? state.choices : [] });
-    } else if (action === "restart") {
-      event.preventDefault();
-      ticks = {}; // a new case: nothing of the last one may reach its summary
-      seen = {};
-      go({ lang: state.lang, node: data.start, choices: [] });
-    } else if (action === "back") {
+  // A changed answer keeps what still applies: from the new answer on, the nodes that were on
+  // the old path are passed through with their old answers, up to where the reader was; it stops
+  // at the first node that is new to the path. The same answer again returns to where they were.
+  function rechoose(state, choice) {
+    var old = changing;
+    changing = null;
+    if (choice === old.answer) return go({ lang: state.lang, node: old.end, choices: old.choices });
+    var answers = new Map(), passed = new Set([old.end]);
+    walk(old.end, old.choices).forEach(function (s) { passed.add(s.node); answers.set(s.node, s.choice); });
+    var choices = state.choices.concat([choice]), at = nodes.get(state.node).to[choice], been = new Set();
+    while (at !== old.end && passed.has(at) && !been.has(at)) {
+      var n = nodes.get(at);
+      been.add(at);
+      if (n.kind === "outcome") break;
+      if (n.kind === "question") choices.push(answers.get(at));
+      at = n.to[n.kind === "question" ? answers.get(at) : 0];
+    }
+    go({ lang: state.lang, node: at, choices: choices });
+  }
+
+  function start(state) {
+    ticks = new Map(); // a new case: nothing of the last one may reach its summary
+    seen = new Map();
+    changing = null;
+    go({ lang: state.lang, node: data.start, choices: [] });
+  }
+
+  // What each control does, by its data-action (an option and a step's 'continue' link by their
+  // class: there are many, and the card stays small); a link to a node or page of the card that
+  // has none is followed as a move of the card's own. An action that returns true lets the
+  // browser do the rest.
+  var actions = new Map([
+    ["choose", function (link, state) {
+      var choice = Array.prototype.indexOf.call(
+        link.closest(".ap-node").querySelectorAll(".ap-option"), link);
+      if (changing && changing.node === state.node && changing.before === state.choices.join(".")) {
+        return rechoose(state, choice);
+      }
+      go({ lang: state.lang, node: nodes.get(state.node).to[choice], choices: onward(state).concat([choice]) });
+    }],
+    ["next", function (link, state) {
+      go({ lang: state.lang, node: nodes.get(state.node).to[0], choices: onward(state) });
+    }],
+    ["change", function (link, state) {
+      var step = link.apStep;
+      changing = { node: step.node, before: step.before.join("."), answer: step.choice,
+        end: state.node, choices: state.choices };
+      go({ lang: state.lang, node: step.node, choices: step.before });
+    }],
+    ["restart", function (link, state) {
+      var started = ticks.size || state.path.length;
+      if (!started || window.confirm(ui("restart_confirm"))) start(state);
+    }],
+    ["back", function (link, state) {
       if (depth() > 0) { history.back(); return; }
+      // Back with no move of ours behind it: step back in place, so that the next Back does
+      // not pop the history back to where this one started.
       var last = state.path[state.path.length - 1];
-      if (last) stepBack({ lang: state.lang, node: last.node, choices: last.before });
-    } else if (action === "copy-link") {
+      if (!last) return;
+      var before = { lang: state.lang, node: last.node, choices: last.before };
+      history.replaceState({ apDepth: 0 }, "", format(before));
+      show(before, true);
+    }],
+    ["copy-link", function (link, state) {
       copy(location.href.split("#")[0] + "#" + anchor(state.lang, state.node), function (ok) {
         say(ui(ok ? "link_copied" : "copy_failed"));
       });
-    } else if (action === "copy-summary") {
+    }],
+    ["copy-link-path", function () {
+      copy(location.href, function (ok) { say(ui(ok ? "link_copied" : "copy_failed")); });
+    }],
+    ["copy-summary", function (link, state) {
       var pre = part(state.lang, ".ap-summary-text");
       pre.textContent = summary(state);
       copy(pre.textContent, function (ok) {
         pre.classList.toggle("ap-show", !ok);
         say(ui(ok ? "summary_copied" : "copy_failed"));
       });
-    } else if (action === "print-summary") {
+    }],
+    ["print-summary", function (link, state) {
       part(state.lang, ".ap-summary-text").textContent = summary(state);
       root.classList.add("ap-print-summary");
       window.print();
-    } else if (action === "print") {
-      window.print();
-    } else if (link.classList.contains("ap-skip")) {
-      event.preventDefault();
-      part(state.lang, ".ap-main").focus();
-    }
+    }],
+    ["print", function () { window.print(); }],
+    ["skip", function (link, state) { part(state.lang, ".ap-main").focus(); }]
+  ]);
+  function follow(link) {
+    var state = parse(link.getAttribute("href"));
+    if (!state) return true;
+    go(state);
+  }
+
+  doc.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    var link = event.target.closest("a, button");
+    if (!link || !current) return;
+    var action = actions.get(link.getAttribute("data-action") ||
+      (link.classList.contains("ap-option") ? "choose" : link.classList.contains("ap-next") ? "next" : ""));
+    if (!action && link.matches("a[href^='#']")) action = follow;
+    if (action && action(link, current) !== true) event.preventDefault();
   });
   window.addEventListener("afterprint", function () { root.classList.remove("ap-print-summary"); });
   doc.addEventListener("change", function (event) {
     var box = event.target;
     if (!current || !box.closest || !box.closest(".ap-checklist")) return;
     var boxes = box.closest(".ap-checklist").querySelectorAll("input");
-    ticks[current.node + ":" + Array.prototype.indexOf.call(boxes, box)] = box.checked;
+    ticks.set(current.node + ":" + Array.prototype.indexOf.call(boxes, box), box.checked);
     showSummary(current);
   });
-  // An entry without our state was made by a plain link: a move too, one deeper.
+  // An entry without our state was made by a plain link or the address bar: a move too, one
+  // deeper. Such a jump is scrolled and focused by the browser after this, so the node is
+  // revealed once more when the browser is done.
   function arrived() {
     if (!history.state) history.replaceState({ apDepth: shownDepth + 1 }, "");
     fromHash(true);
+    var shown = current;
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { if (current === shown) reveal(section(shown.lang, shown.node)); });
+    });
   }
   window.addEventListener("hashchange", arrived);
   window.addEventListener("popstate", arrived);
   history.replaceState({ apDepth: depth() }, ""); // the entry the card opened on is ours
-  fromHash(false);
+  // Opened at a node (a colleague's link), the card shows it as a jump there: in sight, focused.
+  if (location.hash) arrived(); else fromHash(false);
 })();

@@ -200,8 +200,16 @@ class Card:
         return self.page.locator(".ap-node").filter(visible=True)
 
     def heading(self) -> str:
-        """The heading of the one visible node."""
-        return self.active().locator("h2").inner_text().strip()
+        """The title in the heading of the one visible node (without its 'urgent' tag)."""
+        return (
+            self.active()
+            .locator("h2")
+            .evaluate(
+                """h => { const copy = h.cloneNode(true);
+                copy.querySelectorAll('.ap-urgent-tag').forEach(t => t.remove());
+                return copy.textContent.trim(); }"""
+            )
+        )
 
     def hash(self) -> str:
         return self.page.evaluate("decodeURIComponent(location.hash)")
@@ -333,10 +341,11 @@ class Card:
         return [*self.routes(lang).values(), *self.pages(lang)]
 
 
-# An option's label: its text without the hint (the arrow is CSS, not text).
+# An option's label: its text without the hint, or the mark of an earlier answer (the arrow is
+# CSS, not text).
 LABELS = """els => els.map(a => {
     const copy = a.cloneNode(true);
-    copy.querySelectorAll('.ap-hint').forEach(h => h.remove());
+    copy.querySelectorAll('.ap-hint, .ap-earlier').forEach(h => h.remove());
     return copy.textContent.trim();
 })"""
 
