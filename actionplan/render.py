@@ -31,6 +31,7 @@ from actionplan.project import default_dir
 from actionplan.translate import localize
 
 FALLBACK_UI = "en"
+LOCAL = "local.yaml"  # the municipality's own layer: its contacts go on the printed action card
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where it is installed
 _WORD_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "seq", "map")
@@ -334,6 +335,16 @@ def node_order(plan: model.Plan) -> list[str]:
     return order
 
 
+def key_donts(plan: model.Plan) -> list[str]:
+    """The warnings of the urgent steps, each once: the 'do not' of the printed action card."""
+    seen: dict[str, str] = {}
+    for node in plan.nodes.values():
+        if getattr(node, "urgent", False):
+            for item in node.do_not:
+                seen.setdefault(str(item), item)
+    return list(seen.values())
+
+
 def all_sources(plan: model.Plan, order: list[str]) -> list[model.Source]:
     """Every source the nodes name, once each, in the order the card shows them."""
     seen: dict[str, model.Source] = {}
@@ -441,7 +452,8 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
                 "lang": lang,
                 "dir": tr.direction if tr else ui.get("direction", "ltr"),
                 "name": tr.name if tr else ui.get("name", lang),
-                "plan": localize(plan, lang),
+                "plan": (localized := localize(plan, lang)),
+                "key_donts": key_donts(localized),
                 "ui": ui,
                 "anchor_prefix": "" if lang == primary else f"{lang}/",
             }
@@ -456,6 +468,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     nojs_css = _inline_css(theme.source("nojs.css") or "")
     js = _SCRIPT_END.sub(r"<\\/\1", rjsmin.jsmin(js))  # '\/' is '/' in a string or a regex
     shared = {
+        "local_contacts": [i for i, c in plan.contacts.items() if Path(c.pos.file).name == LOCAL],
         "order": order,
         "numbers": numbers,
         "logo": logo,

@@ -130,6 +130,11 @@
       var prev = section(old.lang, old.node);
       if (prev) prev.classList.remove("ap-on");
     }
+    // Printed from the start screen, the card is the one-page action card (a print-only style:
+    // the class restyles nothing on the screen).
+    var atStart = state.node === data.start && !state.choices.length;
+    if (old) langs.get(old.lang).classList.remove("ap-at-start");
+    langs.get(lang).classList.toggle("ap-at-start", atStart);
     if (newLang) {
       langs.get(lang).classList.add("ap-on");
       root.lang = lang;
@@ -408,7 +413,7 @@
       root.classList.add("ap-print-summary");
       window.print();
     }],
-    ["print", function () { window.print(); }],
+    ["print", function () { root.classList.add("ap-print-all"); window.print(); }],
     ["skip", function (link, state) { part(state.lang, ".ap-main").focus(); }]
   ]);
   function follow(link) {
@@ -426,7 +431,10 @@
     if (!action && link.matches("a[href^='#']")) action = follow;
     if (action && action(link, current) !== true) event.preventDefault();
   });
-  window.addEventListener("afterprint", function () { root.classList.remove("ap-print-summary"); });
+  window.addEventListener("afterprint", function () {
+    root.classList.remove("ap-print-summary");
+    root.classList.remove("ap-print-all");
+  });
   doc.addEventListener("change", function (event) {
     var box = event.target;
     if (!current || !box.closest || !box.closest(".ap-checklist")) return;

@@ -550,3 +550,53 @@ def test_ids_that_name_built_in_properties_work(
     card.next()
     card.page.go_back()
     expect(card.active().get_by_label(f"tick {middle}")).to_be_checked()
+
+
+# -- 5. print: the one-page action card, the whole plan, and without the script ---------------
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of pages of a PDF as Chromium writes it (no compressed object streams)."""
+    return len(re.findall(rb"/Type\s*/Page\b", pdf))
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_printing_the_start_screen_gives_the_one_page_action_card(
+    open_card: Callable[..., Card], default_url: str, lang: str, tmp_path: Path
+) -> None:
+    card = open_card("" if lang == "da" else "en/akut-fare", url=default_url)
+    card.page.emulate_media(media="print")
+    sheet = card.lang().locator(".ap-onepage")
+    expect(sheet).to_be_visible()
+    assert card.visible_nodes() == []  # the action card alone
+    calls = card.lang().locator(".ap-emergency a").all_inner_texts()
+    for call in calls:
+        expect(sheet.locator(".ap-onepage-calls")).to_contain_text(call.split()[0])
+    # Every warning of an urgent step, once each.
+    donts = card.lang().locator(".ap-urgent .ap-donot li").all_text_contents()
+    printed = sheet.locator(".ap-donot li").all_text_contents()
+    assert donts and sorted(set(donts)) == sorted(printed)
+    expect(sheet).to_contain_text(card.lang().locator(".ap-footer p").first.inner_text()[:12])
+    pdf = card.page.pdf()
+    (tmp_path / f"action-card-{lang}.pdf").write_bytes(pdf)
+    assert pdf_pages(pdf) == 1
+
+
+def test_print_the_whole_plan_from_the_start(open_card: Callable[..., Card]) -> None:
+    card = open_card(script="window.print = () => { window.__printed = true; };")
+    card.button("print").click()
+    assert card.page.evaluate("window.__printed")
+    card.page.emulate_media(media="print")
+    assert len(card.visible_nodes()) == len(card.graph()) + len(card.pages())
+    expect(card.lang().locator(".ap-onepage")).to_be_hidden()
+    card.page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert card.visible_nodes() == []  # printing from the start again gives the action card
+
+
+def test_without_javascript_english_prints_the_english_plan(open_card: Callable[..., Card]) -> None:
+    card = open_card("en/ring", java_script_enabled=False)
+    card.page.emulate_media(media="print")
+    assert card.lang().get_attribute("data-lang") == "en"
+    assert set(card.visible_nodes()) >= set(card.graph("en"))
+    assert "Call 112" in card.lang().inner_text()
+    assert pdf_pages(card.page.pdf()) >= 2
