@@ -231,6 +231,10 @@ class LocalSettings(Located):
         "The order of the languages in the card's language switcher; the rest follow.",
         default=(),
     )
+    address: Url | None = doc(
+        "Where the card is published (https://...): the printed action card shows it as a QR code.",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 import rcssmin
 import rjsmin
+import segno
 import yaml
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
@@ -345,6 +346,14 @@ def key_donts(plan: model.Plan) -> list[str]:
     return list(seen.values())
 
 
+def qr_svg(address: str | None) -> Markup | None:
+    """A QR code to the card's published address, as inline SVG (no request, no image file)."""
+    if not address or isinstance(address, model.Placeholder):
+        return None
+    code = segno.make(address, error="m", micro=False)
+    return Markup(code.svg_inline(border=4, omitsize=True, svgclass="ap-qr", lineclass=None))
+
+
 def all_sources(plan: model.Plan, order: list[str]) -> list[model.Source]:
     """Every source the nodes name, once each, in the order the card shows them."""
     seen: dict[str, model.Source] = {}
@@ -468,6 +477,7 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
     nojs_css = _inline_css(theme.source("nojs.css") or "")
     js = _SCRIPT_END.sub(r"<\\/\1", rjsmin.jsmin(js))  # '\/' is '/' in a string or a regex
     shared = {
+        "qr": qr_svg(plan.local.address),
         "local_contacts": [i for i, c in plan.contacts.items() if Path(c.pos.file).name == LOCAL],
         "order": order,
         "numbers": numbers,

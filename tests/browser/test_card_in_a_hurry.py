@@ -600,3 +600,25 @@ def test_without_javascript_english_prints_the_english_plan(open_card: Callable[
     assert set(card.visible_nodes()) >= set(card.graph("en"))
     assert "Call 112" in card.lang().inner_text()
     assert pdf_pages(card.page.pdf()) >= 2
+
+
+def test_the_action_card_has_a_qr_code_to_the_published_card(
+    open_card: Callable[..., Card], build_card_url: Callable[[Path], str], small_card: Path
+) -> None:
+    address = "https://example.org/handleplan/"
+    (small_card / "content" / "local.yaml").write_text(
+        f"local:\n  address: {address}\n", encoding="utf-8"
+    )
+    card = open_card(url=build_card_url(small_card))
+    card.page.emulate_media(media="print")
+    qr = card.lang().locator(".ap-onepage-qr")
+    expect(qr).to_be_visible()
+    expect(qr).to_contain_text(address)
+    assert qr.locator("svg.ap-qr path").count() == 1  # inline, made at build time
+    box = qr.locator("svg").bounding_box()
+    assert box and box["width"] == pytest.approx(box["height"]) and box["width"] > 80
+    assert pdf_pages(card.page.pdf()) == 1
+
+
+def test_without_an_address_there_is_no_qr_code(card: Card) -> None:
+    expect(card.page.locator(".ap-onepage-qr")).to_have_count(0)
