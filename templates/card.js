@@ -201,6 +201,15 @@
       var href = format(other);
       if (link.getAttribute("href") !== href) link.setAttribute("href", href);
     });
+    // The overview of the steps marks the one shown, and closes: the step is what to read now.
+    var here = "#" + anchor(lang, state.node), overview = part(lang, ".ap-overview");
+    if (overview && overview.open) overview.open = false;
+    part(lang, ".ap-overview a", true).forEach(function (link) {
+      var now = link.getAttribute("href") === here;
+      if (now !== link.hasAttribute("aria-current")) {
+        if (now) link.setAttribute("aria-current", "step"); else link.removeAttribute("aria-current");
+      }
+    });
     // Ticks are shared by all languages: switching keeps them.
     each(section(lang, state.node).querySelectorAll(".ap-checklist input"),
       function (box, i) { box.checked = !!ticks.get(state.node + ":" + i); });

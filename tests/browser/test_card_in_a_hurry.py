@@ -622,3 +622,25 @@ def test_the_action_card_has_a_qr_code_to_the_published_card(
 
 def test_without_an_address_there_is_no_qr_code(card: Card) -> None:
     expect(card.page.locator(".ap-onepage-qr")).to_have_count(0)
+
+
+# -- 11. an overview of the steps -------------------------------------------------------------
+
+
+def test_the_overview_shows_where_one_is_and_jumps_ahead(
+    open_card: Callable[..., Card], default_url: str
+) -> None:
+    card = open_card(url=default_url, viewport=PHONE)
+    overview = card.lang().locator(".ap-overview")
+    overview.locator("summary").click()
+    steps = overview.get_by_role("link")
+    titles = steps.all_inner_texts()
+    assert "Begræns spredningen" in titles  # 'Stop the spread': two taps from the start
+    steps.filter(has_text="Begræns spredningen").click()
+    assert card.heading() == "Begræns spredningen"
+    heading_in_sight(card)
+    current = card.lang().locator(".ap-overview [aria-current=step]")
+    expect(current).to_have_count(1)
+    expect(current).to_have_text("Begræns spredningen")
+    card.page.go_back()
+    expect(card.lang().locator(".ap-overview [aria-current]")).to_have_count(0)
