@@ -419,7 +419,7 @@ def vnu_jar() -> Path | None:
     """The Nu HTML checker (npm's vnu-jar): $ACTIONPLAN_VNU_JAR, or where .ci/run puts it;
     in CI (ACTIONPLAN_REQUIRE_BROWSER) its test fails where it is missing."""
     found = os.environ.get("ACTIONPLAN_VNU_JAR")
-    path = Path(found) if found else Path(__file__).resolve().parents[2] / ".ci" / "tools"
+    path = Path(found) if found else Path(__file__).resolve().parents[2] / ".tools"
     if path.is_dir():
         path = path / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
     return path if path.is_file() and shutil.which("java") else None
