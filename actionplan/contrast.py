@@ -35,7 +35,9 @@ def contrast_problems(local: model.LocalSettings, css: str) -> list[Problem]:
     colors = local.colors
     if colors is None:
         return []
-    theme = {name.replace("-", "_"): value for name, value in _VAR.findall(css)}
+    theme: dict[str, str] = {}
+    for name, value in _VAR.findall(css):  # the first: the light theme's, not dark mode's
+        theme.setdefault(name.replace("-", "_"), value)
     mine = {
         name: value
         for name in ("primary", "primary_text", "accent", "urgent")
