@@ -524,8 +524,13 @@ def test_ids_that_name_built_in_properties_work(
         "nodes": nodes,
     }
     project = tmp_path / "builtins"
-    (project / "content").mkdir(parents=True)
+    (project / "content" / "translations").mkdir(parents=True)
     (project / "content" / "plan.yaml").write_text(json.dumps(plan), encoding="utf-8")
+    # A language tag may be such a name too ('map'): a translation that falls back to English.
+    language = next(i for i in ids if re.fullmatch("[a-z]{2,3}", i) and i != "en")
+    (project / "content" / "translations" / f"{language}.yaml").write_text(
+        f"language: {language}\nname: {language}\n", encoding="utf-8"
+    )
     url = build_card_url(project)
 
     card = open_card(url=url)
@@ -544,6 +549,10 @@ def test_ids_that_name_built_in_properties_work(
         assert card.node() == ("name" if fragment == "name~9" else "constructor"), fragment
     card.open("length~0")
     assert (card.node(), card.path()[0]) == ("length", ("constructor?", "first"))
+    card.open(f"{language}/constructor")
+    assert card.lang().get_attribute("data-lang") == language
+    card.choose("last")
+    assert (card.hash(), card.node()) == (f"#{language}/{chain[-1]}~1", chain[-1])
     middle = chain[len(chain) // 2]
     card.open(f"{middle}~0")
     card.active().get_by_label(f"tick {middle}").check()
