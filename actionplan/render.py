@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 import rcssmin
 import rjsmin
-import segno
 import yaml
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
@@ -350,6 +349,10 @@ def qr_svg(address: str | None) -> Markup | None:
     """A QR code to the card's published address, as inline SVG (no request, no image file)."""
     if not address or isinstance(address, model.Placeholder):
         return None
+    # Imported here: segno takes some 40 ms to import, which every build without an address
+    # would pay for nothing (a default card builds in about 0.25 s).
+    import segno
+
     code = segno.make(address, error="m", micro=False)
     return Markup(code.svg_inline(border=4, omitsize=True, svgclass="ap-qr", lineclass=None))
 
