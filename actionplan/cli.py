@@ -14,11 +14,11 @@ import click
 
 from actionplan import __version__
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
-from actionplan.plan import Report
+from actionplan.plan.read import Report
 from actionplan.project import Project
 
 if TYPE_CHECKING:
-    from actionplan import model
+    from actionplan.plan import model
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -160,7 +160,7 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool) -> None:
     Every problem goes to standard error as file:line:col: error|warning|note: message (hint);
     a summary line goes to standard output. Notes never fail, not even with --strict.
     """
-    from actionplan.build import check_project
+    from actionplan.commands.build import check_project
 
     project = Project.find(path)
     report = check_project(project)
@@ -183,7 +183,7 @@ def show_stale(plan: model.Plan) -> int:
     """List the facts to check again, oldest first; the exit code."""
     import datetime as dt
 
-    from actionplan.checks import stale_facts
+    from actionplan.plan.checks import stale_facts
 
     facts = sorted(stale_facts(plan, dt.date.today()), key=lambda f: f.when)
     for fact in facts:
@@ -214,7 +214,7 @@ def show_stale(plan: model.Plan) -> int:
 @handle_errors
 def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
     """Build the card from the plan in PATH into one self-contained index.html."""
-    from actionplan.build import build_card
+    from actionplan.commands.build import build_card
 
     project = Project.find(path)
     try:
@@ -259,8 +259,8 @@ def schema(kind: str, out: Path | None) -> None:
     KIND is content (the plan's files), local (content/local.yaml), translation
     (content/translations/*.yaml) or words (templates/i18n/*.yaml).
     """
-    from actionplan.schema import schema_files, schema_text
-    from actionplan.write import write_atomic
+    from actionplan.card.write import write_atomic
+    from actionplan.plan.schema import schema_files, schema_text
 
     if out is None:
         click.echo(schema_text(kind), nl=False)
@@ -281,7 +281,7 @@ def schema(kind: str, out: Path | None) -> None:
 @handle_errors
 def stamp(v: Verbosity, path: Path, stale: bool) -> None:
     """Record in the translation files which version of the original each entry translates."""
-    from actionplan.stamp import stamp as stamp_translations
+    from actionplan.commands.stamp import stamp as stamp_translations
 
     for done in stamp_translations(Project.find(path).content, stale=stale):
         if not v.quiet:
@@ -305,8 +305,8 @@ def stamp(v: Verbosity, path: Path, stale: bool) -> None:
 @handle_errors
 def graph(path: Path, fmt: str) -> None:
     """Print the plan in PATH as a flowchart."""
-    from actionplan.graph import render_graph
-    from actionplan.plan import load_plan
+    from actionplan.commands.graph import render_graph
+    from actionplan.plan.read import load_plan
 
     click.echo(render_graph(load_plan(Project.find(path).content), fmt), nl=False)
 
@@ -332,8 +332,8 @@ def graph(path: Path, fmt: str) -> None:
 @handle_errors
 def paths(path: Path, fmt: str, limit: int) -> None:
     """Print every route from the start of the plan in PATH to an outcome."""
-    from actionplan.paths import find_routes, routes_json, routes_text
-    from actionplan.plan import load_plan
+    from actionplan.commands.paths import find_routes, routes_json, routes_text
+    from actionplan.plan.read import load_plan
 
     plan = load_plan(Project.find(path).content)
     routes = find_routes(plan, limit)
@@ -341,7 +341,7 @@ def paths(path: Path, fmt: str, limit: int) -> None:
 
 
 def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from actionplan.source import pinned_requirement
+    from actionplan.publish.source import pinned_requirement
 
     try:
         return None if value is None else pinned_requirement(value)
@@ -376,8 +376,8 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 def new(v: Verbosity, directory: Path, host: str, source: str | None, copy_base: bool) -> None:
     """Make a new project in DIRECTORY: its local layer to fill in over the base plan of the
     installed actionplan, and a Pages workflow."""
-    from actionplan.scaffold import new_project
-    from actionplan.source import UnknownSource
+    from actionplan.commands.new import new_project
+    from actionplan.publish.source import UnknownSource
 
     try:
         files = new_project(directory, host=host, source=source, copy_base=copy_base)
@@ -417,7 +417,7 @@ def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool) -> None:
     actionplan diff OLD NEW           one plan's base → another's
     actionplan diff --accept [PATH]   record the base the project now has as reviewed
     """
-    from actionplan import upgrade
+    from actionplan.commands import diff as upgrade
 
     if len(paths) > 2 or (accept and len(paths) == 2):
         raise click.UsageError("give one project folder, or two plans to compare without --accept")
@@ -481,7 +481,7 @@ def show_diff(lines: list[Any]) -> None:
 @handle_errors
 def serve(ctx: click.Context, path: Path, host: str, port: int) -> None:
     """Serve the card from PATH on this machine, rebuilt and reloaded on every save."""
-    from actionplan.serve import DevServer, is_loopback
+    from actionplan.commands.serve import DevServer, is_loopback
 
     v: Verbosity = ctx.obj
     explicit = ctx.get_parameter_source("host") is click.core.ParameterSource.COMMANDLINE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
-from actionplan.loader import YAML_SUFFIXES, holds_base
+from actionplan.plan.loader import YAML_SUFFIXES, holds_base
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The content folder of the base plan for projects that hold only a local layer; by default the
@@ -56,7 +56,7 @@ class Project:
 
     @property
     def lock(self) -> Path:
-        """The record of the base plan last reviewed (see actionplan.upgrade)."""
+        """The record of the base plan last reviewed (see actionplan.commands.diff)."""
         return self.content / LOCK_FILE
 
     @classmethod

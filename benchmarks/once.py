@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the checkout being measured
 
-from actionplan.build import build_card
-from actionplan.plan import check_plan
+from actionplan.commands.build import build_card
+from actionplan.plan.read import check_plan
 from actionplan.project import Project
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from measure import REPO, Stats
 
-from actionplan import model
+from actionplan.plan import model
 
 # Where the shared peers are laid beside a checkout (the format is not on npm).
 DEFAULT_FORMAT = REPO.parent / "shared" / "peers" / "chapbook-2.3.0" / "format.js"
@@ -267,8 +267,8 @@ def empty_story(extwee: str, story_format: Path, work: Path) -> Path:
 def serve_latency(project: Path, edits: int, work: Path) -> Stats:
     """Milliseconds from saving a one-word edit until `serve` has the new card, over several
     saves: the whole way a municipality waits, the watcher's debounce included."""
+    from actionplan.commands.serve import DevServer
     from actionplan.project import Project
-    from actionplan.serve import DevServer
 
     edited = copy_project(project, work / f"served-{project.name}")
     edit = OneWordEdit(edited)
@@ -289,7 +289,7 @@ def serve_latency(project: Path, edits: int, work: Path) -> Stats:
 def main() -> None:  # pragma: no cover - a quick look without the whole benchmark
     import argparse
 
-    from actionplan.plan import check_plan
+    from actionplan.plan.read import check_plan
     from actionplan.project import Project
 
     parser = argparse.ArgumentParser(description=__doc__)

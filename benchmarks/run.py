@@ -54,9 +54,9 @@ from measure import (
     without_gc,
 )
 
-from actionplan import markdown
-from actionplan.build import build_card
-from actionplan.plan import check_plan
+from actionplan.card import markdown
+from actionplan.commands.build import build_card
+from actionplan.plan.read import check_plan
 from actionplan.project import Project
 
 DOC = REPO / "docs" / "benchmarks.md"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan.build import build_card
 from actionplan.cli import cli
+from actionplan.commands.build import build_card
 from actionplan.project import Project
 
 REPO = Path(__file__).resolve().parent.parent

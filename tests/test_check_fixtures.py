@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan import build as build_module
 from actionplan.cli import cli
-from actionplan.plan import check_plan
+from actionplan.commands import build as build_module
+from actionplan.plan.read import check_plan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 12, 1)  # every case is checked as if on this day, so dates give stable output

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actionplan.cli import cli
-from actionplan.plan import check_plan
+from actionplan.plan.read import check_plan
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "good" / "everything" / "content"
 FILES = {

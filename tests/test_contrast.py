@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actionplan.contrast import contrast, contrast_problems
-from actionplan.model import Colors, LocalSettings
+from actionplan.card.contrast import contrast, contrast_problems
+from actionplan.plan.model import Colors, LocalSettings
 from actionplan.project import default_dir
 
 

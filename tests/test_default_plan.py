@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from default_cases import ANSWERS, fill_placeholders
 
-from actionplan import model
-from actionplan.checks import is_home_page
 from actionplan.cli import cli
-from actionplan.plan import check_plan, load_plan
+from actionplan.plan import model
+from actionplan.plan.checks import is_home_page
+from actionplan.plan.read import check_plan, load_plan
 from actionplan.project import default_dir
 
 

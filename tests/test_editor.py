@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from yaml_server import LanguageServer
 
 from actionplan.cli import cli
-from actionplan.model import Outcome, Question, Step
-from actionplan.validate import fields_of
+from actionplan.plan.model import Outcome, Question, Step
+from actionplan.plan.validate import fields_of
 
 # A node file the author has just made: no `$schema` line, only the settings to go by.
 NODE_FILE = """\

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actionplan.cli import cli
-from actionplan.graph import dot_text, mermaid_text, one_line, to_dot, to_mermaid
-from actionplan.plan import load_plan
+from actionplan.commands.graph import dot_text, mermaid_text, one_line, to_dot, to_mermaid
+from actionplan.plan.read import load_plan
 
 HOSTILE = (
     'He said "hi" [x] {y} (z) |a| #1 <script>alert(1)</script> &amp; `code` *em* _u_ '

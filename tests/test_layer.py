@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.cli import cli
-from actionplan.plan import check_plan
+from actionplan.plan.read import check_plan
 from actionplan.project import BASE_ENV, Project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base"

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan import upgrade
 from actionplan.cli import cli
+from actionplan.commands import diff as upgrade
 from actionplan.project import BASE_ENV, LOCK_FILE
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "base"

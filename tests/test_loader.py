@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from actionplan.errors import PlanError
-from actionplan.loader import MAX_DEPTH, find_files, parse, read_text
-from actionplan.plan import check_plan
+from actionplan.plan.loader import MAX_DEPTH, find_files, parse, read_text
+from actionplan.plan.read import check_plan
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "good" / "minimal" / "content"

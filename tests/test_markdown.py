@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from actionplan import markdown
+from actionplan.card import markdown
 
 
 def parsed_links(text: str) -> list[tuple[str, int]]:

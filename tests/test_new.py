@@ -10,9 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from actionplan import upgrade
 from actionplan.cli import cli
-from actionplan.plan import check_plan
+from actionplan.commands import diff as upgrade
+from actionplan.plan.read import check_plan
 from actionplan.project import BASE_ENV, Project, default_dir
 
 PLAN = {

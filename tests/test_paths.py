@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from test_graph import write_plan
 
-from actionplan import paths
 from actionplan.cli import cli
-from actionplan.paths import TooManyRoutes, find_routes, routes_text
-from actionplan.plan import load_plan
+from actionplan.commands import paths
+from actionplan.commands.paths import TooManyRoutes, find_routes, routes_text
+from actionplan.plan.read import load_plan
 
 
 def question(title: str, *options: tuple[str, str] | tuple[str, str, bool]) -> dict[str, Any]:

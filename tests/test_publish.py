@@ -22,10 +22,11 @@ import yaml
 from click.testing import CliRunner
 from default_cases import fill_placeholders
 
-from actionplan import __version__, source
+from actionplan import __version__
 from actionplan.cli import cli
-from actionplan.hosting import github_pages
-from actionplan.source import UnknownSource, installed_source, pinned_requirement
+from actionplan.publish import source
+from actionplan.publish.hosting import github_pages
+from actionplan.publish.source import UnknownSource, installed_source, pinned_requirement
 
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from yaml12 import load as editor_load
 
 from actionplan.cli import cli
-from actionplan.loader import load_files
+from actionplan.plan.loader import load_files
+from actionplan.plan.schema import FILE_KINDS, editor_settings, json_schema, schema_files
 from actionplan.project import default_dir
-from actionplan.schema import FILE_KINDS, editor_settings, json_schema, schema_files
 
 ROLES = {
     "base": "content",

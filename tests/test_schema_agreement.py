@@ -24,12 +24,12 @@ import pytest
 import yaml
 from yaml12 import load as editor_load
 
-from actionplan import build as build_module
-from actionplan.build import check_project
-from actionplan.plan import check_plan
+from actionplan.commands import build as build_module
+from actionplan.commands.build import check_project
+from actionplan.commands.stamp import stamp
+from actionplan.plan.read import check_plan
+from actionplan.plan.schema import json_schema
 from actionplan.project import Project
-from actionplan.schema import json_schema
-from actionplan.stamp import stamp
 
 TODAY = date(2026, 12, 1)
 

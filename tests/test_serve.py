@@ -18,8 +18,7 @@ from click.testing import CliRunner
 from test_graph import write_plan
 
 from actionplan.cli import cli
-from actionplan.project import Project
-from actionplan.serve import (
+from actionplan.commands.serve import (
     LIVE_SCRIPT,
     STATUS_PATH,
     VERSION_PATH,
@@ -27,6 +26,7 @@ from actionplan.serve import (
     allow_in_csp,
     inject_live_script,
 )
+from actionplan.project import Project
 
 NODES = {
     "start": {

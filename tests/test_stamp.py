@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from actionplan.cli import cli
-from actionplan.plan import check_plan
+from actionplan.plan.read import check_plan
 
 SMALL = Path(__file__).parent / "fixtures" / "cards" / "small"
 

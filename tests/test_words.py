@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from actionplan.card.render import Theme
 from actionplan.cli import cli
 from actionplan.errors import PlanError
-from actionplan.render import Theme
 
 
 def _words(tmp_path: Path, text: str) -> Theme:

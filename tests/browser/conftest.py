@@ -29,7 +29,7 @@ from urllib.parse import urldefrag
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page
 
-from actionplan.build import build_card
+from actionplan.commands.build import build_card
 from actionplan.project import Project
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "cards" / "small"

@@ -22,8 +22,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_card import START, axe_report, axe_violations
 
+from actionplan.plan.validate import ID_PATTERN, MAX_ID_LENGTH
 from actionplan.project import default_dir
-from actionplan.validate import ID_PATTERN, MAX_ID_LENGTH
 
 if TYPE_CHECKING:
     from conftest import Card

@@ -28,7 +28,7 @@ from hostile import (
     plan_files,
 )
 
-from actionplan import markdown
+from actionplan.card import markdown
 
 # Text that would run, or break out of where it is put, if it were not escaped.
 TEXT_PAYLOADS = {

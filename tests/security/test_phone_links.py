@@ -16,7 +16,7 @@ import pytest
 from hostile import Audit, build_over_good, plan_files
 from test_hostile_content import BASE_MARKDOWN, links_in
 
-from actionplan import markdown
+from actionplan.card import markdown
 
 # id: the link, refused as no phone number
 NOT_A_NUMBER = {

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from hostile import build_over_good, plan_files
 
-from actionplan import model
-from actionplan.validate import fields_of, shape
+from actionplan.plan import model
+from actionplan.plan.validate import fields_of, shape
 
 PLACEHOLDER = {"placeholder": "fill in"}
 

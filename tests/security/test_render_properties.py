@@ -20,9 +20,9 @@ from hostile import MARKDOWN, PLACES, PWNED, Audit, plan_files, write_files
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from actionplan import loader, merge
-from actionplan.plan import check_plan
-from actionplan.render import Theme, _without_stray_closers, font_list, render_card
+from actionplan.card.render import Theme, _without_stray_closers, font_list, render_card
+from actionplan.plan import loader, merge
+from actionplan.plan.read import check_plan
 
 SNIPPETS = [
     f"<script>{PWNED}</script>",

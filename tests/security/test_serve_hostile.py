@@ -18,8 +18,8 @@ import pytest
 from hostile import PWNED, Visit, everywhere, plan_files, snapshot, write_files
 
 from actionplan.cli import cli
+from actionplan.commands.serve import DevServer, is_loopback
 from actionplan.project import Project
-from actionplan.serve import DevServer, is_loopback
 
 TOKENS = ("TOKEN-OUTSIDE", "TOKEN-PROJECT", "TOKEN-TEMPORARY")
 

@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from actionplan import suggest
-from actionplan.plan import check_plan
+from actionplan.plan.read import check_plan
 
 
 def bound(word: str) -> int:

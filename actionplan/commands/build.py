@@ -7,14 +7,15 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from actionplan import files, model
-from actionplan.contrast import contrast_problems
+from actionplan import files
+from actionplan.card.contrast import contrast_problems
+from actionplan.card.render import FALLBACK_UI, Theme, render_card
+from actionplan.card.write import write_atomic
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
-from actionplan.plan import Report, check_plan, no_cyclic_gc
+from actionplan.plan import model
+from actionplan.plan.read import Report, check_plan, no_cyclic_gc
+from actionplan.plan.validate import closest
 from actionplan.project import Project
-from actionplan.render import FALLBACK_UI, Theme, render_card
-from actionplan.validate import closest
-from actionplan.write import write_atomic
 
 CARD_NAME = "index.html"
 TEMPLATE_SUFFIXES = (".html", ".js", ".css")  # what the theme renders

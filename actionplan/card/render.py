@@ -23,12 +23,14 @@ import yaml
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from actionplan import files, markdown, model
-from actionplan.cache import template_cache
+from actionplan import files
+from actionplan.card import markdown
+from actionplan.card.cache import template_cache
 from actionplan.errors import PlanError, Pos, display_path
-from actionplan.loader import duplicate_keys
+from actionplan.plan import model
+from actionplan.plan.loader import duplicate_keys
+from actionplan.plan.translate import localize
 from actionplan.project import default_dir
-from actionplan.translate import localize
 
 FALLBACK_UI = "en"
 LOCAL = "local.yaml"  # the municipality's own layer: its contacts go on the printed action card

@@ -79,7 +79,7 @@ def _direct_url() -> dict[str, Any] | None:
 
 def _checkout(direct: dict[str, Any] | None) -> Path | None:
     """The git checkout this actionplan runs from, if it runs from one."""
-    candidates = [Path(__file__).resolve().parent.parent]
+    candidates = [Path(__file__).resolve().parents[2]]
     if direct and direct.get("dir_info", {}).get("editable") and direct["url"].startswith("file:"):
         candidates.insert(0, Path(unquote(urlsplit(direct["url"]).path)))
     return next((c for c in candidates if (c / ".git").exists()), None)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from actionplan import model
-from actionplan.render import node_order
+from actionplan.card.render import node_order
+from actionplan.plan import model
 
 URGENT_MARK = "⚠ "
 # ASCII that Mermaid shows as it is inside a quoted label; other ASCII becomes "#<code>;".

@@ -17,7 +17,7 @@ import yaml
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
-from actionplan.yaml_problems import describe_char, explain, mark_pos
+from actionplan.plan.yaml_problems import describe_char, explain, mark_pos
 
 try:  # libyaml is several times faster where it is installed
     _Base: type = yaml.CSafeLoader

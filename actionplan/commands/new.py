@@ -7,13 +7,13 @@ import shutil
 from pathlib import Path
 
 from actionplan import __version__
+from actionplan.commands.diff import write_lock
 from actionplan.errors import PlanError, Pos
-from actionplan.hosting import host_files
-from actionplan.loader import LOCAL_FILE
+from actionplan.plan.loader import LOCAL_FILE
+from actionplan.plan.schema import editor_settings, schema_files
 from actionplan.project import default_base
-from actionplan.schema import editor_settings, schema_files
-from actionplan.source import UnknownSource, installed_source
-from actionplan.upgrade import write_lock
+from actionplan.publish.hosting import host_files
+from actionplan.publish.source import UnknownSource, installed_source
 
 PROJECT_README = """\
 # {name}

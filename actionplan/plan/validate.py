@@ -21,11 +21,12 @@ from typing import Annotated, Any, Literal, Union
 
 import yaml
 
-from actionplan import markdown, model
+from actionplan.card import markdown
 from actionplan.errors import PlanError, Pos, Problem, Severity, short
-from actionplan.loader import SourceFile, node_pos
+from actionplan.plan import model
+from actionplan.plan.loader import SourceFile, node_pos
+from actionplan.plan.yaml_problems import INVISIBLE, describe_char, invisible_char
 from actionplan.suggest import closest
-from actionplan.yaml_problems import INVISIBLE, describe_char, invisible_char
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 MAX_ID_LENGTH = 64

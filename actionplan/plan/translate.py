@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from actionplan import model
+from actionplan.plan import model
 
 
 def localize(plan: model.Plan, lang: str) -> model.Plan:

@@ -19,8 +19,8 @@ import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
-from actionplan import model
-from actionplan.validate import (
+from actionplan.plan import model
+from actionplan.plan.validate import (
     _FORMATS,
     ID_PATTERN,
     MAX_ID_LENGTH,
@@ -331,7 +331,7 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
 def words_schema() -> dict[str, Any]:
     """The theme's words file, templates/i18n/<language>.yaml: the default theme's keys, each
     described by its English and Danish words."""
-    from actionplan.render import FALLBACK_UI, Theme
+    from actionplan.card.render import FALLBACK_UI, Theme
 
     theme = Theme.load()
     english = theme.words(FALLBACK_UI) or {}

@@ -15,13 +15,13 @@ from typing import Any
 
 import yaml
 
-from actionplan import checks, model
+from actionplan.card.write import write_atomic
 from actionplan.errors import display_path
-from actionplan.loader import SourceFile, find_files, parse, read_text
-from actionplan.plan import load_plan
+from actionplan.plan import checks, model
+from actionplan.plan.loader import SourceFile, find_files, parse, read_text
+from actionplan.plan.read import load_plan
+from actionplan.plan.validate import INVALID, Reader
 from actionplan.project import LOCK_FILE, base_for
-from actionplan.validate import INVALID, Reader
-from actionplan.write import write_atomic
 
 
 @dataclass(frozen=True)

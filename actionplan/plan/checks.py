@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from actionplan import markdown, model
+from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity
-from actionplan.validate import closest, fields_of, shape, short
+from actionplan.plan import model
+from actionplan.plan.validate import closest, fields_of, shape, short
 
 W = Severity.WARNING
 

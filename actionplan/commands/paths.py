@@ -10,9 +10,9 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from actionplan import model
+from actionplan.commands.graph import labelled_edges, one_line
 from actionplan.errors import PlanError, Problem
-from actionplan.graph import labelled_edges, one_line
+from actionplan.plan import model
 
 DEFAULT_LIMIT = 10_000
 

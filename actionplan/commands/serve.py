@@ -26,11 +26,11 @@ from urllib.parse import unquote
 
 import watchfiles
 
-from actionplan.build import CARD_NAME, build_card
+from actionplan.card.render import csp_hash
+from actionplan.card.write import write_atomic
+from actionplan.commands.build import CARD_NAME, build_card
 from actionplan.errors import PlanError, Pos, Problem
 from actionplan.project import Project
-from actionplan.render import csp_hash
-from actionplan.write import write_atomic
 
 STATUS_PATH = "/__actionplan__/status"
 VERSION_PATH = "/__actionplan__/version"

@@ -19,9 +19,10 @@ from typing import Any
 
 import yaml
 
-from actionplan import __version__, loader, merge, model
+from actionplan import __version__
+from actionplan.commands.paths import TooManyRoutes, find_routes
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
-from actionplan.paths import TooManyRoutes, find_routes
+from actionplan.plan import loader, merge, model
 from actionplan.project import LOCK_FILE, base_for
 
 Snapshot = dict[str, Any]
@@ -153,7 +154,7 @@ def read_lock(content: Path) -> Snapshot | None:
 
 def write_lock(content: Path) -> Snapshot:
     """Record the project's current base plan as reviewed; the snapshot written."""
-    from actionplan.write import write_atomic
+    from actionplan.card.write import write_atomic
 
     base = snapshot(base_plan(content))
     record = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from actionplan import model
 from actionplan.errors import Problem, Severity
+from actionplan.plan import model
 
 TEXT, UI = 4.5, 3.0
 # (foreground, background, contrast needed, where the pair shows on the card), as card.css uses

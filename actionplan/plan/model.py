@@ -1,7 +1,8 @@
 """The plan as typed, immutable values.
 
-These classes are also the format's schema: the validator reads YAML into them by their type hints
-(`actionplan.validate`), and `actionplan schema` turns them into JSON Schema (`actionplan.schema`).
+These classes are also the format's schema: the validator reads YAML into them by their type
+hints (`actionplan.plan.validate`), and `actionplan schema` turns them into JSON Schema
+(`actionplan.plan.schema`).
 A field's `doc` is what an editor shows on hover.  Every object carries `pos`, where it was
 written, and `at`, where each of its fields was written, so any check can point at the line.
 """

@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 
-from actionplan import files, model
+from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path
-from actionplan.loader import SourceFile
-from actionplan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
+from actionplan.plan import model
+from actionplan.plan.loader import SourceFile
+from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
 
 LOGO_TYPES = {
     ".svg": "image/svg+xml",

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actionplan import checks, loader, merge, model
 from actionplan.errors import PlanError, Problem, Severity
+from actionplan.plan import checks, loader, merge, model
 from actionplan.project import LOCK_FILE, base_for
 
 
@@ -76,7 +76,7 @@ def _check_plan(root: Path, base: Path | None, today: dt.date | None) -> Report:
     if plan is not None:
         problems = problems + checks.check(plan, today)
     if plan is not None and pinned:
-        from actionplan import upgrade  # only a pinned project needs it
+        from actionplan.commands import diff as upgrade  # only a pinned project needs it
 
         base_plan, _ = merge.merge(root, [f for f in files if f.name in upstream])
         if base_plan is not None:
