@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 
 CUTOFF = 0.6  # difflib's own default: below it, words are too unlike to suggest
 SMALL = 32  # known words compared one by one
@@ -104,7 +104,7 @@ _KEPT = 8
 
 def index(known: Iterable[str]) -> Index:
     """The index of a collection, built once while the collection is one of the last few used."""
-    size = len(known) if hasattr(known, "__len__") else -1
+    size = len(known) if isinstance(known, Sized) else -1
     kept = _INDEXES.get(id(known))
     if kept is not None and kept[0] is known and kept[1] == size:
         return kept[2]

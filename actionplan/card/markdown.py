@@ -143,9 +143,11 @@ CACHED_TEXTS = 1 << 16
 
 @functools.lru_cache(maxsize=CACHED_TEXTS)
 def render(text: str) -> str:
-    return parser().render(text)
+    html: str = parser().render(text)
+    return html
 
 
 @functools.lru_cache(maxsize=CACHED_TEXTS)
 def render_inline(text: str) -> str:
-    return parser().renderInline(text)
+    html: str = parser().renderInline(text)
+    return html

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import rcssmin
-import rjsmin
+import rcssmin  # type: ignore[import-untyped]
+import rjsmin  # type: ignore[import-untyped]
 import yaml
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
@@ -341,7 +341,7 @@ def key_donts(plan: model.Plan) -> list[str]:
     """The warnings of the urgent steps, each once: the 'do not' of the printed action card."""
     seen: dict[str, str] = {}
     for node in plan.nodes.values():
-        if getattr(node, "urgent", False):
+        if isinstance(node, model.Step) and node.urgent:
             for item in node.do_not:
                 seen.setdefault(str(item), item)
     return list(seen.values())
@@ -400,7 +400,8 @@ def font_list(text: str) -> str:
 
 def _inline_css(css: str) -> str:
     """CSS minified, and safe inside <style>: no '</' to end it early."""
-    return rcssmin.cssmin(css).replace("</", "<\\/")
+    minified: str = rcssmin.cssmin(css)
+    return minified.replace("</", "<\\/")
 
 
 def csp_hash(text: str) -> str:

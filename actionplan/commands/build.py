@@ -14,8 +14,8 @@ from actionplan.card.write import write_atomic
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan import model
 from actionplan.plan.read import Report, check_plan, no_cyclic_gc
-from actionplan.plan.validate import closest
 from actionplan.project import Project
+from actionplan.suggest import closest
 
 CARD_NAME = "index.html"
 TEMPLATE_SUFFIXES = (".html", ".js", ".css")  # what the theme renders

@@ -149,7 +149,8 @@ def read_lock(content: Path) -> Snapshot | None:
             "restore it from version control, or record the base anew with "
             "'actionplan diff --accept'",
         )
-    return data["base"]
+    base: Snapshot = data["base"]
+    return base
 
 
 def write_lock(content: Path) -> Snapshot:

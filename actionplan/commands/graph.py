@@ -139,9 +139,9 @@ def to_dot(plan: model.Plan) -> str:
         lines.append(f"    {dot_text(node.id)} [{attrs}, label={dot_text(_label(node))}];")
     for node in nodes:
         for target, label, loop in labelled_edges(node):
-            attrs = [f"label={dot_text(label)}"] if label is not None else []
-            attrs += ["style=dashed"] if loop else []
-            tail = f" [{', '.join(attrs)}]" if attrs else ""
+            edge_attrs = [f"label={dot_text(label)}"] if label is not None else []
+            edge_attrs += ["style=dashed"] if loop else []
+            tail = f" [{', '.join(edge_attrs)}]" if edge_attrs else ""
             lines.append(f"    {dot_text(node.id)} -> {dot_text(target)}{tail};")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -111,7 +111,7 @@ def _route(plan: model.Plan, path: list[str], answers: list[str | None]) -> Rout
 
 def find_routes(plan: model.Plan, limit: int = DEFAULT_LIMIT) -> list[Route]:
     """All routes, or TooManyRoutes when there are more than limit."""
-    routes = []
+    routes: list[Route] = []
     for route in iter_routes(plan):
         if len(routes) == limit:
             raise TooManyRoutes(plan, limit)

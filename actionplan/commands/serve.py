@@ -238,6 +238,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 class CardServer(ThreadingHTTPServer):
     daemon_threads = True
+    # Once bound, the name of an IP socket: the host is text, never bytes.
+    server_address: tuple[str, int] | tuple[str, int, int, int]
 
     def __init__(self, live: LiveCard, host: str, port: int) -> None:
         self.live = live

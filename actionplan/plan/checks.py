@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import typing
 from collections.abc import Iterator
@@ -13,9 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from actionplan.card import markdown
-from actionplan.errors import Pos, Problem, Severity
+from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.plan import model
-from actionplan.plan.validate import closest, fields_of, shape, short
+from actionplan.plan.validate import fields_of, per_class, shape
+from actionplan.suggest import closest
 
 W = Severity.WARNING
 
@@ -246,7 +246,7 @@ def check_sources(plan: model.Plan) -> list[Problem]:
     return problems
 
 
-@functools.cache
+@per_class
 def _layout(cls: type) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
     """Per model class, worked out once: its text fields (name, is Markdown) and the fields that
     can hold further model objects."""
@@ -549,8 +549,8 @@ def _check_translation(plan: model.Plan, lang: str, tr: model.Translation) -> li
                 problems.append(_missing(kind, key, text.pos, originals))
         for key, original in originals.items():
             pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.where(kind + "s")))
-    for what, original, text, pos in pairs:
-        problems += _check_entry(lang, what, original, text, pos)
+    for what, entry, text, pos in pairs:
+        problems += _check_entry(lang, what, entry, text, pos)
     return problems
 
 

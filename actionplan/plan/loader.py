@@ -12,6 +12,7 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -19,10 +20,13 @@ from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.plan.yaml_problems import describe_char, explain, mark_pos
 
-try:  # libyaml is several times faster where it is installed
-    _Base: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
+if TYPE_CHECKING:  # the checker reads one base; both give the interface used below
+    _Base = yaml.CSafeLoader
+else:
+    try:  # libyaml is several times faster where it is installed
+        _Base = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        _Base = yaml.SafeLoader
 
 _YAML = "tag:yaml.org,2002:"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
@@ -35,7 +39,7 @@ _INT = re.compile(r"[-+]?[0-9][0-9_]*\Z")
 _INT_START = frozenset("+-0123456789")  # most values are words: no need to try _INT on them
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Loader(_Base):
     """The safe loader, resolving only the implicit types a plan uses.
 
     A plan's values are read from their text (see validate.py); the tags only need to tell

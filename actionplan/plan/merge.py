@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 
 from actionplan import files
-from actionplan.errors import PlanError, Pos, Problem, display_path
+from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.plan import model
 from actionplan.plan.loader import SourceFile
-from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map, short
+from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map
 
 LOGO_TYPES = {
     ".svg": "image/svg+xml",

@@ -16,7 +16,7 @@ import re
 import types
 import typing
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union
 
 import yaml
@@ -126,7 +126,15 @@ def _kind_name(node: yaml.Node) -> str:
     return f"'{short(node.value)}'"
 
 
-@functools.cache
+_R = typing.TypeVar("_R")
+
+
+def per_class(fn: Callable[[type], _R]) -> Callable[[type], _R]:
+    """fn worked out once per class: functools.cache, with fn's signature kept for the checker."""
+    return functools.cache(fn)
+
+
+@per_class
 def fields_of(cls: type) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
     """The YAML keys of a model class, each with its dataclass field and type hint."""
     hints = typing.get_type_hints(cls, include_extras=True)
@@ -138,7 +146,7 @@ def fields_of(cls: type) -> dict[str, tuple[dataclasses.Field[Any], Any]]:
     return result
 
 
-@functools.cache
+@per_class
 def required_keys(cls: type) -> tuple[str, ...]:
     """The YAML keys a model class cannot do without."""
     return tuple(k for k, (f, _) in fields_of(cls).items() if is_required(f))
@@ -173,7 +181,7 @@ def _shape(hint: Any) -> tuple[str, Any]:
         choices = [a for a in args if a is not type(None)]
         if len(choices) < len(args):
             return "optional", choices[0] if len(choices) == 1 else Union[tuple(choices)]  # noqa: UP007
-        if all(dataclasses.is_dataclass(c) and issubclass(c, model.Node) for c in choices):
+        if all(isinstance(c, type) and issubclass(c, model.Node) for c in choices):
             return "node", None
         return "text-or", next(c for c in choices if dataclasses.is_dataclass(c))
     if origin is tuple:
@@ -537,9 +545,10 @@ class Reader:
             "such as a contact's name, phone, e-mail or web page",
         )
 
-    def _scalar(self, node: yaml.Node, what: str, expected: str) -> str | None:
+    def _scalar(self, node: yaml.Node, what: str, expected: str) -> yaml.ScalarNode | None:
+        """The node where it is one value; otherwise None, and the problem is told."""
         if isinstance(node, yaml.ScalarNode):
-            return node.value
+            return node
         if _is_placeholder(node):
             self._no_placeholder(node, what)
             return None
@@ -555,11 +564,12 @@ class Reader:
             self._count(node.value[0][0])
             text = self._read_str(node.value[0][1], "'placeholder'")
             return text if text is INVALID else model.Placeholder(text)
-        value = self._scalar(node, what, "text")
-        if value is None:
+        scalar = self._scalar(node, what, "text")
+        if scalar is None:
             return INVALID
-        if node.tag == _NULL:
-            pos, message, hint = self._nothing(node, what)
+        value: str = scalar.value
+        if scalar.tag == _NULL:
+            pos, message, hint = self._nothing(scalar, what)
             self.problems.append(Problem(pos, message, hint))
             return INVALID
         if not value.strip():
@@ -567,16 +577,18 @@ class Reader:
         return value
 
     def _read_bool(self, node: yaml.Node, what: str) -> Any:
-        value = self._scalar(node, what, "true or false")
-        if value is None:
+        scalar = self._scalar(node, what, "true or false")
+        if scalar is None:
             return INVALID
-        if node.tag == _BOOL and value in _BOOLS:
+        value: str = scalar.value
+        if scalar.tag == _BOOL and value in _BOOLS:
             return _BOOLS[value]
         word = _BOOL_WORDS.get(value.strip().lower())
-        if word is not None and node.style in ("'", '"'):
+        quote = scalar.style
+        if word is not None and quote in ("'", '"'):
             return self.fail(
                 node,
-                f"{what} must be true or false, found the text {node.style}{value}{node.style}",
+                f"{what} must be true or false, found the text {quote}{value}{quote}",
                 f"write {word} without quotes",
             )
         if word is not None and value.strip().lower() not in _BOOLS:
@@ -590,9 +602,10 @@ class Reader:
         )
 
     def _read_int(self, node: yaml.Node, what: str) -> Any:
-        value = self._scalar(node, what, "a whole number")
-        if value is None:
+        scalar = self._scalar(node, what, "a whole number")
+        if scalar is None:
             return INVALID
+        value: str = scalar.value
         if node.tag != _INT or not value.isdigit():
             return self.fail(
                 node,
@@ -602,9 +615,10 @@ class Reader:
         return int(value)
 
     def _read_date(self, node: yaml.Node, what: str) -> Any:
-        value = self._scalar(node, what, "a date")
-        if value is None:
+        scalar = self._scalar(node, what, "a date")
+        if scalar is None:
             return INVALID
+        value: str = scalar.value
         match = _DATE.match(value.strip())
         try:
             if match:
@@ -620,9 +634,10 @@ class Reader:
         )
 
     def _read_choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> Any:
-        value = self._scalar(node, what, "one of " + ", ".join(choices))
-        if value is None:
+        scalar = self._scalar(node, what, "one of " + ", ".join(choices))
+        if scalar is None:
             return INVALID
+        value: str = scalar.value
         if value not in choices:
             return self.fail(
                 node,
@@ -743,7 +758,7 @@ def _with_id(value: Any, key: str, pos: Pos) -> Any:
     return value
 
 
-@functools.cache
+@per_class
 def _has_id(cls: type) -> bool:
     return any(f.name == "id" for f in dataclasses.fields(cls))
 

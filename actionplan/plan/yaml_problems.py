@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import yaml
 
@@ -40,6 +41,16 @@ def describe_char(char: str) -> str:
     """A character by its code and name, as 'U+200B (zero width space)'."""
     name = _NAMES.get(char) or unicodedata.name(char, "").lower()
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+class Mark(Protocol):
+    """A place in a text as a parser marks it: PyYAML's Mark, or libyaml's with the same fields."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,7 @@ def explain(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
     return Problem(failure.pos(), f"not valid YAML: {failure.problem}")
 
 
-def mark_pos(name: str, text: str, mark: yaml.Mark | None) -> Pos:
+def mark_pos(name: str, text: str, mark: Mark | None) -> Pos:
     """The mark's position, moved back to the end of the text if the parser ran past it."""
     if mark is None:
         return Pos(name)

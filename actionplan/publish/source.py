@@ -13,7 +13,7 @@ import re
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TypedDict, cast
 from urllib.parse import unquote, urlsplit
 
 from actionplan import __version__
@@ -24,6 +24,27 @@ _GIT_URL = re.compile(r"^(?:actionplan\s*@\s*)?(git\+\S+?)@([^@/\s]+)$")
 _INDEX_PIN = re.compile(r"^actionplan\s*===?\s*\S+$")
 _ARCHIVE = re.compile(r"\.(whl|tar\.gz|zip)(#\S*)?$")
 _SOURCE_LABELS = {"source", "source code", "repository", "code"}
+
+
+class _VcsInfo(TypedDict):
+    vcs: str
+    commit_id: str
+
+
+class _DirInfo(TypedDict, total=False):
+    editable: bool
+
+
+class _Url(TypedDict):
+    url: str
+
+
+class _DirectUrl(_Url, total=False):
+    """The parts of PEP 610's direct_url.json that are read here."""
+
+    vcs_info: _VcsInfo
+    archive_info: dict[str, object]
+    dir_info: _DirInfo
 
 
 class UnknownSource(Exception):
@@ -68,16 +89,16 @@ def installed_source() -> str:
     )
 
 
-def _direct_url() -> dict[str, Any] | None:
+def _direct_url() -> _DirectUrl | None:
     """What pip recorded about where it installed actionplan from (PEP 610), if anything."""
     try:
         text = metadata.distribution(NAME).read_text("direct_url.json")
     except metadata.PackageNotFoundError:
         return None
-    return json.loads(text) if text else None
+    return cast(_DirectUrl, json.loads(text)) if text else None
 
 
-def _checkout(direct: dict[str, Any] | None) -> Path | None:
+def _checkout(direct: _DirectUrl | None) -> Path | None:
     """The git checkout this actionplan runs from, if it runs from one."""
     candidates = [Path(__file__).resolve().parents[2]]
     if direct and direct.get("dir_info", {}).get("editable") and direct["url"].startswith("file:"):
@@ -138,7 +159,7 @@ def _reachable(requirement: str) -> str:
 def _project_url() -> str | None:
     """The source repository named in actionplan's metadata ([project.urls] in pyproject.toml)."""
     try:
-        urls = metadata.metadata(NAME).get_all("Project-URL") or []
+        urls: list[str] = metadata.metadata(NAME).get_all("Project-URL") or []
     except metadata.PackageNotFoundError:
         return None
     for entry in urls:
