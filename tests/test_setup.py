@@ -53,3 +53,14 @@ def test_ci_runs_the_readme_s_commands_as_written() -> None:
     assert 'bash -euo pipefail -c "${setup[0]}"' in ci
     assert 'bash -euo pipefail -c "${setup[1]}"' in ci
     assert "ACTIONPLAN_REQUIRE_BROWSER=1" in ci
+
+
+def test_ci_checks_lint_format_and_types_before_the_tests() -> None:
+    """Under `set -e`, each check's failure stops .ci/run before the tests run."""
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.startswith("#!/usr/bin/env bash\n") and "\nset -euo pipefail\n" in ci
+    lines = ci.splitlines()
+    install = lines.index('bash -euo pipefail -c "${setup[0]}"')
+    tests = lines.index('bash -euo pipefail -c "${setup[1]}"')
+    checks = [".venv/bin/ruff check .", ".venv/bin/ruff format --check .", ".venv/bin/mypy"]
+    assert all(install < lines.index(check) < tests for check in checks)
