@@ -160,7 +160,7 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool) -> None:
     Every problem goes to standard error as file:line:col: error|warning|note: message (hint);
     a summary line goes to standard output. Notes never fail, not even with --strict.
     """
-    from actionplan.commands.build import check_project
+    from actionplan.commands.check import check_project
 
     project = Project.find(path)
     report = check_project(project)

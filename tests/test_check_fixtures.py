@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.cli import cli
-from actionplan.commands import build as build_module
+from actionplan.commands import check as check_module
 from actionplan.plan.read import check_plan
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -74,8 +74,8 @@ def run_check(strict: bool) -> tuple[list[str], int]:
 @pytest.fixture
 def in_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
     """Copy a case to tmp_path and work there, so paths print relative and the repo is untouched."""
-    # `check` reads the plan through build.check_project, which calls check_plan.
-    monkeypatch.setattr(build_module, "check_plan", functools.partial(check_plan, today=TODAY))
+    # `check` reads the plan through commands.check.check_project, which calls check_plan.
+    monkeypatch.setattr(check_module, "check_plan", functools.partial(check_plan, today=TODAY))
 
     def copy(case: Path) -> Path:
         work = tmp_path / case.name

@@ -24,8 +24,8 @@ import pytest
 import yaml
 from yaml12 import load as editor_load
 
-from actionplan.commands import build as build_module
-from actionplan.commands.build import check_project
+from actionplan.commands import check as check_module
+from actionplan.commands.check import check_project
 from actionplan.commands.stamp import stamp
 from actionplan.plan.read import check_plan
 from actionplan.plan.schema import json_schema
@@ -330,7 +330,7 @@ def schema_accepts(kind: str, text: str) -> bool:
 
 
 def check_accepts(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bool, list[str]]:
-    monkeypatch.setattr(build_module, "check_plan", functools.partial(check_plan, today=TODAY))
+    monkeypatch.setattr(check_module, "check_plan", functools.partial(check_plan, today=TODAY))
     report = check_project(Project.find(root))
     return not report.problems, [p.format() for p in report.problems]
 

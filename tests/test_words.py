@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan.card.render import Theme
+from actionplan.card.theme import Theme
 from actionplan.cli import cli
 from actionplan.errors import PlanError
 

@@ -9,318 +9,33 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import rcssmin  # type: ignore[import-untyped]
 import rjsmin  # type: ignore[import-untyped]
-import yaml
-from jinja2.loaders import split_template_path
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from actionplan import files
-from actionplan.card import markdown
-from actionplan.card.cache import template_cache
-from actionplan.errors import PlanError, Pos, display_path
+from actionplan.card.theme import Theme
+from actionplan.errors import PlanError
 from actionplan.plan import model
-from actionplan.plan.loader import duplicate_keys
+from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
-from actionplan.project import default_dir
 
-FALLBACK_UI = "en"
 LOCAL = "local.yaml"  # the municipality's own layer: its contacts go on the printed action card
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where it is installed
-_WORD_TAGS = frozenset(
-    f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "seq", "map")
-)
 # What would end the inline script early, in any case: "</script" (HTML ignores the case).
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
-# The script declares the interface words it says, in a line of its own: `// words: a b c`.
-_SCRIPT_WORDS = re.compile(r"^\s*//\s*words:(.*)$", re.MULTILINE)
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
 _BLOCK_BREAK = re.compile(
     r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)"
 )
 
 
-@dataclass(frozen=True)
-class Theme:
-    """The templates: a project's own folder first, then the default theme (like MkDocs)."""
-
-    env: jinja2.Environment
-
-    @classmethod
-    def load(cls, custom: Path | None = None) -> Theme:
-        if custom is not None:
-            files.list_folder(custom)  # a folder that cannot be read is an error, not no theme
-        dirs = [d for d in (custom, default_dir("templates")) if d is not None]
-        env = jinja2.Environment(
-            loader=_ThemeLoader(dirs),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,  # one build: no need to stat a template at every include
-            bytecode_cache=template_cache(),
-        )
-        env.filters.update(
-            md=_md,
-            md_inline=_md_inline,
-            text=_text,
-            tel=tel_href,
-            host=url_host,
-            domain=url_domain,
-            unnumbered=unnumbered,
-        )
-        env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
-        return cls(env)
-
-    def source(self, name: str) -> str | None:
-        """A theme file's text, from the project's templates if it has one, else the default."""
-        try:
-            return self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-        except jinja2.TemplateNotFound:
-            return None
-
-    def script_words(self) -> tuple[str, ...]:
-        """The interface words the theme's script says, as its `// words:` lines declare them."""
-        js = self.source("card.js") or ""
-        return tuple(word for line in _SCRIPT_WORDS.findall(js) for word in line.split())
-
-    def has_words(self, lang: str) -> bool:
-        """Whether the theme has words for the language, or its base language (pt for pt-BR)."""
-        return any(self.source(f"i18n/{code}.yaml") is not None for code in _word_codes(lang)[1:])
-
-    def ui(self, lang: str) -> dict[str, str]:
-        """The card's own words in a language, with English for any that are missing."""
-        words: dict[str, str] = {}
-        for code in _word_codes(lang):
-            words.update(self.words(code) or {})
-        return words
-
-    def words(self, code: str) -> dict[str, str] | None:
-        """The words of one file, i18n/<code>.yaml (None when there is none); raises PlanError
-        when it is not a mapping of words."""
-        text = self.source(f"i18n/{code}.yaml")
-        if text is None:
-            return None
-        name = f"templates/i18n/{code}.yaml"
-        try:
-            root = yaml.compose(text, Loader=_YAML_LOADER)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = (mark.line + 1, mark.column + 1) if mark else ()
-            problem = getattr(exc, "problem", None) or exc
-            raise PlanError.at(Pos(name, *where), f"not valid YAML: {problem}") from None
-        if not isinstance(root, yaml.MappingNode):
-            raise PlanError.at(Pos(name), "must be a mapping of words")
-        duplicates = duplicate_keys(root, name)
-        if duplicates:
-            raise PlanError(duplicates)
-        return dict(_word(name, key, value) for key, value in root.value)
-
-
-def _word(name: str, key: yaml.Node, value: yaml.Node) -> tuple[str, str]:
-    """One word of a words file, as written: YAML 1.1 would read `back: No` as false and
-    `start_over: 0123` as 83, and the card would show "False" and "83"."""
-    pos = Pos(name, value.start_mark.line + 1, value.start_mark.column + 1)
-    word = str(getattr(key, "value", ""))[:40]
-    if value.tag not in _WORD_TAGS:  # such as !!python/object: nothing is constructed
-        raise PlanError.at(pos, f"not valid YAML: the tag '{value.tag[:60]}' is not allowed")
-    # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
-    if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
-        raise PlanError.at(
-            pos, f"the word '{word}' is not text", "write the text after the key, on the same line"
-        )
-    if value.tag.endswith(":null") or not value.value.strip():
-        raise PlanError.at(
-            pos,
-            f"the word '{word}' is empty",
-            "write the word after the key, or remove the line to show the English one",
-        )
-    if key.value == "direction" and value.value not in ("ltr", "rtl"):
-        raise PlanError.at(
-            pos,
-            f"'direction' must be ltr or rtl, found '{value.value[:40]}'",
-            "rtl for a language written right to left, else ltr",
-        )
-    return key.value, value.value
-
-
-def _word_codes(lang: str) -> tuple[str, ...]:
-    """Where a language's interface words come from, each over the one before: English, the base
-    language, the language itself."""
-    return (FALLBACK_UI, lang.split("-")[0], lang)
-
-
-class _ThemeLoader(jinja2.BaseLoader):
-    """The theme's folders, first to last, each file read through actionplan.files.
-
-    A file is taken from the first folder that has it; only "no such file" passes on to the
-    next folder, so a theme file that cannot be read (a link that loops, no permission, a
-    pipe) is an error, not quietly replaced by the default.  A file that links out of its
-    folder is refused, as in content/.
-    """
-
-    def __init__(self, folders: list[Path]) -> None:
-        self.folders = folders
-
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
-        pieces = split_template_path(template)  # refuses '..'
-        for folder in self.folders:
-            path = folder.joinpath(*pieces)
-            try:
-                mtime = os.stat(path).st_mtime
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            except OSError as exc:
-                raise files.error(display_path(path), exc) from None
-            if not files.inside(path, folder):
-                raise PlanError.at(
-                    Pos(display_path(path)),
-                    "links to a file outside the templates folder",
-                    "copy the file into the templates folder instead of linking to it",
-                )
-            source = files.read_text(path, display_path(path))
-
-            def uptodate(path: Path = path, mtime: float = mtime) -> bool:
-                try:
-                    return os.stat(path).st_mtime == mtime
-                except OSError:
-                    return False
-
-            return source, str(path), uptodate
-        raise jinja2.TemplateNotFound(template)
-
-
-def tel_href(phone: str) -> str:
-    """The phone number as a tel: link target: digits and a leading '+' only."""
-    return "tel:" + re.sub(r"[^0-9+]", "", phone)
-
-
-def unnumbered(name: str, phone: str) -> str:
-    """A contact's name without its phone number, where the name says it too ("Alarm 112"): the
-    number is shown beside it already."""
-    if isinstance(name, model.Placeholder) or phone not in name:
-        return name
-    rest = " ".join(name.replace(phone, " ").split()).strip(" ,:–-")
-    if not rest:
-        return name
-    return model.Text(rest, name.lang) if isinstance(name, model.Text) else rest
-
-
-def url_domain(url: str) -> str:
-    """A web address's host alone, such as politi.dk."""
-    return url_host(url).split("/", 1)[0]
-
-
-def url_host(url: str) -> str:
-    """A web address as people say it: the host and path, without https:// and www."""
-    short = re.sub(r"^https?://(www\.)?", "", url)
-    return short.rstrip("/")
-
-
 def anchor(lang: str, node_id: str, primary: str) -> str:
     """The id of a node's section: the bare id in the plan's language, 'lang/id' in others."""
     return node_id if lang == primary else f"{lang}/{node_id}"
-
-
-def _lang_of(value: Any, page_lang: str) -> str | None:
-    lang = getattr(value, "lang", None)
-    return lang if lang and lang != page_lang else None
-
-
-@jinja2.pass_context
-def _text(ctx: Any, value: Any, short: bool = False) -> Markup:
-    """Plain text, marked with its language where it differs from the page's; a placeholder
-    marked as one (`short`: without what to fill in, where the contacts page says it)."""
-    if value is None:
-        return Markup("")
-    if isinstance(value, model.Placeholder):
-        label = ctx["ui"]["placeholder"]
-        hint = escape(value)
-        if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
-            hint = Markup('<span lang="{}" dir="auto">{}</span>').format(ctx["primary"], value)
-        hint = _isolated(value, hint)
-        if short:  # the hint alone to see, where the contacts page has the whole of it; the
-            # label is still read out and copied, so that the hint is never taken for the value
-            return Markup(
-                '<mark class="ap-placeholder"><span class="ap-sr">{}: </span>{}</mark>'
-            ).format(label, hint)
-        return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, hint)
-    other = _lang_of(value, ctx["lang"])
-    if other:
-        return _isolated(value, Markup('<span lang="{}" dir="auto">{}</span>').format(other, value))
-    return _isolated(value, escape(value))
-
-
-# Explicit bidirectional formatting (overrides, embeddings, isolates, marks): one left open in a
-# value would run on into the card's own words after it, so such a value is shown isolated.
-_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def _isolated(value: str, html: Markup) -> Markup:
-    if not _BIDI_CONTROL.search(value):
-        return html
-    return Markup("<bdi>{}</bdi>").format(Markup(_without_stray_closers(html)))
-
-
-def _without_stray_closers(text: str) -> str:
-    """The text without the closing controls (PDF, PDI) that close nothing opened in it: a
-    browser would let them close the <bdi> around it, and in it they have no other effect."""
-    kept = []
-    embeddings = [0]  # embeddings and overrides open, in each isolate open
-    for char in text:
-        if char in "\u202a\u202b\u202d\u202e":
-            embeddings[-1] += 1
-        elif char in "\u2066\u2067\u2068":
-            embeddings.append(0)
-        elif char == "\u202c":
-            if not embeddings[-1]:
-                continue
-            embeddings[-1] -= 1
-        elif char == "\u2069":
-            if len(embeddings) == 1:
-                continue
-            embeddings.pop()
-        kept.append(char)
-    return "".join(kept)
-
-
-def _links_for(ctx: Any, html: str) -> str:
-    prefix = ctx["anchor_prefix"]
-    if not prefix:
-        return html
-    return html.replace('href="#', f'href="#{prefix}')
-
-
-@jinja2.pass_context
-def _md(ctx: Any, value: Any) -> Markup:
-    if value is None:
-        return Markup("")
-    if isinstance(value, model.Placeholder):
-        return Markup("<p>{}</p>").format(_text(ctx, value))
-    html = _links_for(ctx, markdown.render(value))
-    other = _lang_of(value, ctx["lang"])
-    if other:
-        html = f'<div lang="{other}" dir="auto">{html}</div>'
-    return Markup(html)
-
-
-@jinja2.pass_context
-def _md_inline(ctx: Any, value: Any) -> Markup:
-    if isinstance(value, model.Placeholder):
-        return _text(ctx, value)
-    html = _links_for(ctx, markdown.render_inline(value))
-    other = _lang_of(value, ctx["lang"])
-    if other:
-        html = f'<span lang="{other}" dir="auto">{html}</span>'
-    return _isolated(value, Markup(html))
 
 
 def node_order(plan: model.Plan) -> list[str]:
@@ -439,7 +154,7 @@ def script_data(
 def contact_briefs(theme: Theme, page: dict[str, Any]) -> dict[str, Markup]:
     """Each contact as one link (macros.html's `brief`), made once per language: nodes name the
     same few contacts thousands of times, and a macro call costs more than the node around it."""
-    macros = theme.env.get_template("macros.html").make_module(page)
+    macros = theme.template("macros.html").make_module(page)
     brief = getattr(macros, "brief", None)
     if brief is None:  # a theme's own macros.html without it: its templates do not use it
         return {}
@@ -447,7 +162,18 @@ def contact_briefs(theme: Theme, page: dict[str, Any]) -> dict[str, Markup]:
 
 
 def render_card(plan: model.Plan, theme: Theme) -> str:
-    """The whole card as one HTML document."""
+    """The whole card as one HTML document; raises PlanError at the line of a template that
+    fails."""
+    try:
+        with no_cyclic_gc():
+            return _render_card(plan, theme)
+    except PlanError:
+        raise
+    except Exception as exc:  # a broken template: name it, keep the last good build
+        raise theme.failure(exc) from None
+
+
+def _render_card(plan: model.Plan, theme: Theme) -> str:
     primary = plan.info.language
     order = node_order(plan)
     numbers = {node_id: i for i, node_id in enumerate(order, 1)}
@@ -493,11 +219,11 @@ def render_card(plan: model.Plan, theme: Theme) -> str:
         "languages": pages,
         "sources": all_sources(plan, order),
     }
-    language = theme.env.get_template("language.html")
+    language = theme.template("language.html")
     for page in pages:
         page["briefs"] = contact_briefs(theme, {**shared, **page})
         page["html"] = Markup(_BLOCK_BREAK.sub("><", language.render(shared, **page)))
-    return theme.env.get_template("card.html").render(
+    return theme.template("card.html").render(
         shared,
         pages=pages,
         lang=primary,

@@ -331,7 +331,7 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
 def words_schema() -> dict[str, Any]:
     """The theme's words file, templates/i18n/<language>.yaml: the default theme's keys, each
     described by its English and Danish words."""
-    from actionplan.card.render import FALLBACK_UI, Theme
+    from actionplan.card.theme import FALLBACK_UI, Theme
 
     theme = Theme.load()
     english = theme.words(FALLBACK_UI) or {}

@@ -223,7 +223,11 @@ FILES: dict[str, tuple[Setup, str, str]] = {
         "refused",
         "must be a mapping of words",
     ),
-    "i18n-broken-yaml": (file("templates/i18n/da.yaml", "back: [\n"), "refused", "not valid YAML"),
+    "i18n-broken-yaml": (
+        file("templates/i18n/da.yaml", "back: [\n"),
+        "refused",
+        "a value is missing here",
+    ),
     "i18n-python-tag": (
         file("templates/i18n/da.yaml", "back: !!python/object/apply:os.system ['touch pwned']\n"),
         "refused",

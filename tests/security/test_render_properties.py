@@ -20,7 +20,9 @@ from hostile import MARKDOWN, PLACES, PWNED, Audit, plan_files, write_files
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from actionplan.card.render import Theme, _without_stray_closers, font_list, render_card
+from actionplan.card.filters import _without_stray_closers
+from actionplan.card.render import font_list, render_card
+from actionplan.card.theme import Theme
 from actionplan.plan import loader, merge
 from actionplan.plan.read import check_plan
 

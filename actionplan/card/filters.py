@@ -1,0 +1,148 @@
+"""The theme's filters: how a plan's values show in the card's HTML, always escaped.
+
+`text`, `md` and `md_inline` mark a value written in another language than the page's with its
+own `lang` (a word that falls back to the original), and a placeholder still to be filled in as
+one; `tel`, `host`, `domain` and `unnumbered` shape a contact's details.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from actionplan.card import markdown
+from actionplan.plan import model
+
+
+def tel_href(phone: str) -> str:
+    """The phone number as a tel: link target: digits and a leading '+' only."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def unnumbered(name: str, phone: str) -> str:
+    """A contact's name without its phone number, where the name says it too ("Alarm 112"): the
+    number is shown beside it already."""
+    if isinstance(name, model.Placeholder) or phone not in name:
+        return name
+    rest = " ".join(name.replace(phone, " ").split()).strip(" ,:–-")
+    if not rest:
+        return name
+    return model.Text(rest, name.lang) if isinstance(name, model.Text) else rest
+
+
+def url_domain(url: str) -> str:
+    """A web address's host alone, such as politi.dk."""
+    return url_host(url).split("/", 1)[0]
+
+
+def url_host(url: str) -> str:
+    """A web address as people say it: the host and path, without https:// and www."""
+    short = re.sub(r"^https?://(www\.)?", "", url)
+    return short.rstrip("/")
+
+
+def _lang_of(value: Any, page_lang: str) -> str | None:
+    lang = getattr(value, "lang", None)
+    return lang if lang and lang != page_lang else None
+
+
+@jinja2.pass_context
+def text(ctx: Any, value: Any, short: bool = False) -> Markup:
+    """Plain text, marked with its language where it differs from the page's; a placeholder
+    marked as one (`short`: without what to fill in, where the contacts page says it)."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, model.Placeholder):
+        label = ctx["ui"]["placeholder"]
+        hint = escape(value)
+        if ctx["lang"] != ctx["primary"]:  # the hint is written in the plan's language
+            hint = Markup('<span lang="{}" dir="auto">{}</span>').format(ctx["primary"], value)
+        hint = _isolated(value, hint)
+        if short:  # the hint alone to see, where the contacts page has the whole of it; the
+            # label is still read out and copied, so that the hint is never taken for the value
+            return Markup(
+                '<mark class="ap-placeholder"><span class="ap-sr">{}: </span>{}</mark>'
+            ).format(label, hint)
+        return Markup('<mark class="ap-placeholder">[{}: {}]</mark>').format(label, hint)
+    other = _lang_of(value, ctx["lang"])
+    if other:
+        return _isolated(value, Markup('<span lang="{}" dir="auto">{}</span>').format(other, value))
+    return _isolated(value, escape(value))
+
+
+# Explicit bidirectional formatting (overrides, embeddings, isolates, marks): one left open in a
+# value would run on into the card's own words after it, so such a value is shown isolated.
+_BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _isolated(value: str, html: Markup) -> Markup:
+    if not _BIDI_CONTROL.search(value):
+        return html
+    return Markup("<bdi>{}</bdi>").format(Markup(_without_stray_closers(html)))
+
+
+def _without_stray_closers(text: str) -> str:
+    """The text without the closing controls (PDF, PDI) that close nothing opened in it: a
+    browser would let them close the <bdi> around it, and in it they have no other effect."""
+    kept = []
+    embeddings = [0]  # embeddings and overrides open, in each isolate open
+    for char in text:
+        if char in "\u202a\u202b\u202d\u202e":
+            embeddings[-1] += 1
+        elif char in "\u2066\u2067\u2068":
+            embeddings.append(0)
+        elif char == "\u202c":
+            if not embeddings[-1]:
+                continue
+            embeddings[-1] -= 1
+        elif char == "\u2069":
+            if len(embeddings) == 1:
+                continue
+            embeddings.pop()
+        kept.append(char)
+    return "".join(kept)
+
+
+def _links_for(ctx: Any, html: str) -> str:
+    prefix = ctx["anchor_prefix"]
+    if not prefix:
+        return html
+    return html.replace('href="#', f'href="#{prefix}')
+
+
+@jinja2.pass_context
+def md(ctx: Any, value: Any) -> Markup:
+    if value is None:
+        return Markup("")
+    if isinstance(value, model.Placeholder):
+        return Markup("<p>{}</p>").format(text(ctx, value))
+    html = _links_for(ctx, markdown.render(value))
+    other = _lang_of(value, ctx["lang"])
+    if other:
+        html = f'<div lang="{other}" dir="auto">{html}</div>'
+    return Markup(html)
+
+
+@jinja2.pass_context
+def md_inline(ctx: Any, value: Any) -> Markup:
+    if isinstance(value, model.Placeholder):
+        return text(ctx, value)
+    html = _links_for(ctx, markdown.render_inline(value))
+    other = _lang_of(value, ctx["lang"])
+    if other:
+        html = f'<span lang="{other}" dir="auto">{html}</span>'
+    return _isolated(value, Markup(html))
+
+
+FILTERS = {
+    "md": md,
+    "md_inline": md_inline,
+    "text": text,
+    "tel": tel_href,
+    "host": url_host,
+    "domain": url_domain,
+    "unnumbered": unnumbered,
+}

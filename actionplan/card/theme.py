@@ -1,0 +1,303 @@
+"""The theme: the default templates with a project's overrides, its words, its Jinja environment
+and its checks, in one place.
+
+A theme is loaded once per build (`Theme.load`): a project's own `templates/` is searched
+first, then the default theme (like MkDocs' `custom_dir`).  Its words, `i18n/<language>.yaml`,
+are read with their positions through the plan's loader, so a word that cannot be used is
+reported at its line, like any mistake in the plan.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.loaders import split_template_path
+
+from actionplan import files
+from actionplan.card.cache import template_cache
+from actionplan.card.contrast import contrast_problems
+from actionplan.card.filters import FILTERS
+from actionplan.errors import PlanError, Pos, Problem, Severity, display_path, short
+from actionplan.plan import loader, model
+from actionplan.project import default_dir
+from actionplan.suggest import closest
+
+FALLBACK_UI = "en"
+TEMPLATE_SUFFIXES = (".html", ".js", ".css")  # what the theme renders
+_WORD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "seq", "map")
+)
+# The script declares the interface words it says, in a line of its own: `// words: a b c`.
+_SCRIPT_WORDS = re.compile(r"^\s*//\s*words:(.*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One of the card's words, as its file writes it, with where the key is written."""
+
+    text: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The templates: a project's own folder first, then the default theme (like MkDocs)."""
+
+    env: jinja2.Environment
+    custom: Path | None = None  # the project's own templates/, if it has one
+    _words: dict[str, dict[str, Word] | None] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, custom: Path | None = None) -> Theme:
+        if custom is not None:
+            files.list_folder(custom)  # a folder that cannot be read is an error, not no theme
+        dirs = [d for d in (custom, default_dir("templates")) if d is not None]
+        env = jinja2.Environment(
+            loader=_ThemeLoader(dirs),
+            autoescape=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,  # one build: no need to stat a template at every include
+            bytecode_cache=template_cache(),
+        )
+        env.filters.update(FILTERS)
+        env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
+        return cls(env, custom)
+
+    def source(self, name: str) -> str | None:
+        """A theme file's text, from the project's templates if it has one, else the default."""
+        try:
+            return self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return None
+
+    def template(self, name: str) -> jinja2.Template:
+        return self.env.get_template(name)
+
+    def script_words(self) -> tuple[str, ...]:
+        """The interface words the theme's script says, as its `// words:` lines declare them."""
+        js = self.source("card.js") or ""
+        return tuple(word for line in _SCRIPT_WORDS.findall(js) for word in line.split())
+
+    def has_words(self, lang: str) -> bool:
+        """Whether the theme has words for the language, or its base language (pt for pt-BR)."""
+        return any(self.source(f"i18n/{code}.yaml") is not None for code in _word_codes(lang)[1:])
+
+    def ui(self, lang: str) -> dict[str, str]:
+        """The card's own words in a language, with English for any that are missing."""
+        words: dict[str, str] = {}
+        for code in _word_codes(lang):
+            words.update(self.words(code) or {})
+        return words
+
+    def words(self, code: str) -> dict[str, str] | None:
+        """The words of one file, i18n/<code>.yaml (None when there is none); raises PlanError
+        when it is not a mapping of words."""
+        found = self._read_words(code)
+        return None if found is None else {key: word.text for key, word in found.items()}
+
+    def _read_words(self, code: str) -> dict[str, Word] | None:
+        if code not in self._words:  # read once per build, however often a page asks
+            text = self.source(f"i18n/{code}.yaml")
+            self._words[code] = None if text is None else read_words(text, _words_name(code))
+        return self._words[code]
+
+    def problems(self, plan: model.Plan) -> list[Problem]:
+        """What is wrong with the theme for this plan: its words (see word_problems) and the
+        contrast of the colours local.yaml sets against the theme's own."""
+        return self.word_problems(plan) + contrast_problems(
+            plan.local, self.source("card.css") or ""
+        )
+
+    def word_problems(self, plan: model.Plan) -> list[Problem]:
+        """What is wrong with the card's own words for the plan's languages: a words file that
+        cannot be read (an error), a language with none (a warning), and a word in the project's
+        own files that the card does not use, most likely a misspelt key (a warning)."""
+        problems: list[Problem] = []
+        for lang in plan.languages:
+            try:
+                self.ui(lang)
+            except PlanError as exc:
+                problems += [p for p in exc.problems if p not in problems]
+        if problems:
+            return problems
+        problems += missing_words(plan, self)
+        i18n = self.custom / "i18n" if self.custom is not None else None
+        if i18n is not None and i18n.is_dir():
+            try:
+                names = [e.name for e in files.list_folder(i18n)]
+            except PlanError as exc:
+                return problems + exc.problems
+            for name in names:
+                if name.endswith(".yaml"):
+                    problems += self._unknown_words(name.removesuffix(".yaml"))
+        return problems
+
+    def _unknown_words(self, code: str) -> list[Problem]:
+        """A warning for each key of the project's words file for `code` that is not one of the
+        card's words."""
+        try:
+            words = self._read_words(code) or {}
+        except PlanError:
+            return []  # the words of a language the plan does not have: the build never reads them
+        known = default_words()
+        problems = []
+        for key, word in words.items():  # in the file's order
+            if key in known:
+                continue
+            guess = closest(key, known)
+            problems.append(
+                Problem(
+                    word.pos,
+                    f"'{short(key)}' is not one of the card's words, so it is not used",
+                    f"did you mean '{guess}'?"
+                    if guess
+                    else "the words are those of the default theme's i18n/en.yaml",
+                    Severity.WARNING,
+                )
+            )
+        return problems
+
+    def failure(self, exc: Exception) -> PlanError:
+        """A template that failed to render, as an error at the template's line."""
+        return PlanError.at(
+            template_pos(exc),
+            f"the templates failed: {exc}",
+            "fix the template, or remove your override of it",
+        )
+
+
+@cache
+def default_words() -> frozenset[str]:
+    """The keys of the default theme's English words: every word the card has."""
+    path = default_dir("templates") / "i18n" / f"{FALLBACK_UI}.yaml"
+    text = files.read_text(path, display_path(path))
+    return frozenset(read_words(text, _words_name(FALLBACK_UI)))
+
+
+def _words_name(code: str) -> str:
+    return f"templates/i18n/{code}.yaml"
+
+
+def read_words(text: str, name: str) -> dict[str, Word]:
+    """A words file's words, read through the plan's loader: a mapping of text, each shown as it
+    is written; raises PlanError at the line of anything else."""
+    root = loader.parse(text, name)
+    if not isinstance(root, yaml.MappingNode):
+        raise PlanError.at(loader.node_pos(name, root), "must be a mapping of words")
+    return dict(_word(name, key, value) for key, value in root.value)
+
+
+def _word(name: str, key: yaml.Node, value: yaml.Node) -> tuple[str, Word]:
+    """One word of a words file, as written: YAML 1.1 would read `back: No` as false and
+    `start_over: 0123` as 83, and the card would show "False" and "83"."""
+    pos = loader.node_pos(name, value)
+    word = short(str(getattr(key, "value", "")))
+    if value.tag not in _WORD_TAGS:  # such as !!python/object: nothing is constructed
+        raise PlanError.at(pos, f"not valid YAML: the tag '{value.tag[:60]}' is not allowed")
+    # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
+    if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+        raise PlanError.at(
+            pos, f"the word '{word}' is not text", "write the text after the key, on the same line"
+        )
+    if value.tag.endswith(":null") or not value.value.strip():
+        raise PlanError.at(
+            pos,
+            f"the word '{word}' is empty",
+            "write the word after the key, or remove the line to show the English one",
+        )
+    if key.value == "direction" and value.value not in ("ltr", "rtl"):
+        raise PlanError.at(
+            pos,
+            f"'direction' must be ltr or rtl, found '{short(value.value)}'",
+            "rtl for a language written right to left, else ltr",
+        )
+    return key.value, Word(value.value, loader.node_pos(name, key))
+
+
+def _word_codes(lang: str) -> tuple[str, ...]:
+    """Where a language's interface words come from, each over the one before: English, the base
+    language, the language itself."""
+    return (FALLBACK_UI, lang.split("-")[0], lang)
+
+
+def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
+    """A warning for each of the plan's languages that the theme has no interface words for."""
+    problems = []
+    for lang in plan.languages:
+        if theme.has_words(lang):
+            continue
+        where = plan.translations[lang].pos if lang in plan.translations else plan.info.pos
+        problems.append(
+            Problem(
+                where,
+                f"the card has no words of its own in '{lang}' (Back, Start over, ...): "
+                "it shows them in English",
+                f"copy the default theme's i18n/en.yaml to templates/i18n/{lang}.yaml "
+                "and translate it",
+                Severity.WARNING,
+            )
+        )
+    return problems
+
+
+def template_pos(exc: Exception) -> Pos:
+    """Where a template failed: a syntax error knows its line; an error while rendering (an
+    undefined name, say) is found in the traceback, which Jinja points at the template's lines."""
+    lineno = getattr(exc, "lineno", 0) or 0
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if not lineno:
+        frames = traceback.extract_tb(exc.__traceback__)
+        in_templates = [f for f in frames if f.filename.endswith(TEMPLATE_SUFFIXES)]
+        if in_templates:
+            name, lineno = display_path(Path(in_templates[-1].filename)), in_templates[-1].lineno
+    return Pos(str(name or "templates"), lineno or 0, 1 if lineno else 0)
+
+
+class _ThemeLoader(jinja2.BaseLoader):
+    """The theme's folders, first to last, each file read through actionplan.files.
+
+    A file is taken from the first folder that has it; only "no such file" passes on to the
+    next folder, so a theme file that cannot be read (a link that loops, no permission, a
+    pipe) is an error, not quietly replaced by the default.  A file that links out of its
+    folder is refused, as in content/.
+    """
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = folders
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        pieces = split_template_path(template)  # refuses '..'
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            try:
+                mtime = os.stat(path).st_mtime
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            except OSError as exc:
+                raise files.error(display_path(path), exc) from None
+            if not files.inside(path, folder):
+                raise PlanError.at(
+                    Pos(display_path(path)),
+                    "links to a file outside the templates folder",
+                    "copy the file into the templates folder instead of linking to it",
+                )
+            source = files.read_text(path, display_path(path))
+
+            def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                try:
+                    return os.stat(path).st_mtime == mtime
+                except OSError:
+                    return False
+
+            return source, str(path), uptodate
+        raise jinja2.TemplateNotFound(template)
