@@ -54,7 +54,9 @@ def stamp(root: Path, stale: bool = False) -> list[Stamped]:
             continue
         edits: list[tuple[int, int, str]] = []  # (offset, length to replace, new text)
         entries = []
-        for what, original, entry_node, entry in _entries(plan, tr, tree):
+        # The base's translations translate the base's metadata, not the layer's over it.
+        info = (plan.base_info if role == "translation" else None) or plan.info
+        for what, original, entry_node, entry in _entries(plan, info, tr, tree):
             expected = checks.fingerprint(original, checks.covered(original, entry))
             if entry.fingerprint == expected or (entry.fingerprint and not stale):
                 continue
@@ -69,11 +71,11 @@ def stamp(root: Path, stale: bool = False) -> list[Stamped]:
 
 
 def _entries(
-    plan: model.Plan, tr: model.Translation, tree: yaml.Node
+    plan: model.Plan, info: model.PlanInfo, tr: model.Translation, tree: yaml.Node
 ) -> Iterator[tuple[str, model.Located, yaml.MappingNode, Any]]:
     sections = {k.value: v for k, v in tree.value} if isinstance(tree, yaml.MappingNode) else {}
     if tr.plan is not None and "plan" in sections:
-        yield "plan", plan.info, sections["plan"], tr.plan
+        yield "plan", info, sections["plan"], tr.plan
     for name, originals, texts in (
         ("nodes", plan.nodes, tr.nodes),
         ("contacts", plan.contacts, tr.contacts),

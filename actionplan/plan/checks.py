@@ -483,7 +483,7 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
 # Translations -------------------------------------------------------------------------------
 
 TRANSLATED = {
-    model.PlanInfo: ("title", "summary"),
+    model.PlanInfo: ("title", "summary", "owner"),
     model.Contact: ("name", "role", "hours", "note"),
     model.Law: ("title", "summary"),
     model.Question: ("title", "body", "options"),
@@ -491,8 +491,9 @@ TRANSLATED = {
     model.Outcome: ("title", "body", "follow_up"),
 }
 # A translation may leave these out: names of people and places, and opening hours, read the same
-# in most languages.
-OPTIONAL = {(model.Contact, "name"), (model.Contact, "hours")}
+# in most languages.  A fingerprint covers only the fields an entry gives (`covered`), so an entry
+# that leaves one out keeps the fingerprint it had before the field could be translated.
+OPTIONAL = {(model.Contact, "name"), (model.Contact, "hours"), (model.PlanInfo, "owner")}
 
 
 def _texts(value: Any) -> list[str]:

@@ -16,7 +16,7 @@ import yaml
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
-from actionplan.plan import model
+from actionplan.plan import checks, model
 from actionplan.plan.loader import SourceFile
 from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map
 
@@ -87,7 +87,12 @@ def merge(
         except PlanError as exc:  # aliases that expand too far
             problems.extend(exc.problems)
 
-    found_translations = _translations(files, problems)
+    base_info = info
+    if info is not None:
+        for partial in info_overrides:
+            info = overlay(info, partial)
+    owner_replaced = base_info if info and base_info and info.owner != base_info.owner else None
+    found_translations = _translations(files, problems, owner_replaced)
 
     if info is None:
         if not any(p.is_error for p in problems):
@@ -100,8 +105,6 @@ def merge(
                 )
             )
         return None, problems
-    for partial in info_overrides:
-        info = overlay(info, partial)
     for lang, tr in found_translations.items():
         if lang == info.language:
             problems.append(
@@ -134,12 +137,18 @@ def merge(
         logo=logo,
         drafts={k: t for k, t in found_translations.items() if t.draft},
         upstream=upstream,
+        base_info=base_info,
     )
     return plan, problems
 
 
-def _translations(files: list[SourceFile], problems: list[Problem]) -> dict[str, Any]:
-    """The translations by language: the base's, with the layer's put over them entry by entry."""
+def _translations(
+    files: list[SourceFile], problems: list[Problem], owner_replaced: model.PlanInfo | None
+) -> dict[str, Any]:
+    """The translations by language: the base's, with the layer's put over them entry by entry.
+
+    owner_replaced is the base's metadata when the local layer names an owner of its own.
+    """
     found: dict[str, model.Translation] = {}
     for source in files:
         if source.role not in ("translation", "local-translation"):
@@ -147,6 +156,8 @@ def _translations(files: list[SourceFile], problems: list[Problem]) -> dict[str,
         tr = _read(source, problems, model.Translation, "the translation")
         if tr is INVALID:
             continue
+        if owner_replaced is not None and source.role == "translation":
+            tr = _without_base_owner(tr, owner_replaced)
         stem = source.path.stem
         if tr.language != stem:
             problems.append(
@@ -182,6 +193,25 @@ def _layer_translation(base: model.Translation, layer: model.Translation) -> mod
         contacts={**base.contacts, **layer.contacts},
         laws={**base.laws, **layer.laws},
         at={**base.at, **{k: v for k, v in layer.at.items() if k in given}},
+    )
+
+
+def _without_base_owner(tr: model.Translation, base: model.PlanInfo) -> model.Translation:
+    """The translation without the base's owner translated, once the local layer names its own.
+
+    The base's translation translates the base's owner, which the project's card no longer
+    shows.  Its fingerprint then covers the title and summary alone: the one the entry would have
+    had without an owner when it was up to date, so a translation stays as current as it was.
+    """
+    text = tr.plan
+    if text is None or not text.owner:
+        return tr
+    names = checks.covered(base, text)
+    fingerprint = text.fingerprint
+    if fingerprint == checks.fingerprint(base, names):
+        fingerprint = checks.fingerprint(base, [n for n in names if n != "owner"])
+    return dataclasses.replace(
+        tr, plan=dataclasses.replace(text, owner=None, fingerprint=fingerprint)
     )
 
 

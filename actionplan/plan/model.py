@@ -322,6 +322,11 @@ class PlanText(Located):
     fingerprint: str | None = doc("Which version of the original this translates.", default=None)
     title: str | None = doc("The translated title.", default=None)
     summary: Markdown | None = doc("The translated summary.", default=None)
+    owner: str | None = doc(
+        "Who answers for the content, in this language; leave it out for a name that reads "
+        "the same.",
+        default=None,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -341,7 +346,7 @@ class Translation(Located):
         "leaves it out.",
         default=False,
     )
-    plan: PlanText | None = doc("The plan's title and summary.", default=None)
+    plan: PlanText | None = doc("The plan's title, summary and owner.", default=None)
     nodes: Mapping[str, NodeText] = doc("Node texts, keyed by node id.", default_factory=dict)
     contacts: Mapping[str, ContactText] = doc("Contact texts, keyed by id.", default_factory=dict)
     laws: Mapping[str, LawText] = doc("Law texts, keyed by id.", default_factory=dict)
@@ -363,6 +368,8 @@ class Plan:
     drafts: Mapping[str, Translation] = field(default_factory=dict)  # checked, not published
     # The files whose facts and dates are upstream's, not the project's (see checks.check_dates).
     upstream: frozenset[str] = frozenset()
+    # The base plan's metadata before the local layer: what the base's translations translate.
+    base_info: PlanInfo | None = None
 
     @property
     def start(self) -> Node:

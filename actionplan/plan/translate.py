@@ -18,9 +18,7 @@ def localize(plan: model.Plan, lang: str) -> model.Plan:
         return plan
     tr = plan.translations[lang]
     original = plan.info.language
-    info = _apply(plan.info, tr.plan, ("title", "summary"), original)
-    # Who answers for the plan is a name, not translated, but written in the plan's language.
-    info = dataclasses.replace(info, owner=_pick(info.owner, None, original))
+    info = _apply(plan.info, tr.plan, ("title", "summary", "owner"), original)
     return dataclasses.replace(
         plan,
         info=info,
