@@ -52,13 +52,19 @@ def node_order(plan: model.Plan) -> list[str]:
     return order
 
 
-def key_donts(plan: model.Plan) -> list[str]:
-    """The warnings of the urgent steps, each once: the 'do not' of the printed action card."""
+def key_donts(plan: model.Plan, order: list[str]) -> list[str]:
+    """The 'do not' of the printed action card: the warnings the steps mark as key, in the
+    handling order, each once; in a plan that marks none, the warnings of the urgent steps."""
+    steps = [n for n in map(plan.nodes.__getitem__, order) if isinstance(n, model.Step)]
+    marked = any(step.key_do_not for step in steps)
     seen: dict[str, str] = {}
-    for node in plan.nodes.values():
-        if isinstance(node, model.Step) and node.urgent:
-            for item in node.do_not:
-                seen.setdefault(str(item), item)
+    for step in steps:
+        if marked:
+            items = [step.do_not[i - 1] for i in step.key_do_not if 1 <= i <= len(step.do_not)]
+        else:
+            items = list(step.do_not) if step.urgent else []
+        for item in items:
+            seen.setdefault(str(item), item)
     return list(seen.values())
 
 
@@ -194,7 +200,7 @@ def _render_card(plan: model.Plan, theme: Theme) -> str:
                 "dir": tr.direction if tr else ui.get("direction", "ltr"),
                 "name": tr.name if tr else ui.get("name", lang),
                 "plan": (localized := localize(plan, lang)),
-                "key_donts": key_donts(localized),
+                "key_donts": key_donts(localized, order),
                 "ui": ui,
                 "anchor_prefix": "" if lang == primary else f"{lang}/",
             }

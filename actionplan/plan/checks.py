@@ -28,6 +28,7 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     if not any(p.is_error for p in problems):
         problems += check_graph(plan)
     problems += check_options(plan)
+    problems += check_key_donts(plan)
     problems += check_contacts(plan)
     problems += check_sources(plan)
     problems += check_text(plan)
@@ -198,6 +199,27 @@ def check_options(plan: model.Plan) -> list[Problem]:
                         W,
                     )
                 )
+    return problems
+
+
+def check_key_donts(plan: model.Plan) -> list[Problem]:
+    """Each key warning a step marks is one of its warnings."""
+    problems = []
+    for node in plan.nodes.values():
+        if isinstance(node, model.Step):
+            count = len(node.do_not)
+            for i, number in enumerate(node.key_do_not):
+                if not 1 <= number <= count:
+                    has = f"{count} warning{'' if count == 1 else 's'}" if count else "no warnings"
+                    problems.append(
+                        Problem(
+                            item_pos(node, "key_do_not", i),
+                            f"key_do_not names warning {number}, but step '{node.id}' has {has}",
+                            (f"name one of 1 to {count}" if count > 1 else "name 1")
+                            if count
+                            else "add the warning to do_not, or remove key_do_not",
+                        )
+                    )
     return problems
 
 

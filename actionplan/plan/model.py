@@ -183,6 +183,11 @@ class Step(Node):
     urgent: bool = doc("Shown as urgent.", default=False)
     checklist: tuple[Markdown, ...] = doc("Things to tick off.", default=())
     do_not: tuple[Markdown, ...] = doc("Warnings, shown prominently.", default=())
+    key_do_not: tuple[int, ...] = doc(
+        "The numbers of the warnings in do_not (1 for the first) that are key: the printed "
+        "action card lists them.",
+        default=(),
+    )
     contacts: tuple[ContactId, ...] = doc("Ids of the contacts this step needs.", default=())
     legal: tuple[LawId, ...] = doc("Ids of the legal references.", default=())
     sources: tuple[Source, ...] = doc("Where the advice comes from.", default=())

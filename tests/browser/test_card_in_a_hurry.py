@@ -22,6 +22,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_card import START, axe_report, axe_violations
 
+from actionplan.card.render import key_donts, node_order
+from actionplan.plan.read import check_plan
+from actionplan.plan.translate import localize
 from actionplan.plan.validate import ID_PATTERN, MAX_ID_LENGTH
 from actionplan.project import default_dir
 
@@ -31,6 +34,16 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 700}
+# 320 px; and 200 % zoom of a 1280 × 800 window: 640 × 400 CSS pixels at twice the density.
+SCREENS = {
+    "320px": ({"width": 320, "height": 640}, 1),
+    "zoom-200": (
+        {"width": 640, "height": 400},
+        2,
+    ),
+}
+# Where a jump must land in sight: a phone, the narrowest screen, and 200 % zoom.
+JUMP_SCREENS = {"390px": (PHONE, 1), **SCREENS}
 
 # Where the visible node's heading is, against the sticky emergency bar above it.
 HEADING_AND_BAR = """() => {
@@ -67,10 +80,12 @@ def scroll_to_the_end(card: Card) -> None:
 # -- 1. every jump lands with the heading in sight and focused ----------------------------------
 
 
+@pytest.mark.parametrize("screen", list(JUMP_SCREENS))
 def test_every_jump_lands_below_the_bar_with_focus_on_the_heading(
-    open_card: Callable[..., Card],
+    open_card: Callable[..., Card], screen: str
 ) -> None:
-    card = open_card(viewport=PHONE)
+    viewport, scale = JUMP_SCREENS[screen]
+    card = open_card(viewport=viewport, device_scale_factor=scale)
     lang = card.lang
 
     def jump(move: Callable[[], object]) -> None:
@@ -98,16 +113,22 @@ def test_every_jump_lands_below_the_bar_with_focus_on_the_heading(
     assert card.node() == "ap-contacts"
 
 
-def test_a_link_to_a_step_lands_below_the_bar(open_card: Callable[..., Card]) -> None:
-    card = open_card("en/ring", viewport=PHONE)
+@pytest.mark.parametrize("screen", list(JUMP_SCREENS))
+def test_a_link_to_a_step_lands_below_the_bar(open_card: Callable[..., Card], screen: str) -> None:
+    viewport, scale = JUMP_SCREENS[screen]
+    card = open_card("en/ring", viewport=viewport, device_scale_factor=scale)
     heading_in_sight(card)
 
 
+@pytest.mark.parametrize("screen", list(JUMP_SCREENS))
 @pytest.mark.parametrize("fragment", ["ring", "en/raad-trin", "ap-contacts"])
 def test_without_javascript_a_jump_lands_below_the_bar(
-    open_card: Callable[..., Card], fragment: str
+    open_card: Callable[..., Card], fragment: str, screen: str
 ) -> None:
-    card = open_card(fragment, viewport=PHONE, java_script_enabled=False)
+    viewport, scale = JUMP_SCREENS[screen]
+    card = open_card(
+        fragment, viewport=viewport, device_scale_factor=scale, java_script_enabled=False
+    )
     at = heading_in_sight(card, focused=False)
     assert at["scrolled"] > 0 or fragment == "ap-contacts"  # the browser did jump
 
@@ -134,15 +155,6 @@ BAR_PROBLEMS = """width => {
     }
     return problems;
 }"""
-
-# 320 px; and 200 % zoom of a 1280 × 800 window: 640 × 400 CSS pixels at twice the density.
-SCREENS = {
-    "320px": ({"width": 320, "height": 640}, 1),
-    "zoom-200": (
-        {"width": 640, "height": 400},
-        2,
-    ),
-}
 
 
 @pytest.mark.parametrize("screen", list(SCREENS))
@@ -578,15 +590,20 @@ def test_printing_the_start_screen_gives_the_one_page_action_card(
     sheet = card.lang().locator(".ap-onepage")
     expect(sheet).to_be_visible()
     assert card.visible_nodes() == []  # the action card alone
-    calls = card.lang().locator(".ap-emergency a").all_inner_texts()
-    for call in calls:
-        expect(sheet.locator(".ap-onepage-calls")).to_contain_text(call.split()[0])
-    # Every warning of an urgent step, once each.
-    donts = card.lang().locator(".ap-urgent .ap-donot li").all_text_contents()
-    printed = sheet.locator(".ap-donot li").all_text_contents()
-    assert donts and sorted(set(donts)) == sorted(printed)
+    numbers = card.lang().locator(".ap-emergency a strong").all_inner_texts()
+    assert numbers
+    calls = sheet.locator(".ap-onepage-calls").inner_text()
+    assert all(number in calls for number in numbers), (numbers, calls)
+    # Every key warning the plan marks, once each, in the handling order.
+    plan = check_plan(default_dir("content")).plan
+    assert plan is not None
+    localized = plan if lang == plan.info.language else localize(plan, lang)
+    donts = [str(d) for d in key_donts(localized, node_order(plan))]
+    printed = sheet.locator(".ap-donot li").all_inner_texts()
+    assert donts and printed == donts
     expect(sheet).to_contain_text(card.lang().locator(".ap-footer p").first.inner_text()[:12])
-    pdf = card.page.pdf()
+    pdf = card.page.pdf(prefer_css_page_size=True)
+    assert b"/MediaBox [0 0 594.95996 841.91998]" in pdf  # A4, in points
     (tmp_path / f"action-card-{lang}.pdf").write_bytes(pdf)
     assert pdf_pages(pdf) == 1
 
