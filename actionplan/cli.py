@@ -15,7 +15,7 @@ import click
 from actionplan import __version__
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.plan.read import Report
-from actionplan.project import Project
+from actionplan.project import FIRST_PLAN, PlanFolder, Project
 
 if TYPE_CHECKING:
     from actionplan.plan import model
@@ -94,6 +94,27 @@ path_argument = click.argument(
 )
 
 
+plan_option = click.option(
+    "--plan",
+    "plan_name",
+    metavar="NAME",
+    help="Only the plan NAME of a project of several: the folder's name in plans/, or "
+    "'content' for the plan in content/.",
+)
+
+
+def chosen_plans(project: Project, name: str | None) -> list[PlanFolder]:
+    """The plan named by --plan, or every plan of the project."""
+    return [project.plan(name)] if name is not None else project.plans
+
+
+def plan_heading(project: Project, folder: PlanFolder, comment: str) -> str:
+    """A line naming the plan, before its output, when a project of several plans prints all."""
+    if len(project.plans) == 1:
+        return ""
+    return f"{comment} plan {folder.name} ({display_path(folder.content)})\n"
+
+
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
         ctx.ensure_object(Verbosity).quiet = True
@@ -151,31 +172,41 @@ def cli(ctx: click.Context) -> None:
     help="List every fact older than its review period, with the source to check it against; "
     "fail when there is one.",
 )
+@plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
-def check(v: Verbosity, path: Path, strict: bool, stale: bool) -> None:
+def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | None) -> None:
     """Check the plan in PATH (a project folder with content/, or the content folder).
 
     Every problem goes to standard error as file:line:col: error|warning|note: message (hint);
     a summary line goes to standard output. Notes never fail, not even with --strict.
     """
-    from actionplan.commands.check import check_project
+    from actionplan.commands.check import render_site
 
     project = Project.find(path)
-    report = check_project(project)
-    if stale and report.plan is not None:
-        sys.exit(show_stale(report.plan))
-    show_problems(report.problems, err=True)
-    failed = report.failed(strict)
-    if not v.quiet or failed:
-        plan = report.plan
-        size = f"{len(plan.nodes)} nodes, {len(plan.contacts)} contacts: " if plan else ""
-        echo(
-            f"{project.content}: {size}{summary_line(report, strict)}",
-            err=False,
-            fg="red" if failed else "green",
-        )
+    checked = render_site(project, only=plan_name)
+    if stale:
+        plans = [card.report.plan for card in checked.cards]
+        if all(plan is not None for plan in plans):
+            sys.exit(max(show_stale(plan) for plan in plans if plan is not None))
+    failed = False
+    for card in checked.cards:
+        report = card.report
+        assert card.folder is not None
+        show_problems(report.problems, err=True)
+        failed = report.failed(strict) or failed
+        if not v.quiet or report.failed(strict):
+            plan = report.plan
+            size = f"{len(plan.nodes)} nodes, {len(plan.contacts)} contacts: " if plan else ""
+            echo(
+                f"{card.folder.content}: {size}{summary_line(report, strict)}",
+                err=False,
+                fg="red" if report.failed(strict) else "green",
+            )
+    if checked.index_problems:
+        show_problems(checked.index_problems, err=True)
+        failed = True
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
@@ -209,16 +240,18 @@ def show_stale(plan: model.Plan) -> int:
     help="The output folder (default: build/ in the project).",
 )
 @click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
+@plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
-def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
-    """Build the card from the plan in PATH into one self-contained index.html."""
-    from actionplan.commands.build import build_card
+def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: str | None) -> None:
+    """Build the card from the plan in PATH into one self-contained index.html; for a project
+    of several plans, a card for each in build/<name>/ and their index, build/plans.html."""
+    from actionplan.commands.build import build_site
 
     project = Project.find(path)
     try:
-        result = build_card(project, out=out, strict=strict)
+        results = build_site(project, out=out, strict=strict, only=plan_name)
     except PlanError as exc:
         show_problems(exc.problems, err=True)
         where = out or project.build
@@ -229,14 +262,16 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool) -> None:
             fg="red",
         )
         sys.exit(EXIT_CONTENT)
-    show_problems(result.warnings, err=True)  # problems, which -q still prints
-    if not v.quiet:
-        echo(
-            f"built {result.path} ({result.size / 1024:.1f} KB, {len(result.warnings)} warnings)",
-            err=True,
-        )
-        if result.drafts:
-            echo(f"left out the draft translations: {', '.join(result.drafts)}", err=True)
+    for result in results:
+        show_problems(result.warnings, err=True)  # problems, which -q still prints
+        if not v.quiet:
+            echo(
+                f"built {result.path} ({result.size / 1024:.1f} KB, "
+                f"{len(result.warnings)} warnings)",
+                err=True,
+            )
+            if result.drafts:
+                echo(f"left out the draft translations: {', '.join(result.drafts)}", err=True)
 
 
 @cli.command()
@@ -276,14 +311,21 @@ def schema(kind: str, out: Path | None) -> None:
     is_flag=True,
     help="Renew out-of-date fingerprints too, once the translations are updated.",
 )
+@plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
-def stamp(v: Verbosity, path: Path, stale: bool) -> None:
+def stamp(v: Verbosity, path: Path, stale: bool, plan_name: str | None) -> None:
     """Record in the translation files which version of the original each entry translates."""
     from actionplan.commands.stamp import stamp as stamp_translations
 
-    for done in stamp_translations(Project.find(path).content, stale=stale):
+    project = Project.find(path)
+    stamped = [
+        done
+        for folder in chosen_plans(project, plan_name)
+        for done in stamp_translations(folder.content, stale=stale, shared=project.shared)
+    ]
+    for done in stamped:
         if not v.quiet:
             echo(f"{done.path}: {len(done.entries)} entries stamped", err=True)
         if v.verbose:
@@ -301,14 +343,20 @@ def stamp(v: Verbosity, path: Path, stale: bool) -> None:
     show_default=True,
     help="Mermaid renders in GitHub's Markdown; DOT is Graphviz's.",
 )
+@plan_option
 @verbosity
 @handle_errors
-def graph(path: Path, fmt: str) -> None:
-    """Print the plan in PATH as a flowchart."""
+def graph(path: Path, fmt: str, plan_name: str | None) -> None:
+    """Print the plan in PATH as a flowchart (each plan of a project of several, or --plan)."""
     from actionplan.commands.graph import render_graph
     from actionplan.plan.read import load_plan
 
-    click.echo(render_graph(load_plan(Project.find(path).content), fmt), nl=False)
+    project = Project.find(path)
+    comment = "%%" if fmt == "mermaid" else "//"
+    for folder in chosen_plans(project, plan_name):
+        plan = load_plan(folder.content, shared=project.shared)
+        heading = plan_heading(project, folder, comment) if plan_name is None else ""
+        click.echo(heading + render_graph(plan, fmt), nl=False)
 
 
 @cli.command()
@@ -328,16 +376,27 @@ def graph(path: Path, fmt: str) -> None:
     show_default=True,
     help="Stop with an error when there are more routes than this.",
 )
+@plan_option
 @verbosity
 @handle_errors
-def paths(path: Path, fmt: str, limit: int) -> None:
-    """Print every route from the start of the plan in PATH to an outcome."""
+def paths(path: Path, fmt: str, limit: int, plan_name: str | None) -> None:
+    """Print every route from the start of the plan in PATH to an outcome (each plan of a
+    project of several, or --plan)."""
     from actionplan.commands.paths import find_routes, routes_json, routes_text
     from actionplan.plan.read import load_plan
 
-    plan = load_plan(Project.find(path).content)
-    routes = find_routes(plan, limit)
-    click.echo(routes_json(routes) if fmt == "json" else routes_text(plan, routes), nl=False)
+    project = Project.find(path)
+    chosen = chosen_plans(project, plan_name)
+    if fmt == "json" and len(chosen) > 1:
+        raise click.UsageError("give --plan NAME: JSON is written for one plan at a time")
+    for folder in chosen:
+        plan = load_plan(folder.content, shared=project.shared)
+        routes = find_routes(plan, limit)
+        if fmt == "json":
+            click.echo(routes_json(routes), nl=False)
+        else:
+            heading = plan_heading(project, folder, "#") if plan_name is None else ""
+            click.echo(heading + routes_text(plan, routes), nl=False)
 
 
 def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -370,14 +429,33 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     help="Copy the whole base plan into content/, to rewrite it freely; updates of actionplan "
     "then no longer reach it.",
 )
+@plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
-def new(v: Verbosity, directory: Path, host: str, source: str | None, copy_base: bool) -> None:
+def new(
+    v: Verbosity,
+    directory: Path,
+    host: str,
+    source: str | None,
+    copy_base: bool,
+    plan_name: str | None,
+) -> None:
     """Make a new project in DIRECTORY: its local layer to fill in over the base plan of the
-    installed actionplan, and a Pages workflow."""
-    from actionplan.commands.new import new_project
+    installed actionplan, and a Pages workflow. With --plan NAME, add a plan to the project
+    in DIRECTORY instead: plans/NAME/, to fill in."""
+    from actionplan.commands.new import new_plan, new_project
     from actionplan.publish.source import UnknownSource
+
+    if plan_name is not None:
+        made = new_plan(directory, plan_name)
+        if not v.quiet:
+            echo(
+                f"created {made[0]}: fill it in, then run: "
+                f"actionplan check {shlex.quote(str(directory))} --plan {plan_name}",
+                err=True,
+            )
+        return
 
     try:
         files = new_project(directory, host=host, source=source, copy_base=copy_base)
@@ -405,10 +483,11 @@ def new(v: Verbosity, directory: Path, host: str, source: str | None, copy_base:
     is_flag=True,
     help="Record the base plan the project now has as reviewed (after reading the difference).",
 )
+@plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
-def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool) -> None:
+def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool, plan_name: str | None) -> None:
     """Show what changed in the base plan: since the project in PATH last reviewed it, or from
     the plan in OLD to the plan in NEW (each a project or content folder).
 
@@ -416,39 +495,52 @@ def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool) -> None:
     actionplan diff [PATH]            the reviewed base plan → the one the project now has
     actionplan diff OLD NEW           one plan's base → another's
     actionplan diff --accept [PATH]   record the base the project now has as reviewed
+
+    In a project of several plans, each plan's base is compared (or recorded) in turn; --plan
+    NAME picks one, in OLD and NEW as well.
     """
     from actionplan.commands import diff as upgrade
 
     if len(paths) > 2 or (accept and len(paths) == 2):
         raise click.UsageError("give one project folder, or two plans to compare without --accept")
     if len(paths) == 2:
-        old_content, new_content = (Project.find(p).content for p in paths)
+        name = plan_name or FIRST_PLAN
+        old_content, new_content = (Project.find(p).plan(name).content for p in paths)
         old = upgrade.snapshot(upgrade.base_plan(old_content))
         new = upgrade.snapshot(upgrade.base_plan(new_content))
         show_diff(upgrade.compare(old, new))
         return
     project = Project.find(paths[0] if paths else Path("."))
-    pinned = upgrade.read_lock(project.content)
-    if accept:
-        base = upgrade.write_lock(project.content)
-        if not v.quiet:
+    folders = chosen_plans(project, plan_name)
+    unrecorded = []
+    for folder in folders:
+        heading = plan_heading(project, folder, "==") if plan_name is None else ""
+        if heading:
+            echo(heading.rstrip("\n"), bold=True)
+        pinned = upgrade.read_lock(folder.content)
+        if accept:
+            base = upgrade.write_lock(folder.content)
+            if not v.quiet:
+                echo(
+                    f"recorded the base plan {base['plan'].get('title')} "
+                    f"({base['plan'].get('version')}) as reviewed in {folder.lock}",
+                    err=True,
+                )
+            continue
+        if pinned is None:
             echo(
-                f"recorded the base plan {base['plan'].get('title')} "
-                f"({base['plan'].get('version')}) as reviewed in {project.lock}",
+                f"{folder.lock}: no record of a reviewed base plan yet "
+                "(record the one the project has now with 'actionplan diff --accept')",
                 err=True,
             )
-        return
-    if pinned is None:
-        echo(
-            f"{project.lock}: no record of a reviewed base plan yet "
-            "(record the one the project has now with 'actionplan diff --accept')",
-            err=True,
-        )
+            unrecorded.append(folder)
+            continue
+        now = upgrade.snapshot(upgrade.base_plan(folder.content))
+        show_diff(upgrade.compare(pinned, now, upgrade.overrides(folder.content)))
+        if pinned != now:
+            echo("\nAfter reviewing, take the new base plan with: actionplan diff --accept")
+    if len(unrecorded) == len(folders) and not accept:
         sys.exit(EXIT_CONTENT)
-    now = upgrade.snapshot(upgrade.base_plan(project.content))
-    show_diff(upgrade.compare(pinned, now, upgrade.overrides(project.content)))
-    if pinned != now:
-        echo("\nAfter reviewing, take the new base plan with: actionplan diff --accept")
 
 
 DIFF_STYLES: dict[str, dict[str, Any]] = {
@@ -476,11 +568,13 @@ def show_diff(lines: list[Any]) -> None:
     help="The address to serve on; any but a loopback one shows the card to others.",
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@plan_option
 @verbosity
 @click.pass_context
 @handle_errors
-def serve(ctx: click.Context, path: Path, host: str, port: int) -> None:
-    """Serve the card from PATH on this machine, rebuilt and reloaded on every save."""
+def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str | None) -> None:
+    """Serve the card from PATH on this machine, rebuilt and reloaded on every save (of a
+    project of several plans: every card and their index, rebuilding only the plan saved)."""
     from actionplan.commands.serve import DevServer, is_loopback
 
     v: Verbosity = ctx.obj
@@ -495,7 +589,14 @@ def serve(ctx: click.Context, path: Path, host: str, port: int) -> None:
             echo(f"built the card ({len(problems)} warnings)", err=True, fg="green")
 
     try:
-        server = DevServer(Project.find(path), host, port, allow_remote=explicit, on_build=report)
+        server = DevServer(
+            Project.find(path),
+            host,
+            port,
+            allow_remote=explicit,
+            on_build=report,
+            plan=plan_name,
+        )
     except OSError as exc:
         echo(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_CONTENT)

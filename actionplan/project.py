@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # installed actionplan's.  For a base kept elsewhere (a region's shared plan, or a test's fixture).
 BASE_ENV = "ACTIONPLAN_BASE"
 LOCK_FILE = "base-lock.json"  # in the content folder: the base plan the project last reviewed
+PLANS_DIR = "plans"  # the project's further plans, one folder each: plans/<id>/
+SHARED_DIR = "shared"  # the local layer every plan of the project shares: contacts, laws, look
+FIRST_PLAN = "content"  # the name of the plan in content/, for --plan
+INDEX_NAME = "plans.html"  # the index of a project's plans, in the build folder
+_PLAN_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 
 def default_dir(name: str) -> Path:
@@ -40,6 +46,28 @@ def base_for(content: Path) -> Path | None:
 
 
 @dataclass(frozen=True)
+class PlanFolder:
+    """One plan of a project: content/ (named 'content') or a folder plans/<name>/.
+
+    `base` is as Project.base; `out` is where its card goes, relative to the build folder.
+    """
+
+    name: str
+    content: Path
+    base: Path | None
+    out: str  # "index.html" for content/, "<name>/index.html" for plans/<name>/
+
+    @property
+    def lock(self) -> Path:
+        return self.content / LOCK_FILE
+
+    def link_from(self, other: PlanFolder) -> str:
+        """The relative address of this plan's card from the card of `other`."""
+        up = "../" * other.out.count("/")
+        return up + self.out
+
+
+@dataclass(frozen=True)
 class Project:
     """A plan's folders: `root` holds content/, an optional templates/ and the build/ output.
 
@@ -53,11 +81,61 @@ class Project:
     templates: Path | None
     build: Path
     base: Path | None = None
+    shared: Path | None = None  # shared/: the local layer of every plan, when the project has it
 
     @property
     def lock(self) -> Path:
         """The record of the base plan last reviewed (see actionplan.commands.diff)."""
         return self.content / LOCK_FILE
+
+    @property
+    def plans(self) -> list[PlanFolder]:
+        """The project's plans: content/ first, then each folder in plans/ by name."""
+        first = PlanFolder(FIRST_PLAN, self.content, self.base, "index.html")
+        folder = self.root / PLANS_DIR
+        if self.content == self.root or not folder.is_dir():
+            return [first]
+        _refuse_link_out(folder, self.root)
+        found = [first]
+        entries = sorted(files.list_folder(folder), key=lambda e: e.name)
+        for entry in entries:
+            if entry.name.startswith((".", "_")) or not entry.is_dir():
+                continue
+            path = folder / entry.name
+            where = Pos(display_path(path))
+            _refuse_link_out(path, self.root)
+            problem = plan_name_problem(entry.name)
+            if problem:
+                raise PlanError.at(where, *problem)
+            if not holds_base(path):
+                raise PlanError.at(
+                    where,
+                    "holds only a local layer: a further plan has no base plan to lay it over",
+                    "give the plan its own plan.yaml and nodes, as content/ has",
+                )
+            found.append(PlanFolder(entry.name, path, None, f"{entry.name}/index.html"))
+        return found
+
+    @property
+    def has_index(self) -> bool:
+        """Whether the build writes an index of the plans: when there is more than one."""
+        return len(self.plans) > 1
+
+    def plan(self, name: str) -> PlanFolder:
+        """The plan named `name` (see PlanFolder); a clear error for one the project lacks."""
+        plans = self.plans
+        for folder in plans:
+            if folder.name == name:
+                return folder
+        from actionplan.suggest import closest
+
+        names = [f.name for f in plans]
+        guess = closest(name, names)
+        raise PlanError.at(
+            Pos(display_path(self.root / PLANS_DIR / name)),
+            f"the project has no plan '{name}'",
+            f"did you mean '{guess}'?" if guess else f"its plans are {', '.join(names)}",
+        )
 
     @classmethod
     def find(cls, path: Path | str = ".") -> Project:
@@ -92,7 +170,18 @@ class Project:
             templates=templates if templates.is_dir() else None,
             build=root / "build",
             base=base_for(content),
+            shared=root / SHARED_DIR if content != root and (root / SHARED_DIR).is_dir() else None,
         )
+
+
+def plan_name_problem(name: str) -> tuple[str, str] | None:
+    """(message, hint) when `name` cannot name a plan's folder in plans/."""
+    if _PLAN_ID.match(name) and name != FIRST_PLAN:
+        return None
+    return (
+        f"'{name}' cannot name a plan",
+        "name the folder like a node id: a-z, digits and '-', not 'content'",
+    )
 
 
 def _refuse_link_out(folder: Path, root: Path) -> None:

@@ -106,11 +106,34 @@ def _without_stray_closers(text: str) -> str:
     return "".join(kept)
 
 
+def anchor(lang: str, node_id: str, primary: str) -> str:
+    """The id of a node's section: the bare id in the plan's language, 'lang/id' in others."""
+    return node_id if lang == primary else f"{lang}/{node_id}"
+
+
+_PLAN_HREF = re.compile(r'href="plan:([a-z0-9-]*)(?:#([^"]*))?"')
+
+
 def _links_for(ctx: Any, html: str) -> str:
+    if 'href="plan:' in html:
+        html = _PLAN_HREF.sub(lambda m: f'href="{plan_href(ctx, m[1], m[2])}"', html)
     prefix = ctx["anchor_prefix"]
     if not prefix:
         return html
     return html.replace('href="#', f'href="#{prefix}')
+
+
+def plan_href(ctx: Any, name: str, node: str | None) -> str:
+    """Where a link to another plan of the project leads from this page: its card, at the node
+    (or its start) in the page's language where that plan has it (see card.shelf.Site)."""
+    site = ctx.get("site")
+    target = site.plans.get(name) if site is not None else None
+    if target is None:  # a plan that `check` reports as missing
+        return "#"
+    lang = ctx["lang"] if ctx["lang"] in target.languages else target.languages[0]
+    if not node and lang == target.languages[0]:
+        return str(escape(target.href))
+    return str(escape(f"{target.href}#{anchor(lang, node or target.start, target.languages[0])}"))
 
 
 @jinja2.pass_context

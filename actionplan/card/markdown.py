@@ -10,7 +10,8 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-SAFE_LINK = re.compile(r"(?:https?:|mailto:|tel:|#)", re.IGNORECASE)
+SAFE_LINK = re.compile(r"(?:https?:|mailto:|tel:|#|plan:)", re.IGNORECASE)
+PLAN_LINK = "plan:"  # plan:<id> or plan:<id>#<node>: another plan of the project (docs/format.md)
 # A phone number, in a contact's field as after tel: in a link: digits, spaces, '+', '-' and
 # brackets.  No '*', '#', ',', ';' or letters: a phone dials those as service codes (call
 # forwarding, say), pauses or extensions that the reader never sees.
@@ -19,7 +20,7 @@ PHONE = re.compile(r"\(?\+?[0-9][0-9 ()-]*\Z")
 
 def is_safe_link(url: str) -> bool:
     """True for http(s) and mailto links, tel: links to a phone number (PHONE, percent-escapes
-    read as what they stand for) and links to a node of the plan."""
+    read as what they stand for), links to a node of the plan and to another plan."""
     url = url.strip()
     if not SAFE_LINK.match(url):
         return False

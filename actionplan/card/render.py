@@ -18,6 +18,7 @@ import rcssmin  # type: ignore[import-untyped]
 import rjsmin  # type: ignore[import-untyped]
 from markupsafe import Markup
 
+from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
 from actionplan.plan import model
@@ -31,11 +32,6 @@ _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 _BLOCK_BREAK = re.compile(
     r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)"
 )
-
-
-def anchor(lang: str, node_id: str, primary: str) -> str:
-    """The id of a node's section: the bare id in the plan's language, 'lang/id' in others."""
-    return node_id if lang == primary else f"{lang}/{node_id}"
 
 
 def node_order(plan: model.Plan) -> list[str]:
@@ -167,19 +163,20 @@ def contact_briefs(theme: Theme, page: dict[str, Any]) -> dict[str, Markup]:
     return {cid: brief(contact) for cid, contact in page["plan"].contacts.items()}
 
 
-def render_card(plan: model.Plan, theme: Theme) -> str:
+def render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     """The whole card as one HTML document; raises PlanError at the line of a template that
-    fails."""
+    fails.  `site`, a card.shelf.Site, for one of a project's several plans: the way back to
+    their index and to the other plans."""
     try:
         with no_cyclic_gc():
-            return _render_card(plan, theme)
+            return _render_card(plan, theme, site)
     except PlanError:
         raise
     except Exception as exc:  # a broken template: name it, keep the last good build
         raise theme.failure(exc) from None
 
 
-def _render_card(plan: model.Plan, theme: Theme) -> str:
+def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     primary = plan.info.language
     order = node_order(plan)
     numbers = {node_id: i for i, node_id in enumerate(order, 1)}
@@ -224,6 +221,7 @@ def _render_card(plan: model.Plan, theme: Theme) -> str:
         "primary": primary,
         "languages": pages,
         "sources": all_sources(plan, order),
+        "site": site,
     }
     language = theme.template("language.html")
     for page in pages:

@@ -1,4 +1,5 @@
-"""Build: check the project and render its card (commands/check.py), then write it atomically."""
+"""Build: check the project and render its cards (commands/check.py), then write them
+atomically: a card for each plan, and for a project of several plans their index."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan.card.write import write_atomic
-from actionplan.commands.check import render_project
+from actionplan.commands.check import render_site
 from actionplan.errors import PlanError, Pos, Problem
-from actionplan.project import Project
+from actionplan.project import FIRST_PLAN, INDEX_NAME, Project
 
 CARD_NAME = "index.html"
 
@@ -19,32 +20,56 @@ class BuildResult:
     size: int
     warnings: list[Problem]
     drafts: tuple[str, ...] = ()  # languages left out of the card while they are drafts
+    plan: str = FIRST_PLAN  # which of the project's plans (PlanFolder.name); "" for the index
 
 
 def build_card(project: Project, out: Path | None = None, strict: bool = False) -> BuildResult:
-    """Check, render and write the card; on any problem, raise before anything is written."""
-    checked = render_project(project)
+    """Check, render and write the card; on any problem, raise before anything is written.
+
+    For a project of several plans, every card and the index are built (build_site); the
+    first plan's card is returned."""
+    return build_site(project, out, strict)[0]
+
+
+def build_site(
+    project: Project, out: Path | None = None, strict: bool = False, only: str | None = None
+) -> list[BuildResult]:
+    """Check every plan, render the cards (of the plan named `only`, or of all) and the index
+    of a project of several plans, then write them; on any problem, raise before anything is
+    written, so that the last good build stays as it was."""
+    checked = render_site(project, only)
     report = checked.report
-    if report.failed(strict) or report.plan is None or checked.html is None:
+    if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))
     out = output_folder(project, out)
-    data = checked.html.encode("utf-8")
-    path = out / CARD_NAME
-    write_atomic(path, data)
-    return BuildResult(path, len(data), report.warnings, tuple(sorted(report.plan.drafts)))
+    pages: list[tuple[str, BuildResult]] = []
+    for card in checked.cards:
+        assert card.html is not None and card.folder is not None and card.report.plan is not None
+        path = out / card.folder.out
+        drafts = tuple(sorted(card.report.plan.drafts))
+        size = len(card.html.encode())
+        result = BuildResult(path, size, card.report.warnings, drafts, card.folder.name)
+        pages.append((card.html, result))
+    if checked.index is not None:
+        path = out / INDEX_NAME
+        pages.append((checked.index, BuildResult(path, len(checked.index.encode()), [], (), "")))
+    for html, result in pages:
+        write_atomic(result.path, html.encode("utf-8"))
+    return [result for _, result in pages]
 
 
 def output_folder(project: Project, out: Path | None) -> Path:
-    """Where the card goes: `out`, or the project's build/; never inside the content folder."""
-    content = project.content.resolve()
+    """Where the cards go: `out`, or the project's build/; never inside a plan's folder."""
     chosen, out = out is not None, out or project.build
-    if out.resolve() == content or content in out.resolve().parents:
-        raise PlanError.at(
-            Pos(str(out)),
-            f"the {'' if chosen else 'default '}output folder is inside the content folder",
-            "build into another folder, such as build/"
-            if chosen
-            else "give another with -o, such as -o build, or keep the plan in a folder "
-            "named content/ and build the folder above it",
-        )
+    for folder in project.plans:
+        content = folder.content.resolve()
+        if out.resolve() == content or content in out.resolve().parents:
+            raise PlanError.at(
+                Pos(str(out)),
+                f"the {'' if chosen else 'default '}output folder is inside the content folder",
+                "build into another folder, such as build/"
+                if chosen
+                else "give another with -o, such as -o build, or keep the plan in a folder "
+                "named content/ and build the folder above it",
+            )
     return out

@@ -1,45 +1,129 @@
 """Check: everything a build would refuse or warn about, found without writing anything.
 
-The plan is checked (check_plan), then the theme for it (its words, its colours), then the card
-is rendered as a build renders it, so that a broken template fails `check` as it fails `build`.
+Each plan of the project is checked (check_plan), then the theme for it (its words, its
+colours), then the links between the plans; then the cards are rendered as a build renders
+them, and the index of a project of several plans, so that a broken template fails `check` as
+it fails `build`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from actionplan.card import shelf
 from actionplan.card.render import render_card
 from actionplan.card.theme import Theme
-from actionplan.errors import PlanError
+from actionplan.errors import PlanError, Problem
+from actionplan.plan import checks
 from actionplan.plan.read import Report, check_plan
-from actionplan.project import Project
+from actionplan.project import INDEX_NAME, PlanFolder, Project
 
 
 @dataclass(frozen=True)
 class Checked:
-    """What checking a project found, and the card's HTML when it could be made."""
+    """What checking one plan found, and its card's HTML when it could be made."""
 
     report: Report
     html: str | None = None
+    folder: PlanFolder | None = None
 
 
-def check_project(project: Project) -> Report:
-    """The plan, the theme and the card made from them: all that `check` reports and a build
-    refuses or warns about."""
-    return render_project(project).report
+@dataclass(frozen=True)
+class CheckedSite:
+    """What checking a project found: each plan's card (those asked for), and the index of a
+    project of several plans when every plan could be made."""
+
+    cards: list[Checked]
+    index: str | None = None
+    index_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def report(self) -> Report:
+        """Every problem of the cards (and the index), in one report; its plan is the first
+        card's when nothing failed."""
+        problems = [p for card in self.cards for p in card.report.problems]
+        problems += self.index_problems
+        if len(self.cards) > 1:
+            problems.sort(key=lambda p: (p.pos, p.message))
+        failed = any(p.is_error for p in problems) or any(c.html is None for c in self.cards)
+        return Report(None if failed else self.cards[0].report.plan, problems)
+
+
+def check_project(project: Project, plan: str | None = None) -> Report:
+    """The plans, the theme and the cards made from them: all that `check` reports and a build
+    refuses or warns about; of the plan named `plan` only, when given."""
+    return render_site(project, only=plan).report
 
 
 def render_project(project: Project) -> Checked:
-    """The project checked, and its card rendered (not written) when nothing stops it."""
-    report = check_plan(project.content)
-    if report.plan is None:
-        return Checked(report)
+    """The first plan checked, and its card rendered (not written) when nothing stops it."""
+    return render_site(project, only=project.plans[0].name).cards[0]
+
+
+def render_site(project: Project, only: str | None = None) -> CheckedSite:
+    """Every plan checked (the others too, for the links into them), and the cards of those
+    asked for (`only` one, or all) rendered, with the index when the project has several."""
+    folders = project.plans
+    chosen = [project.plan(only)] if only is not None else folders
     try:
         theme = Theme.load(project.templates)
-        problems = report.problems + theme.problems(report.plan)
-        if any(p.is_error for p in problems):
-            return Checked(Report(None, problems))
-        html = render_card(report.plan, theme)
     except PlanError as exc:
-        return Checked(Report(None, report.problems + exc.problems))
-    return Checked(Report(report.plan, problems), html)
+        failed = [Checked(check_plan(f.content, shared=project.shared), None, f) for f in chosen]
+        return CheckedSite(
+            [
+                Checked(Report(None, c.report.problems + exc.problems), None, c.folder)
+                for c in failed
+            ]
+        )
+    reports = check_plans(project, theme)
+    entries = [
+        shelf.Entry(f.name, f.out, reports[f.name].plan)  # type: ignore[arg-type]
+        for f in folders
+        if reports[f.name].plan is not None
+    ]
+    several = len(folders) > 1
+    cards = []
+    for folder in chosen:
+        report = reports[folder.name]
+        if report.plan is None:
+            cards.append(Checked(report, None, folder))
+            continue
+        entry = next(e for e in entries if e.name == folder.name)
+        site = shelf.site_for(entries, entry, INDEX_NAME) if several else None
+        try:
+            html = render_card(report.plan, theme, site)
+        except PlanError as exc:
+            cards.append(Checked(Report(None, report.problems + exc.problems), None, folder))
+            continue
+        cards.append(Checked(report, html, folder))
+    index, index_problems = None, []
+    if several and len(entries) == len(folders):
+        try:
+            index = shelf.render_index(entries, theme)
+        except PlanError as exc:
+            index_problems = exc.problems
+    return CheckedSite(cards, index, index_problems)
+
+
+def check_plans(project: Project, theme: Theme) -> dict[str, Report]:
+    """Every plan of the project checked, with its theme and the links between the plans."""
+    reports = {}
+    for folder in project.plans:
+        report = check_plan(folder.content, shared=project.shared)
+        if report.plan is not None:
+            problems = report.problems + theme.problems(report.plan)
+            report = Report(None if any(p.is_error for p in problems) else report.plan, problems)
+        reports[folder.name] = report
+    ids = {
+        name: (frozenset(report.plan.nodes) if report.plan is not None else None)
+        for name, report in reports.items()
+    }
+    for name, report in reports.items():
+        if report.plan is None:
+            continue
+        links = checks.check_plan_links(report.plan, ids)
+        if links:
+            problems = sorted(report.problems + links, key=lambda p: (p.pos, p.message))
+            plan = None if any(p.is_error for p in problems) else report.plan
+            reports[name] = Report(plan, problems)
+    return reports

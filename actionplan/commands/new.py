@@ -178,3 +178,54 @@ def project_readme(name: str, host: str, requirement: str | None) -> str:
     return PROJECT_README.format(
         name=name, version=__version__, install=install, publish=PUBLISH[host]
     )
+
+
+PLAN_SKELETON = """\
+# A further plan of the project: its own steps, over the layer every plan shares (shared/).
+# See "Several plans in one site" in actionplan's docs/format.md.
+plan:
+  title: {{placeholder: the plan's title}}
+  # summary: When to use this plan, in one line: the index of the plans shows it.
+  language: {language}
+  version: "0.1"
+  owner: {{placeholder: who answers for the plan}}
+  reviewed: {today}
+  start: start
+nodes:
+  start:
+    kind: step
+    title: {{placeholder: the first thing to do}}
+    next: done
+  done:
+    kind: outcome
+    title: {{placeholder: what should now have happened}}
+"""
+
+
+def new_plan(root: Path, name: str) -> list[Path]:
+    """Add a plan, plans/<name>/, to the project in root; the files made."""
+    import datetime as dt
+
+    from actionplan.plan.read import check_plan
+    from actionplan.project import PLANS_DIR, Project, plan_name_problem
+
+    project = Project.find(root)
+    if project.content == project.root:
+        raise PlanError.at(
+            Pos(str(root)),
+            "is a content folder, not a project",
+            "give the project's folder, the one with content/ in it",
+        )
+    folder = project.root / PLANS_DIR / name
+    problem = plan_name_problem(name)
+    if problem:
+        raise PlanError.at(Pos(str(folder)), *problem)
+    if folder.exists():
+        raise PlanError.at(Pos(str(folder)), "already exists", "give the new plan another name")
+    first = check_plan(project.content, shared=project.shared).plan
+    language = first.info.language if first is not None else "da"
+    path = folder / "plan.yaml"
+    text = PLAN_SKELETON.format(language=language, today=dt.date.today().isoformat())
+    folder.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return [path]

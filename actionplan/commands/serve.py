@@ -28,9 +28,9 @@ import watchfiles
 
 from actionplan.card.render import csp_hash
 from actionplan.card.write import write_atomic
-from actionplan.commands.build import CARD_NAME, build_card
+from actionplan.commands.build import CARD_NAME, build_site
 from actionplan.errors import PlanError, Pos, Problem
-from actionplan.project import Project
+from actionplan.project import PLANS_DIR, Project
 
 STATUS_PATH = "/__actionplan__/status"
 VERSION_PATH = "/__actionplan__/version"
@@ -124,7 +124,9 @@ class LiveCard:
 
     project: Project
     folder: Path
+    plan: str | None = None  # only this plan of a project of several (--plan)
     version: int = 0  # how many good builds there have been
+    built: list[str] = field(default_factory=list)  # the pages the last good build wrote
     errors: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -133,23 +135,26 @@ class LiveCard:
         """The only folder served."""
         return self.folder / "site"
 
-    def rebuild(self) -> tuple[bool, list[Problem]]:
-        """Build the card; (True, warnings) when it worked, (False, errors) when not."""
+    def rebuild(self, only: str | None = None) -> tuple[bool, list[Problem]]:
+        """Build the card (of a project of several plans: the plan named `only`, or every one,
+        and the index); (True, warnings) when it worked, (False, errors) when not."""
         try:
-            result = build_card(self.project, out=self.folder / "stage")
-            page = result.path.read_text(encoding="utf-8")
+            results = build_site(self.project, out=self.folder / "stage", only=only or self.plan)
+            pages = [(r.path, r.path.read_text(encoding="utf-8")) for r in results]
         except PlanError as exc:
             problems = exc.problems
         except Exception as exc:  # keep serving: a failed build must not end the session
             problems = [Problem(Pos(str(self.project.content)), f"the build failed: {exc}")]
         else:
+            stage = self.folder / "stage"
             with self._lock:
-                write_atomic(
-                    self.site / CARD_NAME, inject_live_script(page, self.version + 1).encode()
-                )
+                for path, page in pages:
+                    served = self.site / path.relative_to(stage)
+                    write_atomic(served, inject_live_script(page, self.version + 1).encode())
                 self.version += 1
                 self.errors = []
-            return True, result.warnings
+            self.built = [r.path.relative_to(stage).as_posix() for r in results]
+            return True, [p for r in results for p in r.warnings]
         with self._lock:
             self.errors = [p.format() for p in problems]
             if self.version == 0:
@@ -168,8 +173,8 @@ def resolve_request(site: Path, target: str) -> Path | None:
     if not raw.startswith("/") or re.search(r"%(2f|5c|00)", raw, re.IGNORECASE):
         return None
     parts = unquote(raw).removeprefix("/").split("/")
-    if parts == [""]:
-        parts = [CARD_NAME]
+    if parts[-1] == "":  # a folder: its card, as a web server shows index.html
+        parts[-1] = CARD_NAME
     if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\0" in p for p in parts):
         return None
     root = site.resolve()
@@ -194,6 +199,25 @@ def _host_name(header: str) -> str:
     if header.startswith("["):
         return header[1 : header.find("]")]
     return header.rsplit(":", 1)[0]
+
+
+def changed_plan(project: Project, paths: set[str]) -> str | None:
+    """The one plan that every changed file belongs to, to rebuild only its card; None when a
+    change reaches further (the templates, the shared layer, a plan added or removed)."""
+    try:
+        plans = project.plans
+    except PlanError:
+        return None
+    names = set()
+    for path in paths:
+        changed = Path(path).resolve()
+        owner = next(
+            (f.name for f in plans if f.content.resolve() in (changed, *changed.parents)), None
+        )
+        if owner is None or changed in (f.content.resolve() for f in plans):
+            return None
+        names.add(owner)
+    return names.pop() if len(names) == 1 else None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -266,12 +290,16 @@ class DevServer:
         *,
         allow_remote: bool = False,
         on_build: BuildReport | None = None,
+        plan: str | None = None,
     ) -> None:
         if not allow_remote and not is_loopback(host):
             raise ValueError(f"{host} is not a loopback address; pass allow_remote=True")
         self.project = project
         self.on_build = on_build or (lambda ok, problems: None)
-        self.live = LiveCard(project, Path(tempfile.mkdtemp(prefix="actionplan-serve-")))
+        if plan is not None:
+            project.plan(plan)  # a plan the project lacks is named before anything is served
+        folder = Path(tempfile.mkdtemp(prefix="actionplan-serve-"))
+        self.live = LiveCard(project, folder, plan)
         try:
             self.on_build(*self.live.rebuild())
             self.httpd = CardServer(self.live, host, port)
@@ -299,7 +327,13 @@ class DevServer:
         self._watching.wait(timeout=10)
 
     def _watch(self) -> None:
-        folders = [d for d in (self.project.content, self.project.templates) if d is not None]
+        project = self.project
+        plans = project.root / PLANS_DIR if project.content != project.root else None
+        folders = [
+            d
+            for d in (project.content, project.templates, project.shared, plans)
+            if d is not None and d.is_dir()
+        ]
         # yield_on_timeout: the first (empty) yield tells that the watches are in place.
         for changes in watchfiles.watch(
             *folders,
@@ -311,7 +345,7 @@ class DevServer:
         ):
             self._watching.set()
             if changes and not self._stop.is_set():
-                self.on_build(*self.live.rebuild())
+                self.on_build(*self.live.rebuild(changed_plan(project, {p for _, p in changes})))
 
     def run(self) -> None:
         """Serve until Ctrl-C (or SIGTERM), then clean up; call it from the main thread."""

@@ -30,18 +30,20 @@ class Stamped:
     entries: list[str]
 
 
-def stamp(root: Path, stale: bool = False) -> list[Stamped]:
+def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[Stamped]:
     """Add (and with stale, renew) fingerprints in the project's own translation files in root.
 
     Those are the local layer's; the base plan's too only in a project that holds its base and
     has not recorded it as upstream's (LOCK_FILE), such as the repository of the default plan.
     A fork never has upstream's files rewritten, so that merging upstream never conflicts.
+    `shared` is the layer the project's plans share (project.SHARED_DIR): its translations
+    are stamped too.
     """
-    plan = load_plan(root)
+    plan = load_plan(root, shared=shared)
     base = base_for(root)
     own_base = base is None and not (root / LOCK_FILE).is_file()
     done = []
-    for path, role in find_files(root, base):
+    for path, role in find_files(root, base, shared):
         if not (role == "local-translation" or (role == "translation" and own_base)):
             continue
         name = display_path(path)

@@ -405,7 +405,7 @@ def _link_problems(
                     pos,
                     f"link to '{href[:60]}' is not allowed",
                     "links may use https:, http:, mailto:, tel:, "
-                    "or #node-id for a node of the plan",
+                    "#node-id for a node of the plan, or plan:id for another plan",
                 )
             )
         elif href.startswith("#") and href[1:] not in plan.nodes:
@@ -423,6 +423,47 @@ def _link_problems(
                     f"show the number it calls, such as [Ring {number}]({href.strip()[:64]})",
                 )
             )
+    return problems
+
+
+def check_plan_links(
+    plan: model.Plan, plans: typing.Mapping[str, typing.Collection[str] | None]
+) -> list[Problem]:
+    """Links to another plan of the project (plan:<id> or plan:<id>#<node>) that lead nowhere.
+
+    `plans` maps each plan's name to its node ids, or to None for a plan that has errors of its
+    own (links into it are then not checked: its own errors say what to fix first).
+    """
+    problems = []
+    for obj in [*plan_objects(plan), *objects({**plan.translations, **plan.drafts})]:
+        for name, index, text, is_md in text_fields(obj):
+            if not is_md or markdown.PLAN_LINK not in text.lower():
+                continue
+            for href, line in markdown.links(text):
+                if href[:5].lower() != markdown.PLAN_LINK:
+                    continue
+                target, _, node = href[5:].partition("#")
+                pos = text_line_pos(obj, name, index, line)
+                if target not in plans:
+                    match = closest(target, plans)
+                    hint = (
+                        f"did you mean 'plan:{match}'?"
+                        if match
+                        else f"the project's plans are {', '.join(sorted(plans))}"
+                    )
+                    problems.append(Problem(pos, f"no plan with the id '{target}'", hint))
+                    continue
+                ids = plans[target]
+                if node and ids is not None and node not in ids:
+                    match = closest(node, ids)
+                    hint = (
+                        f"did you mean 'plan:{target}#{match}'?"
+                        if match
+                        else f"link to a node of the plan '{target}', or to the plan alone"
+                    )
+                    problems.append(
+                        Problem(pos, f"the plan '{target}' has no node with the id '{node}'", hint)
+                    )
     return problems
 
 

@@ -98,7 +98,9 @@ def node_pos(name: str, node: yaml.Node) -> Pos:
     return tuple.__new__(Pos, (name, mark.line + 1, mark.column + 1))
 
 
-def find_files(root: Path, base: Path | None = None) -> list[tuple[Path, str]]:
+def find_files(
+    root: Path, base: Path | None = None, shared: Path | None = None
+) -> list[tuple[Path, str]]:
     """The plan's YAML files with their roles, in the order they apply.
 
     Without `base`, root holds the whole plan: its base files ("base"), the local layer
@@ -106,20 +108,31 @@ def find_files(root: Path, base: Path | None = None) -> list[tuple[Path, str]]:
     "translation") and the layer's own (local/translations/: "local-translation").  With `base`,
     the base plan is that folder, read the same way, and root holds only a local layer applied
     over it: local.yaml, local/ and translations/, whose files are all the layer's.
+    `shared` is a layer that every plan of a project shares (its shared/ folder), read as
+    root's is and applied before root's own.
     """
-    if base is None:
-        return _files_in(root, own_base=True)
-    return _files_in(base, own_base=True) + _files_in(root, own_base=False)
+    found = (
+        _files_in(root, own_base=True)
+        if base is None
+        else (_files_in(base, own_base=True) + _files_in(root, own_base=False))
+    )
+    if shared is None:
+        return found
+    own = [f for f in found if f[1] in ("base", "translation")]
+    layer = [f for f in found if f[1] not in ("base", "translation")]
+    return sorted(own + _files_in(shared, own_base=False) + layer, key=lambda f: _ROLE_ORDER[f[1]])
 
 
-def upstream(root: Path, base: Path | None, files: list[SourceFile]) -> frozenset[str]:
+def upstream(
+    root: Path, base: Path | None, files: list[SourceFile], shared: Path | None = None
+) -> frozenset[str]:
     """The names of the files that are upstream's, not the project's: all of a base plan kept
-    elsewhere; in a content folder that holds its base, all but local/."""
+    elsewhere; in a content folder that holds its base, all but local/ (and the shared layer)."""
     if base is not None:
         inside = base.resolve()
         return frozenset(f.name for f in files if inside in f.path.resolve().parents)
-    own = (root / LOCAL_DIR).resolve()
-    return frozenset(f.name for f in files if own not in f.path.resolve().parents)
+    own = [(root / LOCAL_DIR).resolve()] + ([shared.resolve()] if shared else [])
+    return frozenset(f.name for f in files if not any(o in f.path.resolve().parents for o in own))
 
 
 def holds_base(root: Path) -> bool:
@@ -414,11 +427,13 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
-def load_files(root: Path, base: Path | None = None) -> list[SourceFile]:
+def load_files(
+    root: Path, base: Path | None = None, shared: Path | None = None
+) -> list[SourceFile]:
     """Find and parse every content file of the plan (see find_files); all problems at once."""
     files: list[SourceFile] = []
     problems: list[Problem] = []
-    for path, role in find_files(root, base):
+    for path, role in find_files(root, base, shared):
         name = display_path(path, root)
         try:
             text = read_text(path, name)
@@ -429,3 +444,29 @@ def load_files(root: Path, base: Path | None = None) -> list[SourceFile]:
     if problems:
         raise PlanError(problems)
     return files
+
+
+SHARED_KEYS = ("local", "contacts", "laws")  # what a project's plans share (project.SHARED_DIR)
+
+
+def shared_problems(files: list[SourceFile], shared: Path) -> list[Problem]:
+    """A section in the shared layer that belongs to one plan: its metadata or its nodes."""
+    inside = shared.resolve()
+    problems = []
+    for source in files:
+        if source.role != "local" or inside not in source.path.resolve().parents:
+            continue
+        if not isinstance(source.root, yaml.MappingNode):
+            continue  # the merge says what is wrong with it
+        for key_node, _value in source.root.value:
+            key = getattr(key_node, "value", None)
+            if key in ("plan", "nodes"):
+                problems.append(
+                    Problem(
+                        source.pos(key_node),
+                        f"'{key}' belongs to one plan, not to the layer every plan shares",
+                        f"move it into that plan's own local.yaml; {short(source.name, 60)} "
+                        f"may hold {', '.join(SHARED_KEYS)}",
+                    )
+                )
+    return problems

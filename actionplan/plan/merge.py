@@ -114,7 +114,7 @@ def merge(
                     "remove the file, or change the plan's language",
                 )
             )
-    logo = _read_logo(root, settings, problems)
+    logo = _read_logo(_logo_folder(root, local, settings), settings, problems)
     if any(p.is_error for p in problems):
         return None, problems
     for i, lang in enumerate(settings.languages):
@@ -283,6 +283,17 @@ def _merge_local(
         nodes.update(content.nodes)
         laws.update(content.laws)
     return settings
+
+
+def _logo_folder(root: Path, local: list[SourceFile], settings: model.LocalSettings) -> Path:
+    """Where the logo is looked for: the plan's folder, or beside the shared layer's local.yaml
+    when that names it (see project.SHARED_DIR)."""
+    named_in = settings.where("logo").file
+    inside = root.resolve()
+    for source in local:
+        if source.name == named_in and inside not in source.path.resolve().parents:
+            return source.path.parent
+    return root
 
 
 def _read_logo(

@@ -54,25 +54,32 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def check_plan(root: Path | str, today: dt.date | None = None) -> Report:
+def check_plan(
+    root: Path | str, today: dt.date | None = None, shared: Path | None = None
+) -> Report:
     """Load, validate and check the plan in the content folder root; never raises for bad content.
 
-    A folder that holds only a local layer is read over its base plan (project.base_for).
+    A folder that holds only a local layer is read over its base plan (project.base_for);
+    `shared` is the layer a project's plans share (see loader.find_files).
     """
     root = Path(root)
     with no_cyclic_gc():
-        return _check_plan(root, base_for(root), today)
+        return _check_plan(root, base_for(root), today, shared)
 
 
-def _check_plan(root: Path, base: Path | None, today: dt.date | None) -> Report:
+def _check_plan(
+    root: Path, base: Path | None, today: dt.date | None, shared: Path | None = None
+) -> Report:
     try:
-        files = loader.load_files(root, base)
+        files = loader.load_files(root, base, shared)
     except PlanError as exc:
         return Report(None, exc.problems)
     # In a project that holds its base and has not pinned it, every date is its own.
     pinned = (root / LOCK_FILE).is_file()
-    upstream = loader.upstream(root, base, files) if base or pinned else frozenset()
+    upstream = loader.upstream(root, base, files, shared) if base or pinned else frozenset()
     plan, problems = merge.merge(root, files, upstream)
+    if shared is not None:
+        problems += loader.shared_problems(files, shared)
     if plan is not None:
         problems = problems + checks.check(plan, today)
     if plan is not None and pinned:
@@ -85,9 +92,14 @@ def _check_plan(root: Path, base: Path | None, today: dt.date | None) -> Report:
     return Report(plan if not any(p.is_error for p in problems) else None, problems)
 
 
-def load_plan(root: Path | str, strict: bool = False, today: dt.date | None = None) -> model.Plan:
+def load_plan(
+    root: Path | str,
+    strict: bool = False,
+    today: dt.date | None = None,
+    shared: Path | None = None,
+) -> model.Plan:
     """The checked plan in root; raises PlanError on any error (and warning, with strict)."""
-    report = check_plan(root, today)
+    report = check_plan(root, today, shared)
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))
     return report.plan
