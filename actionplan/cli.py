@@ -191,10 +191,12 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | 
         if all(plan is not None for plan in plans):
             sys.exit(max(show_stale(plan) for plan in plans if plan is not None))
     failed = False
+    shown: set[Problem] = set()  # the shared layer's and the theme's, once for all the plans
     for card in checked.cards:
         report = card.report
         assert card.folder is not None
-        show_problems(report.problems, err=True)
+        show_problems([p for p in report.problems if p not in shown], err=True)
+        shown.update(report.problems)
         failed = report.failed(strict) or failed
         if not v.quiet or report.failed(strict):
             plan = report.plan

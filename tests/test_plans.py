@@ -260,3 +260,17 @@ def test_diff_plan_records_and_compares_one_plans_base(shelf: Path) -> None:
     code, out, err = run("diff", str(shelf))
     assert code == 0, err
     assert out.count("== plan ") == 3
+
+
+def test_a_problem_in_the_shared_layer_is_reported_once(shelf: Path) -> None:
+    shared = shelf / "shared" / "local.yaml"
+    shared.write_text(
+        shared.read_text().replace('"11 22 33 44"', "{placeholder: the team's phone}"), "utf-8"
+    )
+    code, out, err = run("check", str(shelf))
+    assert code == 0, err
+    assert err.count("placeholder not filled in: the team's phone") == 1, err
+    assert out.count("1 warning") == 3  # each plan has it
+    code, _, err = run("build", str(shelf), "--strict")
+    assert code == 1
+    assert err.count("placeholder not filled in: the team's phone") == 1, err

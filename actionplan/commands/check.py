@@ -43,8 +43,8 @@ class CheckedSite:
         card's when nothing failed."""
         problems = [p for card in self.cards for p in card.report.problems]
         problems += self.index_problems
-        if len(self.cards) > 1:
-            problems.sort(key=lambda p: (p.pos, p.message))
+        if len(self.cards) > 1:  # the shared layer's and the theme's problems once
+            problems = sorted(set(problems), key=lambda p: (p.pos, p.message, p.hint))
         failed = any(p.is_error for p in problems) or any(c.html is None for c in self.cards)
         return Report(None if failed else self.cards[0].report.plan, problems)
 
