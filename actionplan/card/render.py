@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from collections import deque
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,59 @@ _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 _BLOCK_BREAK = re.compile(
     r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)"
 )
+
+
+@dataclass(frozen=True)
+class Page:
+    """The card in one language: what language.html, node.html and macros.html get besides the
+    Card's values, each field a variable of its own (docs/theming.md)."""
+
+    lang: str
+    dir: str  # ltr or rtl
+    name: str  # the language's own name, for the language switcher
+    plan: model.Plan  # the plan in this language (texts not yet translated: the original's)
+    ui: dict[str, str]  # the card's own words in this language
+    key_donts: list[str]  # the steps' key warnings, once each: the printed action card's
+    anchor_prefix: str  # '' in the plan's own language, 'lang/' in another: before each id
+    briefs: dict[str, Markup] = field(default_factory=dict)  # each contact as one link
+    html: Markup = field(default_factory=Markup)  # the rendered language.html, for card.html
+
+
+@dataclass(frozen=True)
+class Card:
+    """What every template gets, whatever the language."""
+
+    primary: str  # the plan's own language
+    order: list[str]  # the node ids in the order of the printed key
+    numbers: dict[str, int]  # each node's number in that order
+    sources: list[model.Source]  # every source the nodes name, once each
+    local_contacts: list[str]  # the contacts of local.yaml, for the printed action card
+    logo: str | None  # the logo as a data: address
+    qr: Markup | None  # a QR code to the published card, as inline SVG
+    languages: list[Page]  # every language's page, the plan's own first
+    site: Any = None  # a card.shelf.Site in a project of several plans: the index, the others
+
+    def context(self, page: Page, document: Document | None = None) -> dict[str, Any]:
+        """The variables of a template: the card's, the page's and (card.html) the document's."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["anchor"] = anchor
+        for part in (page, document):
+            if part is not None:
+                values.update((f.name, getattr(part, f.name)) for f in fields(part))
+        return values
+
+
+@dataclass(frozen=True)
+class Document:
+    """What card.html gets besides the Card's values and its first page's: every page rendered,
+    and the inlined style sheets, script and script data with the policy that admits them."""
+
+    pages: list[Page]
+    css: Markup
+    nojs_css: Markup
+    js: Markup
+    data: Markup  # the script's data, as JSON (docs/theming.md)
+    csp: Markup  # the Content-Security-Policy
 
 
 def node_order(plan: model.Plan) -> list[str]:
@@ -127,7 +181,7 @@ def csp_hash(text: str) -> str:
 
 
 def script_data(
-    plan: model.Plan, order: list[str], pages: list[dict[str, Any]], words: tuple[str, ...]
+    plan: model.Plan, order: list[str], pages: list[Page], words: tuple[str, ...]
 ) -> dict[str, Any]:
     """All the script knows of the plan (docs/theming.md): the start, the primary language, each
     node as [id, kind, the ids it leads to], and per language its direction, the script's words
@@ -137,13 +191,13 @@ def script_data(
         "primary": plan.info.language,
         "nodes": [[i, plan.nodes[i].kind, *(e[0] for e in plan.nodes[i].edges())] for i in order],
         "languages": {
-            p["lang"]: {
-                "dir": p["dir"],
-                "ui": {k: p["ui"][k] for k in words if k in p["ui"]},
+            p.lang: {
+                "dir": p.dir,
+                "ui": {k: p.ui[k] for k in words if k in p.ui},
                 "text": [
                     [
-                        str(p["plan"].nodes[i].title),
-                        *(str(o.label) for o in getattr(p["plan"].nodes[i], "options", ())),
+                        str(p.plan.nodes[i].title),
+                        *(str(o.label) for o in getattr(p.plan.nodes[i], "options", ())),
                     ]
                     for i in order
                 ],
@@ -153,14 +207,14 @@ def script_data(
     }
 
 
-def contact_briefs(theme: Theme, page: dict[str, Any]) -> dict[str, Markup]:
+def contact_briefs(theme: Theme, context: dict[str, Any], plan: model.Plan) -> dict[str, Markup]:
     """Each contact as one link (macros.html's `brief`), made once per language: nodes name the
     same few contacts thousands of times, and a macro call costs more than the node around it."""
-    macros = theme.template("macros.html").make_module(page)
+    macros = theme.template("macros.html").make_module(context)
     brief = getattr(macros, "brief", None)
     if brief is None:  # a theme's own macros.html without it: its templates do not use it
         return {}
-    return {cid: brief(contact) for cid, contact in page["plan"].contacts.items()}
+    return {cid: brief(contact) for cid, contact in plan.contacts.items()}
 
 
 def render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
@@ -179,7 +233,6 @@ def render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
 def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     primary = plan.info.language
     order = node_order(plan)
-    numbers = {node_id: i for i, node_id in enumerate(order, 1)}
     # The local colours and font come after the theme's defaults, custom.css after both.
     css = (
         (theme.source("card.css") or "")
@@ -187,21 +240,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
         + (theme.source("custom.css") or "")
     )
     js = theme.source("card.js") or ""
-    pages = []
-    for lang in plan.languages:
-        tr = plan.translations.get(lang)
-        ui = theme.ui(lang)
-        pages.append(
-            {
-                "lang": lang,
-                "dir": tr.direction if tr else ui.get("direction", "ltr"),
-                "name": tr.name if tr else ui.get("name", lang),
-                "plan": (localized := localize(plan, lang)),
-                "key_donts": key_donts(localized, order),
-                "ui": ui,
-                "anchor_prefix": "" if lang == primary else f"{lang}/",
-            }
-        )
+    pages = [_page(plan, theme, lang, order) for lang in plan.languages]
     data = script_data(plan, order, pages, theme.script_words())
     logo = None
     if plan.logo:
@@ -211,30 +250,25 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     css = _inline_css(css)
     nojs_css = _inline_css(theme.source("nojs.css") or "")
     js = _SCRIPT_END.sub(r"<\\/\1", rjsmin.jsmin(js))  # '\/' is '/' in a string or a regex
-    shared = {
-        "qr": qr_svg(plan.local.address),
-        "local_contacts": [i for i, c in plan.contacts.items() if Path(c.pos.file).name == LOCAL],
-        "order": order,
-        "numbers": numbers,
-        "logo": logo,
-        "anchor": anchor,
-        "primary": primary,
-        "languages": pages,
-        "sources": all_sources(plan, order),
-        "site": site,
-    }
+    card = Card(
+        primary=primary,
+        order=order,
+        numbers={node_id: i for i, node_id in enumerate(order, 1)},
+        sources=all_sources(plan, order),
+        local_contacts=[i for i, c in plan.contacts.items() if Path(c.pos.file).name == LOCAL],
+        logo=logo,
+        qr=qr_svg(plan.local.address),
+        languages=pages,
+        site=site,
+    )
     language = theme.template("language.html")
+    done = []
     for page in pages:
-        page["briefs"] = contact_briefs(theme, {**shared, **page})
-        page["html"] = Markup(_BLOCK_BREAK.sub("><", language.render(shared, **page)))
-    return theme.template("card.html").render(
-        shared,
-        pages=pages,
-        lang=primary,
-        dir=pages[0]["dir"],
-        plan=plan,
-        ui=pages[0]["ui"],
-        anchor_prefix="",
+        page = replace(page, briefs=contact_briefs(theme, card.context(page), page.plan))
+        html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
+        done.append(replace(page, html=Markup(html)))
+    document = Document(
+        pages=done,
         css=Markup(css),
         nojs_css=Markup(nojs_css),
         js=Markup(js),
@@ -244,4 +278,21 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
             f"style-src {csp_hash(css)} {csp_hash(nojs_css)}; "
             "img-src data:; base-uri 'none'; form-action 'none'"
         ),
+    )
+    card = replace(card, languages=done)
+    return theme.template("card.html").render(card.context(done[0], document))
+
+
+def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
+    tr = plan.translations.get(lang)
+    ui = theme.ui(lang)
+    localized = localize(plan, lang)
+    return Page(
+        lang=lang,
+        dir=tr.direction if tr else ui.get("direction", "ltr"),
+        name=tr.name if tr else ui.get("name", lang),
+        plan=localized,
+        ui=ui,
+        key_donts=key_donts(localized, order),
+        anchor_prefix="" if lang == plan.info.language else f"{lang}/",
     )
