@@ -335,6 +335,60 @@ def stamp(v: Verbosity, path: Path, stale: bool, plan_name: str | None) -> None:
                 echo(f"  {entry}", err=True)
 
 
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def theme(ctx: click.Context) -> None:
+    """The card's theme: list its files, or copy one into the project to edit.
+
+    Without a command, lists the default theme's files, as `theme list` does.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(theme_list)
+
+
+@theme.command("list")
+@path_argument
+@handle_errors
+def theme_list(path: Path = Path(".")) -> None:
+    """List the default theme's files, and which of them the project in PATH overrides."""
+    from actionplan.commands.theme import default_theme, theme_files
+
+    try:
+        project: Project | None = Project.find(path)
+    except PlanError:
+        project = None  # no project here: the default theme alone
+    templates = project.templates if project else None
+    echo(f"the default theme, in {display_path(default_theme())}:")
+    for f in theme_files(templates):
+        own = display_path(project.root / "templates" / f.name) if project and f.own else ""
+        if f.default and own:
+            echo(f"  {f.name:<16} overridden by {own}")
+        elif f.default:
+            echo(f"  {f.name}")
+        else:
+            echo(f"  {f.name:<16} {own}, the project's own")
+    echo("copy one into the project to edit it: actionplan theme copy NAME")
+
+
+@theme.command("copy")
+@click.argument("name")
+@path_argument
+@verbosity
+@click.pass_obj
+@handle_errors
+def theme_copy(v: Verbosity, name: str, path: Path) -> None:
+    """Copy the default theme's file NAME into the templates/ of the project in PATH, to edit.
+
+    An existing file is never overwritten.
+    """
+    from actionplan.commands.theme import copy_to_project
+
+    project = Project.find(path)
+    target = copy_to_project(name, project.root / "templates")
+    if not v.quiet:
+        echo(f"copied {name} to {display_path(target)}: it now overrides the default's", err=True)
+
+
 @cli.command()
 @path_argument
 @click.option(

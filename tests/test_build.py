@@ -107,7 +107,7 @@ def test_a_broken_template_keeps_the_last_good_card(small: Path) -> None:
     (small / "templates" / "node.html").write_text("{% if %}", encoding="utf-8")
     code, output = build(small)
     assert code == 1
-    assert "node.html:1" in output and "error: the templates failed" in output
+    assert "node.html:1:1: error: not a valid template" in output
     assert (small / "build" / "index.html").read_bytes() == good
 
 
@@ -120,8 +120,8 @@ def test_a_template_that_fails_while_rendering_is_named_with_its_line(
     code, output = build(small)
     assert code == 1
     assert output.splitlines() == [
-        "templates/node.html:2:1: error: the templates failed: 'foo' is undefined "
-        "(fix the template, or remove your override of it)",
+        "templates/node.html:2:1: error: 'foo' is not a variable of the templates "
+        "(see what the templates get in docs/theming.md; is it misspelt?)",
         f"not built: 1 error, 0 warnings ({small / 'build'} is left as it was)",
     ]
 

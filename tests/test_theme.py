@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from actionplan.card import render
+from actionplan.card.theme import Theme
+from actionplan.cli import cli
 
+REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
 
 
@@ -21,3 +27,113 @@ def test_theming_md_names_every_variable_the_templates_get(value: type) -> None:
     named = set(re.findall(r"`(\w+)", section))
     missing = [f.name for f in dataclasses.fields(value) if f.name not in named]
     assert not missing, f"docs/theming.md does not tell of {missing}"
+
+
+CASES = Path(__file__).resolve().parent / "fixtures" / "theme"
+MINIMAL = Path(__file__).resolve().parent / "fixtures" / "good" / "minimal" / "content"
+PROBLEM = re.compile(r"\S+: (?:error|warning): ")
+
+
+def _problems(output: str) -> list[str]:
+    return [line for line in output.splitlines() if PROBLEM.match(line)]
+
+
+def theme_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The case's templates/ over a copy of the minimal plan, worked on from inside it."""
+    work = tmp_path / case.name
+    shutil.copytree(case, work)
+    shutil.copytree(MINIMAL, work / "content")
+    monkeypatch.chdir(work)
+    return work
+
+
+@pytest.mark.parametrize(
+    "case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name
+)
+def test_a_theme_case_gives_the_same_problems_in_check_and_build(
+    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = theme_case(case, tmp_path, monkeypatch)
+    expected_file = case / "expected.txt"
+    check = CliRunner().invoke(cli, ["check", "."], env={"NO_COLOR": "1"})
+    build = CliRunner().invoke(cli, ["build", "."], env={"NO_COLOR": "1"})
+    if REGEN:
+        lines = "".join(f"{line}\n" for line in _problems(check.stderr))
+        expected_file.write_text(lines, encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    assert _problems(check.stderr) == expected
+    assert _problems(build.stderr) == expected
+    failed = any(": error: " in line for line in expected)
+    assert (check.exit_code, build.exit_code) == ((1, 1) if failed else (0, 0))
+    assert (work / "build" / "index.html").exists() != failed
+
+
+def test_an_override_that_extends_its_own_name_extends_the_default_theme(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = theme_case(CASES / "extends-own-name", tmp_path, monkeypatch)
+    assert CliRunner().invoke(cli, ["build", "."]).exit_code == 0
+    html = (work / "build" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Eksempel Kommune</p>" in html  # the override's block
+    assert 'class="ap-emergency"' in html  # the default theme's around it
+    assert "Is anyone in danger right now?" in html
+
+
+def test_theme_prefix_names_the_default_theme_s_template(tmp_path: Path) -> None:
+    (tmp_path / "language.html").write_text("own", encoding="utf-8")
+    theme = Theme.load(tmp_path)
+    assert theme.source("language.html") == "own"
+    assert "{% block footer %}" in (theme.source("theme/language.html") or "")
+
+
+def _project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    work = tmp_path / "p"
+    shutil.copytree(MINIMAL, work / "content")
+    monkeypatch.chdir(work)
+    return work
+
+
+def test_theme_lists_the_default_files_and_the_project_s_overrides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = _project(tmp_path, monkeypatch)
+    (work / "templates" / "i18n").mkdir(parents=True)
+    (work / "templates" / "node.html").write_text("x", encoding="utf-8")
+    (work / "templates" / "custom.css").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["theme"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    lines = [line.split() for line in result.stdout.splitlines()[1:-1]]
+    assert ["card.html"] in lines and ["i18n/da.yaml"] in lines
+    assert ["node.html", "overridden", "by", "templates/node.html"] in lines
+    assert ["custom.css", "templates/custom.css,", "the", "project's", "own"] in lines
+    assert CliRunner().invoke(cli, ["theme", "list", "."]).stdout == result.stdout
+
+
+def test_theme_copy_copies_a_default_file_into_templates_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = _project(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["theme", "copy", "i18n/da.yaml"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    copied = work / "templates" / "i18n" / "da.yaml"
+    assert copied.read_bytes() == (Theme.load().source("i18n/da.yaml") or "").encode()
+    copied.write_text("back: Tilbage igen\n", encoding="utf-8")
+    again = CliRunner().invoke(cli, ["theme", "copy", "i18n/da.yaml"], env={"NO_COLOR": "1"})
+    assert again.exit_code == 1
+    assert again.stderr.splitlines() == [
+        "templates/i18n/da.yaml: error: already exists: your own copy, which overrides the "
+        "default (edit it, or remove it first to copy the default again)"
+    ]
+    assert copied.read_text(encoding="utf-8") == "back: Tilbage igen\n"
+
+
+def test_theme_copy_refuses_a_name_the_default_theme_does_not_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = _project(tmp_path, monkeypatch)
+    result = CliRunner().invoke(cli, ["theme", "copy", "nod.html"], env={"NO_COLOR": "1"})
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "nod.html: error: not a file of the default theme (did you mean node.html?)"
+    ]
+    assert not (work / "templates").exists()

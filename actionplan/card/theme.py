@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from actionplan.project import default_dir
 from actionplan.suggest import closest
 
 FALLBACK_UI = "en"
+THEME_PREFIX = "theme/"  # `theme/language.html`: the default theme's, whatever a project overrides
 TEMPLATE_SUFFIXES = (".html", ".js", ".css")  # what the theme renders
 _WORD_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "seq", "map")
@@ -60,12 +61,13 @@ class Theme:
         if custom is not None:
             files.list_folder(custom)  # a folder that cannot be read is an error, not no theme
         dirs = [d for d in (custom, default_dir("templates")) if d is not None]
-        env = jinja2.Environment(
+        env = _Environment(
             loader=_ThemeLoader(dirs),
             autoescape=True,
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,  # a misspelt name is an error, not an empty string
             auto_reload=False,  # one build: no need to stat a template at every include
             bytecode_cache=template_cache(),
         )
@@ -169,11 +171,46 @@ class Theme:
 
     def failure(self, exc: Exception) -> PlanError:
         """A template that failed to render, as an error at the template's line."""
+        pos = template_pos(exc)
+        if isinstance(exc, jinja2.UndefinedError):
+            return PlanError.at(pos, _undefined(str(exc)), UNDEFINED_HINT)
+        if isinstance(exc, jinja2.TemplateSyntaxError):
+            return PlanError.at(
+                pos,
+                f"not a valid template: {short(exc.message or str(exc), 120)}",
+                "Jinja's syntax: {{ value }}, {% if ... %}...{% endif %}, {% for x in xs %}",
+            )
+        if isinstance(exc, RecursionError):
+            return PlanError.at(
+                template_pos(exc, self.custom),
+                "the templates extend or include one another in a circle",
+                "a template that extends its own name extends the default theme's: "
+                "look for a loop between your templates",
+            )
         return PlanError.at(
-            template_pos(exc),
+            pos,
             f"the templates failed: {exc}",
             "fix the template, or remove your override of it",
         )
+
+
+UNDEFINED_HINT = "see what the templates get in docs/theming.md; is it misspelt?"
+_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(.*)'\Z", re.S)
+_IS_UNDEFINED = re.compile(r"'(.*)' is undefined\Z", re.S)
+
+
+def _undefined(message: str) -> str:
+    """Jinja's message about an undefined name, in the words of the theme."""
+    match = _IS_UNDEFINED.match(message)
+    if match:
+        return f"'{short(match[1])}' is not a variable of the templates"
+    match = _NO_ATTRIBUTE.match(message)
+    if match:
+        kind, name = match[1], short(match[2])
+        if kind == "dict":
+            return f"'{name}' is undefined: the mapping has no such key"
+        return f"'{name}' is undefined: {kind} has no such field"
+    return f"undefined: {short(message, 120)}"
 
 
 @cache
@@ -250,17 +287,57 @@ def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
     return problems
 
 
-def template_pos(exc: Exception) -> Pos:
+def template_pos(exc: Exception, within: Path | None = None) -> Pos:
     """Where a template failed: a syntax error knows its line; an error while rendering (an
-    undefined name, say) is found in the traceback, which Jinja points at the template's lines."""
+    undefined name, say) is found in the traceback, which Jinja points at the template's lines
+    (the innermost of the project's own templates, with `within`, where there is one)."""
     lineno = getattr(exc, "lineno", 0) or 0
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     if not lineno:
         frames = traceback.extract_tb(exc.__traceback__)
         in_templates = [f for f in frames if f.filename.endswith(TEMPLATE_SUFFIXES)]
+        if within is not None:
+            own = [f for f in in_templates if files.inside(Path(f.filename), within)]
+            in_templates = own or in_templates
         if in_templates:
             name, lineno = display_path(Path(in_templates[-1].filename)), in_templates[-1].lineno
     return Pos(str(name or "templates"), lineno or 0, 1 if lineno else 0)
+
+
+def _kind_defaults() -> dict[str, Any]:
+    """Every node kind's fields, each with what it is on a node of another kind: its default,
+    or nothing to go through for a list (a step's `options`), or None."""
+    values: dict[str, Any] = {}
+    for kind in model.NODE_KINDS.values():
+        for f in fields(kind):
+            if f.default is not MISSING:
+                values.setdefault(f.name, f.default)
+            elif f.default_factory is not MISSING:
+                values.setdefault(f.name, f.default_factory())
+            else:
+                values.setdefault(f.name, () if f.name == "options" else None)
+    return values
+
+
+_KIND_DEFAULTS = _kind_defaults()
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with every undefined name an error (StrictUndefined), except the
+    fields of another node kind: node.html asks any node whether it is urgent."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        """A template that extends, includes or imports its own name means the default theme's
+        (`{% extends "language.html" %}` in a project's language.html), as `theme/<name>`
+        always does."""
+        if template == parent:
+            return THEME_PREFIX + template
+        return template
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, model.Node) and attribute in _KIND_DEFAULTS:
+            return getattr(obj, attribute, _KIND_DEFAULTS[attribute])
+        return super().getattr(obj, attribute)
 
 
 class _ThemeLoader(jinja2.BaseLoader):
@@ -276,8 +353,11 @@ class _ThemeLoader(jinja2.BaseLoader):
         self.folders = folders
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        folders = self.folders
+        if template.startswith(THEME_PREFIX):  # the default theme's own, under the override
+            template, folders = template.removeprefix(THEME_PREFIX), folders[-1:]
         pieces = split_template_path(template)  # refuses '..'
-        for folder in self.folders:
+        for folder in folders:
             path = folder.joinpath(*pieces)
             try:
                 mtime = os.stat(path).st_mtime

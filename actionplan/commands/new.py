@@ -65,7 +65,10 @@ TEMPLATES_README = """\
 This folder is searched before actionplan's default theme:
 
 - A file here with the same name as one in the default theme replaces it (for example
-  `card.css`, `node.html` or `i18n/da.yaml`). Start from a copy of the default file.
+  `card.css`, `node.html` or `i18n/da.yaml`). `actionplan theme` lists the default theme's
+  files, and `actionplan theme copy node.html` copies one here to start from.
+- To change one block of a template, extend the default's: a `language.html` here that begins
+  with `{% extends "language.html" %}` overrides only the blocks it names.
 - `custom.css` is not in the default theme: when it is here, it is added after the default CSS,
   which is the easy way to change a few styles.
 
