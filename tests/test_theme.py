@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
 import re
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.card import render
+from actionplan.card.assets import MAX_IMAGE_BYTES
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
 
@@ -38,11 +40,20 @@ def _problems(output: str) -> list[str]:
     return [line for line in output.splitlines() if PROBLEM.match(line)]
 
 
+def _large_image(work: Path) -> None:
+    """An image over the limit: made here, not kept in the repository."""
+    (work / "templates" / "big.png").write_bytes(b"\x89PNG" + bytes(MAX_IMAGE_BYTES))
+
+
+SETUP = {"image-too-large": _large_image}
+
+
 def theme_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The case's templates/ over a copy of the minimal plan, worked on from inside it."""
     work = tmp_path / case.name
     shutil.copytree(case, work)
     shutil.copytree(MINIMAL, work / "content")
+    SETUP.get(case.name, lambda _: None)(work)
     monkeypatch.chdir(work)
     return work
 
@@ -77,6 +88,18 @@ def test_an_override_that_extends_its_own_name_extends_the_default_theme(
     assert "<p>Eksempel Kommune</p>" in html  # the override's block
     assert 'class="ap-emergency"' in html  # the default theme's around it
     assert "Is anyone in danger right now?" in html
+
+
+@pytest.mark.parametrize("case", ["image-in-css", "image-in-template"])
+def test_an_image_in_the_templates_folder_is_made_part_of_the_card(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = theme_case(CASES / case, tmp_path, monkeypatch)
+    assert CliRunner().invoke(cli, ["build", "."]).exit_code == 0
+    html = (work / "build" / "index.html").read_text(encoding="utf-8")
+    svg = (work / "templates" / "images" / "mark.svg").read_bytes()
+    assert f"data:image/svg+xml;base64,{base64.b64encode(svg).decode()}" in html
+    assert "images/mark.svg" not in html
 
 
 def test_theme_prefix_names_the_default_theme_s_template(tmp_path: Path) -> None:

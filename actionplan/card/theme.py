@@ -22,6 +22,7 @@ import yaml
 from jinja2.loaders import split_template_path
 
 from actionplan import files
+from actionplan.card.assets import inline_images
 from actionplan.card.cache import template_cache
 from actionplan.card.contrast import contrast_problems
 from actionplan.card.filters import FILTERS
@@ -55,6 +56,7 @@ class Theme:
     env: jinja2.Environment
     custom: Path | None = None  # the project's own templates/, if it has one
     _words: dict[str, dict[str, Word] | None] = field(default_factory=dict, repr=False)
+    _sources: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, custom: Path | None = None) -> Theme:
@@ -76,11 +78,15 @@ class Theme:
         return cls(env, custom)
 
     def source(self, name: str) -> str | None:
-        """A theme file's text, from the project's templates if it has one, else the default."""
-        try:
-            return self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
-        except jinja2.TemplateNotFound:
-            return None
+        """A theme file's text, from the project's templates if it has one, else the default;
+        read once per build (with its images inlined, for a style sheet)."""
+        if name not in self._sources:
+            try:
+                found = self.env.loader.get_source(self.env, name)[0]  # type: ignore[union-attr]
+            except jinja2.TemplateNotFound:
+                found = None
+            self._sources[name] = found
+        return self._sources[name]
 
     def template(self, name: str) -> jinja2.Template:
         return self.env.get_template(name)
@@ -372,6 +378,8 @@ class _ThemeLoader(jinja2.BaseLoader):
                     "copy the file into the templates folder instead of linking to it",
                 )
             source = files.read_text(path, display_path(path))
+            if template.endswith((".html", ".css")):
+                source = inline_images(source, template, folder)
 
             def uptodate(path: Path = path, mtime: float = mtime) -> bool:
                 try:

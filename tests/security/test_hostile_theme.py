@@ -1,9 +1,10 @@
 """A careless theme: the Content-Security-Policy still lets nothing run and nothing in.
 
-A project's own templates are code, not content: a theme could mark a title `|safe`, or load a
-font from a CDN. The card's policy admits only its own style and script, by their hashes, and
-`data:` images, so the browser blocks all of that. Each block is a `securitypolicyviolation`
-the test expects and records; no request leaves the page and nothing runs.
+A project's own templates are code, not content: a theme could mark a title `|safe`, or load an
+image from the web in a way the build's check of its addresses does not see. The card's policy
+admits only its own style and script, by their hashes, and `data:` images, so the browser blocks
+all of that. Each block is a `securitypolicyviolation` the test expects and records; no request
+leaves the page and nothing runs.
 """
 
 from __future__ import annotations
@@ -20,30 +21,30 @@ pytestmark = pytest.mark.browser
 
 EVIL = "https://evil.example"
 
-CUSTOM_CSS = (
-    f"@import url({EVIL}/import.css);\n"
-    f"@font-face {{ font-family: evil; src: url({EVIL}/font.woff2); }}\n"
-    f".ap-title {{ font-family: evil; background: url({EVIL}/background.png); }}\n"
-)
+# A build refuses an address on the web in url(...), src= or @import at its line (card/assets.py);
+# what such a check cannot see, the policy still blocks: an image-set() of plain strings, and
+# addresses that Jinja makes when the card is rendered.
+CUSTOM_CSS = f'.ap-title {{ background: image-set("{EVIL}/background.png" 1x); }}\n'
 # Added to the default card.html: a title marked safe, and things a CDN habit would add.
 CARELESS_HTML = (
+    f'{{% set evil = "{EVIL}" %}}\n'
     '<div class="careless">{{ plan.info.title|safe }}</div>\n'
-    f'<script src="{EVIL}/script.js"></script>\n'
+    '<script src="{{ evil }}/script.js"></script>\n'
     f"<script>{PWNED}</script>\n"
-    f'<link rel="stylesheet" href="{EVIL}/style.css">\n'
-    f'<img src="{EVIL}/pixel.png" alt="">\n'
-    f'<iframe src="{EVIL}/frame.html"></iframe>\n'
-    f'<div style="background: url({EVIL}/inline.png)">x</div>\n'
+    '<link rel="stylesheet" href="{{ evil }}/style.css">\n'
+    '<img src="{{ evil }}/pixel.png" alt="">\n'
+    '<iframe src="{{ evil }}/frame.html"></iframe>\n'
+    '<div style="background: url({{ evil }}/inline.png)">x</div>\n'
 )
+MARK = '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/>'
+MARK += "</svg>"
 TITLE = f'<script>{PWNED}</script><img src=x onerror="{PWNED}"><svg onload="{PWNED}">'
 
 # What the browser blocks and reports: one entry per case, the same each time.
 EXPECTED = {
     "end-tag-in-script": (),
-    "custom-css": (
-        f"font-src {EVIL}/font.woff2",
-        f"img-src {EVIL}/background.png",
-    ),  # an @import after other rules is void in CSS itself: it is not even tried
+    "custom-css": (f"img-src {EVIL}/background.png",),
+    "image-in-templates": (),
     "careless-template": (
         f"frame-src {EVIL}",  # a frame's address is reported without its path
         f"img-src {EVIL}/pixel.png",
@@ -70,6 +71,11 @@ def script_with_an_end_tag() -> str:
 THEMES = {
     "end-tag-in-script": lambda: {"templates/card.js": script_with_an_end_tag()},
     "custom-css": lambda: {"templates/custom.css": CUSTOM_CSS},
+    # An image beside custom.css is inlined by the build: the policy has nothing to block.
+    "image-in-templates": lambda: {
+        "templates/custom.css": ".ap-header { background: url(images/mark.svg) no-repeat; }\n",
+        "templates/images/mark.svg": MARK,
+    },
     "careless-template": lambda: {
         "templates/card.html": careless_card_html(),
         "content/plan.yaml": {
