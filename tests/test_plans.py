@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -192,13 +193,25 @@ def test_stamp_plan_stamps_that_plan_and_the_shared_layer(shelf: Path) -> None:
     assert (shelf / "content" / "translations" / "en.yaml").read_text() == first
 
 
-def test_serve_serves_every_card_and_rebuilds_only_the_plan_saved(shelf: Path) -> None:
+def test_serve_serves_every_card_and_rebuilds_only_the_plan_saved(
+    shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from test_serve import get, status, wait_until
 
+    from actionplan.commands import check
     from actionplan.commands.serve import DevServer
     from actionplan.project import Project
 
+    checked: list[str] = []
+
+    def check_plan(root: Path, **kwargs: Any) -> Any:
+        checked.append(Path(root).name)
+        return original(root, **kwargs)
+
+    original = check.check_plan
+    monkeypatch.setattr(check, "check_plan", check_plan)
     with DevServer(Project.find(shelf), port=0) as server:
+        assert sorted(checked) == ["content", "second", "third"]
         assert sorted(server.live.built) == [
             "index.html",
             "plans.html",
@@ -217,6 +230,7 @@ def test_serve_serves_every_card_and_rebuilds_only_the_plan_saved(shelf: Path) -
         plan.write_text(plan.read_text().replace("plan three", "plan 3"), encoding="utf-8")
         wait_until(lambda: status(server)["version"] == 2)
         assert server.live.built == ["third/index.html", "plans.html"]
+        assert sorted(checked) == ["content", "second", "third", "third"]  # only it again
         assert "Fixture plan 3" in get(server, "/third/")[1].decode()
         assert "Fixture plan 3" in get(server, "/plans.html")[1].decode()
         # A change to what every plan shares rebuilds them all.
@@ -224,6 +238,7 @@ def test_serve_serves_every_card_and_rebuilds_only_the_plan_saved(shelf: Path) -
         shared.write_text(shared.read_text().replace("Fixture Municipality", "Fixture Town"))
         wait_until(lambda: status(server)["version"] == 3)
         assert len(server.live.built) == 4
+        assert len(checked) == 7  # all three again
         assert "Fixture Town" in get(server, "/second/")[1].decode()
 
 
@@ -240,6 +255,7 @@ def test_new_plan_adds_a_plan_to_fill_in(shelf: Path) -> None:
     code, _, err = run("check", str(shelf), "--plan", "fourth")
     assert code == 0, err
     assert "plans/fourth/plan.yaml:4:10: warning: placeholder not filled in" in err
+    assert "with the real value)" in err  # in the plan's own file, not in local.yaml
     code, _, err = run("new", str(shelf), "--plan", "fourth")
     assert code == 1 and "plans/fourth: error: already exists" in err
     code, _, err = run("new", str(shelf), "--plan", "content")

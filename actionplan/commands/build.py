@@ -9,6 +9,7 @@ from pathlib import Path
 from actionplan.card.write import write_atomic
 from actionplan.commands.check import render_site
 from actionplan.errors import PlanError, Pos, Problem
+from actionplan.plan.read import Report
 from actionplan.project import FIRST_PLAN, INDEX_NAME, Project
 
 CARD_NAME = "index.html"
@@ -32,12 +33,16 @@ def build_card(project: Project, out: Path | None = None, strict: bool = False) 
 
 
 def build_site(
-    project: Project, out: Path | None = None, strict: bool = False, only: str | None = None
+    project: Project,
+    out: Path | None = None,
+    strict: bool = False,
+    only: str | None = None,
+    cache: dict[str, Report] | None = None,
 ) -> list[BuildResult]:
     """Check every plan, render the cards (of the plan named `only`, or of all) and the index
     of a project of several plans, then write them; on any problem, raise before anything is
-    written, so that the last good build stays as it was."""
-    checked = render_site(project, only)
+    written, so that the last good build stays as it was.  `cache`: see render_site."""
+    checked = render_site(project, only, cache)
     report = checked.report
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))

@@ -60,9 +60,14 @@ def render_project(project: Project) -> Checked:
     return render_site(project, only=project.plans[0].name).cards[0]
 
 
-def render_site(project: Project, only: str | None = None) -> CheckedSite:
+def render_site(
+    project: Project, only: str | None = None, cache: dict[str, Report] | None = None
+) -> CheckedSite:
     """Every plan checked (the others too, for the links into them), and the cards of those
-    asked for (`only` one, or all) rendered, with the index when the project has several."""
+    asked for (`only` one, or all) rendered, with the index when the project has several.
+
+    `cache` keeps each plan's own report (before the links between plans) for the next call:
+    `serve` drops the entry of the plan a save changed, and checks only that one again."""
     folders = project.plans
     chosen = [project.plan(only)] if only is not None else folders
     try:
@@ -75,7 +80,7 @@ def render_site(project: Project, only: str | None = None) -> CheckedSite:
                 for c in failed
             ]
         )
-    reports = check_plans(project, theme)
+    reports = check_plans(project, theme, cache)
     entries = [
         shelf.Entry(f.name, f.out, reports[f.name].plan)  # type: ignore[arg-type]
         for f in folders
@@ -105,14 +110,22 @@ def render_site(project: Project, only: str | None = None) -> CheckedSite:
     return CheckedSite(cards, index, index_problems)
 
 
-def check_plans(project: Project, theme: Theme) -> dict[str, Report]:
-    """Every plan of the project checked, with its theme and the links between the plans."""
+def check_plans(
+    project: Project, theme: Theme, cache: dict[str, Report] | None = None
+) -> dict[str, Report]:
+    """Every plan of the project checked, with its theme and the links between the plans
+    (see render_site for `cache`)."""
     reports = {}
     for folder in project.plans:
-        report = check_plan(folder.content, shared=project.shared)
-        if report.plan is not None:
-            problems = report.problems + theme.problems(report.plan)
-            report = Report(None if any(p.is_error for p in problems) else report.plan, problems)
+        report = cache.get(folder.name) if cache is not None else None
+        if report is None:
+            report = check_plan(folder.content, shared=project.shared)
+            if report.plan is not None:
+                problems = report.problems + theme.problems(report.plan)
+                plan = None if any(p.is_error for p in problems) else report.plan
+                report = Report(plan, problems)
+            if cache is not None:
+                cache[folder.name] = report
         reports[folder.name] = report
     ids = {
         name: (frozenset(report.plan.nodes) if report.plan is not None else None)

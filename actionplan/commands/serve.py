@@ -30,6 +30,7 @@ from actionplan.card.render import csp_hash
 from actionplan.card.write import write_atomic
 from actionplan.commands.build import CARD_NAME, build_site
 from actionplan.errors import PlanError, Pos, Problem
+from actionplan.plan.read import Report
 from actionplan.project import PLANS_DIR, Project
 
 STATUS_PATH = "/__actionplan__/status"
@@ -127,6 +128,7 @@ class LiveCard:
     plan: str | None = None  # only this plan of a project of several (--plan)
     version: int = 0  # how many good builds there have been
     built: list[str] = field(default_factory=list)  # the pages the last good build wrote
+    checked: dict[str, Report] = field(default_factory=dict)  # each plan's, until it changes
     errors: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -138,8 +140,19 @@ class LiveCard:
     def rebuild(self, only: str | None = None) -> tuple[bool, list[Problem]]:
         """Build the card (of a project of several plans: the plan named `only`, or every one,
         and the index); (True, warnings) when it worked, (False, errors) when not."""
+        # The plans a save did not touch are not checked again: only the one it changed, or
+        # all when it reached further (only is None: the templates, the shared layer).
+        if only is None:
+            self.checked.clear()
+        else:
+            self.checked.pop(only, None)
         try:
-            results = build_site(self.project, out=self.folder / "stage", only=only or self.plan)
+            results = build_site(
+                self.project,
+                out=self.folder / "stage",
+                only=only or self.plan,
+                cache=self.checked,
+            )
             pages = [(r.path, r.path.read_text(encoding="utf-8")) for r in results]
         except PlanError as exc:
             problems = exc.problems

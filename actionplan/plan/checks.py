@@ -337,7 +337,8 @@ def check_text(plan: model.Plan) -> list[Problem]:
                         f"placeholder not filled in: {short(text, 60)}",
                         _placeholder_hint(obj, name)
                         if pos.file in plan.upstream
-                        else "replace {placeholder: ...} with the real value in local.yaml",
+                        else "replace {placeholder: ...} with the real value"
+                        + (" in local.yaml" if pos.file.rsplit("/", 1)[-1] == "local.yaml" else ""),
                         W,
                     )
                 )
