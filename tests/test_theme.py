@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan.card import render
+from actionplan.card import render, shelf
 from actionplan.card.assets import MAX_IMAGE_BYTES
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
@@ -21,7 +21,10 @@ REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
 
 
-@pytest.mark.parametrize("value", [render.Card, render.Page, render.Document])
+@pytest.mark.parametrize(
+    "value",
+    [render.Card, render.Page, render.Document, shelf.Index, shelf.IndexPage, shelf.IndexEntry],
+)
 def test_theming_md_names_every_variable_the_templates_get(value: type) -> None:
     text = DOCS.read_text(encoding="utf-8")
     section = text[text.index("## What the templates get") :]

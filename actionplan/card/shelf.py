@@ -4,7 +4,7 @@ and to the other plans: one self-contained page, in every language of the plans.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -82,6 +82,48 @@ def render_index(entries: Sequence[Entry], theme: Theme) -> str:
         raise theme.failure(exc) from None
 
 
+@dataclass(frozen=True)
+class IndexEntry:
+    """One plan on the index, in one of its languages."""
+
+    name: str  # plans/<name>/, or 'content'
+    href: str  # its card, at its start in the page's language where it has that language
+    plan: model.Plan  # in the page's language, or its own where it has not that one
+    lang: str | None  # the plan's language where it is not the page's, else None
+    summary: Any  # when to use it: the first paragraph of its summary
+    languages: tuple[str, ...]  # its languages, its own first
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """The index in one language: what plans-language.html gets besides the Index's values."""
+
+    lang: str
+    dir: str  # ltr or rtl
+    ui: dict[str, str]  # the card's own words in this language
+    plans: list[IndexEntry]
+    emergency: list[model.Contact]  # the plans' emergency contacts, each once
+    municipality: Any  # local.yaml's municipality, in this language
+    html: Markup = field(default_factory=Markup)  # the rendered plans-language.html
+
+
+@dataclass(frozen=True)
+class Index:
+    """What every template of the index gets (plans.html also gets the first page's `lang`,
+    `dir` and `ui`, the inlined style sheet `css` and the policy `csp`)."""
+
+    pages: list[IndexPage]  # every language's page, the first plan's language first
+    primary: str  # the language the index opens in
+    names: dict[str, str]  # each language's own name
+
+    def context(self, page: IndexPage | None = None, **more: Any) -> dict[str, Any]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["anchor_prefix"] = ""
+        if page is not None:
+            values.update((f.name, getattr(page, f.name)) for f in fields(page))
+        return values | more
+
+
 def _render_index(entries: Sequence[Entry], theme: Theme) -> str:
     first = entries[0].plan
     languages = site_languages(entries)
@@ -99,14 +141,14 @@ def _render_index(entries: Sequence[Entry], theme: Theme) -> str:
             if shown != own:
                 href += "#" + anchor(shown, plan.info.start, own)
             plans.append(
-                {
-                    "name": entry.name,
-                    "href": href,
-                    "plan": plan,
-                    "lang": None if shown == lang else shown,
-                    "summary": _first_paragraph(plan.info.summary),
-                    "languages": entry.plan.languages,
-                }
+                IndexEntry(
+                    name=entry.name,
+                    href=href,
+                    plan=plan,
+                    lang=None if shown == lang else shown,
+                    summary=_first_paragraph(plan.info.summary),
+                    languages=entry.plan.languages,
+                )
             )
             for cid in plan.info.emergency:
                 contact = plan.contacts[cid]
@@ -114,16 +156,16 @@ def _render_index(entries: Sequence[Entry], theme: Theme) -> str:
                 emergency.setdefault(key, contact)
         local = localize(first, lang) if lang in first.languages else first
         pages.append(
-            {
-                "lang": lang,
-                "dir": first.translations[lang].direction
+            IndexPage(
+                lang=lang,
+                dir=first.translations[lang].direction
                 if lang in first.translations
                 else ui.get("direction", "ltr"),
-                "ui": ui,
-                "plans": plans,
-                "emergency": list(emergency.values()),
-                "municipality": local.local.municipality,
-            }
+                ui=ui,
+                plans=plans,
+                emergency=list(emergency.values()),
+                municipality=local.local.municipality,
+            )
         )
     css = _inline_css(
         (theme.source("card.css") or "")
@@ -131,20 +173,23 @@ def _render_index(entries: Sequence[Entry], theme: Theme) -> str:
         + (theme.source("plans.css") or "")
         + (theme.source("custom.css") or "")
     )
-    shared = {"pages": pages, "primary": languages[0], "names": names, "anchor_prefix": ""}
+    index = Index(pages=pages, primary=languages[0], names=names)
     section = theme.template("plans-language.html")
-    for page in pages:
-        page["html"] = Markup(section.render(shared, **page))
+    index = replace(
+        index,
+        pages=[replace(p, html=Markup(section.render(index.context(p)))) for p in pages],
+    )
     return theme.template("plans.html").render(
-        shared,
-        lang=languages[0],
-        dir=pages[0]["dir"],
-        ui=pages[0]["ui"],
-        css=Markup(css),
-        csp=Markup(
-            f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; "
-            "base-uri 'none'; form-action 'none'"
-        ),
+        index.context(
+            lang=languages[0],
+            dir=pages[0].dir,
+            ui=pages[0].ui,
+            css=Markup(css),
+            csp=Markup(
+                f"default-src 'none'; style-src {csp_hash(css)}; img-src data:; "
+                "base-uri 'none'; form-action 'none'"
+            ),
+        )
     )
 
 
