@@ -272,7 +272,11 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
         css=Markup(css),
         nojs_css=Markup(nojs_css),
         js=Markup(js),
-        data=Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")),
+        data=Markup(
+            json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace(
+                "<", "\\u003c"
+            )
+        ),
         csp=Markup(
             f"default-src 'none'; script-src {csp_hash(js)}; "
             f"style-src {csp_hash(css)} {csp_hash(nojs_css)}; "
