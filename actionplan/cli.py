@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from actionplan import __version__
+from actionplan import __version__, i18n
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
+from actionplan.i18n import N_, _, ngettext
 from actionplan.plan.read import Report
 from actionplan.project import FIRST_PLAN, PlanFolder, Project
 
@@ -48,15 +49,13 @@ def show_problems(problems: list[Problem], err: bool) -> None:
 
 def summary_line(report: Report, strict: bool = False) -> str:
     """'2 errors, 1 warning', and what --strict did when only warnings refused the plan."""
-    errors, warnings = len(report.errors), len(report.warnings)
-
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
-    notes = f", {count(len(report.notes), 'note')}" if report.notes else ""
-    line = f"{count(errors, 'error')}, {count(warnings, 'warning')}{notes}"
+    errors, warnings, notes = len(report.errors), len(report.warnings), len(report.notes)
+    line = ngettext("{n} error", "{n} errors", errors).format(n=errors)
+    line += ", " + ngettext("{n} warning", "{n} warnings", warnings).format(n=warnings)
+    if notes:
+        line += ", " + ngettext("{n} note", "{n} notes", notes).format(n=notes)
     if strict and warnings and not errors:
-        line += ": refused, as --strict fails on warnings"
+        line += _(": refused, as --strict fails on warnings")
     return line
 
 
@@ -98,8 +97,10 @@ plan_option = click.option(
     "--plan",
     "plan_name",
     metavar="NAME",
-    help="Only the plan NAME of a project of several: the folder's name in plans/, or "
-    "'content' for the plan in content/.",
+    help=N_(
+        "Only the plan NAME of a project of several: the folder's name in plans/, or "
+        "'content' for the plan in content/."
+    ),
 )
 
 
@@ -112,7 +113,10 @@ def plan_heading(project: Project, folder: PlanFolder, comment: str) -> str:
     """A line naming the plan, before its output, when a project of several plans prints all."""
     if len(project.plans) == 1:
         return ""
-    return f"{comment} plan {folder.name} ({display_path(folder.content)})\n"
+    named = _("plan {name} ({folder})").format(
+        name=folder.name, folder=display_path(folder.content)
+    )
+    return f"{comment} {named}\n"
 
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -125,8 +129,14 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> No
         ctx.ensure_object(Verbosity).verbose = True
 
 
+def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        i18n.set_language(value)
+        translate_help(ctx.find_root().command)
+
+
 def verbosity(command: Callable[..., Any]) -> Callable[..., Any]:
-    """-q and -v, accepted before the command name and after it alike."""
+    """-q, -v and --lang, accepted before the command name and after it alike."""
     command = click.option(
         "-q",
         "--quiet",
@@ -134,54 +144,121 @@ def verbosity(command: Callable[..., Any]) -> Callable[..., Any]:
         expose_value=False,
         is_eager=True,
         callback=_set_quiet,
-        help="Print only problems.",
+        help=N_("Print only problems."),
     )(command)
-    return click.option(
+    command = click.option(
         "-v",
         "--verbose",
         is_flag=True,
         expose_value=False,
         is_eager=True,
         callback=_set_verbose,
-        help="Print more about what is done.",
+        help=N_("Print more about what is done."),
+    )(command)
+    return click.option(
+        "--lang",
+        type=click.Choice(i18n.LANGUAGES),
+        expose_value=False,
+        is_eager=True,
+        callback=_set_lang,
+        help=N_("The language of the messages: en or da (default: the locale's, else en)."),
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="actionplan")
+def translate_help(command: click.Command) -> None:
+    """Put the help texts of the command and its subcommands in the language set.
+
+    They are written in English where the commands are declared, and marked with N_ for the
+    catalogue; the English stays on each object, to translate again when the language changes.
+    """
+    texts: list[Any] = [command, *command.params]
+    for sub in getattr(command, "commands", {}).values():
+        texts += [sub, *sub.params]
+    for item in texts:
+        if not hasattr(item, "english_help"):
+            item.english_help = item.help
+        item.help = _(item.english_help) if item.english_help else item.english_help
+
+
+class ActionplanCommand(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _translated_help_option(super().get_help_option(ctx))
+
+
+def _translated_help_option(option: click.Option | None) -> click.Option | None:
+    """click makes the --help option once, in the language of that moment."""
+    if option is not None:
+        option.help = _("Show this message and exit.")
+    return option
+
+
+class ActionplanGroup(click.Group):
+    """The command group that speaks the locale's language before it reads its arguments, so
+    that `--help` and usage errors are in it too (a `--lang` given then overrides it)."""
+
+    command_class = ActionplanCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _translated_help_option(super().get_help_option(ctx))
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if parent is None:
+            i18n.set_language(i18n.language_from_environment())
+            translate_help(self)
+        return super().make_context(info_name, args, parent, **extra)
+
+
+@click.group(
+    cls=ActionplanGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "Turn a YAML plan of handling steps into an interactive HTML action card.\n\n"
+        "Exit codes: 0 ok, 1 problems in the content (or a failed build), 2 wrong usage."
+    ),
+)
+@click.version_option(
+    __version__, "-V", "--version", prog_name="actionplan", help=N_("Show the version and exit.")
+)
 @verbosity
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    """Turn a YAML plan of handling steps into an interactive HTML action card.
-
-    Exit codes: 0 ok, 1 problems in the content (or a failed build), 2 wrong usage.
-    """
     ctx.ensure_object(Verbosity)
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Check the plan in PATH (a project folder with content/, or the content folder).\n"
+        "\n"
+        "Every problem goes to standard error as file:line:col: error|warning|note: message "
+        "(hint); a summary line goes to standard output. Notes never fail, not even with "
+        "--strict."
+    )
+)
 @path_argument
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail on warnings too (unfilled placeholders, old dates, missing translations).",
+    help=N_("Fail on warnings too (unfilled placeholders, old dates, missing translations)."),
 )
 @click.option(
     "--stale",
     is_flag=True,
-    help="List every fact older than its review period, with the source to check it against; "
-    "fail when there is one.",
+    help=N_(
+        "List every fact older than its review period, with the source to check it against; "
+        "fail when there is one."
+    ),
 )
 @plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
 def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | None) -> None:
-    """Check the plan in PATH (a project folder with content/, or the content folder).
-
-    Every problem goes to standard error as file:line:col: error|warning|note: message (hint);
-    a summary line goes to standard output. Notes never fail, not even with --strict.
-    """
     from actionplan.commands.check import render_site
 
     project = Project.find(path)
@@ -200,7 +277,16 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | 
         failed = report.failed(strict) or failed
         if not v.quiet or report.failed(strict):
             plan = report.plan
-            size = f"{len(plan.nodes)} nodes, {len(plan.contacts)} contacts: " if plan else ""
+            size = (
+                ngettext("{n} node", "{n} nodes", len(plan.nodes)).format(n=len(plan.nodes))
+                + ", "
+                + ngettext("{n} contact", "{n} contacts", len(plan.contacts)).format(
+                    n=len(plan.contacts)
+                )
+                + ": "
+                if plan
+                else ""
+            )
             echo(
                 f"{card.folder.content}: {size}{summary_line(report, strict)}",
                 err=False,
@@ -220,35 +306,41 @@ def show_stale(plan: model.Plan) -> int:
 
     facts = sorted(stale_facts(plan, dt.date.today()), key=lambda f: f.when)
     for fact in facts:
-        whose = " (the base plan's)" if fact.upstream else ""
-        echo(
-            f"{fact.pos}: {fact.what} {fact.name} {fact.when}, {fact.age} days ago{whose}: "
-            f"check it against {fact.source or 'its source (none is given)'}"
+        line = (
+            _("{what} {name} {when}, {age} days ago (the base plan's): check it against {source}")
+            if fact.upstream
+            else _("{what} {name} {when}, {age} days ago: check it against {source}")
         )
+        source = fact.source or _("its source (none is given)")
+        echo(f"{fact.pos}: " + line.format(**{**vars(fact), "source": source}))
     limit = plan.info.review_after_days
     if facts:
-        echo(f"{len(facts)} older than {limit} days", fg="yellow")
+        echo(_("{n} older than {limit} days").format(n=len(facts), limit=limit), fg="yellow")
         return EXIT_CONTENT
-    echo(f"no fact is older than {limit} days", fg="green")
+    echo(_("no fact is older than {limit} days").format(limit=limit), fg="green")
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Build the card from the plan in PATH into one self-contained index.html; for a "
+        "project of several plans, a card for each in build/<name>/ and their index, "
+        "build/plans.html."
+    )
+)
 @path_argument
 @click.option(
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The output folder (default: build/ in the project).",
+    help=N_("The output folder (default: build/ in the project)."),
 )
-@click.option("--strict", is_flag=True, help="Refuse to build on warnings too.")
+@click.option("--strict", is_flag=True, help=N_("Refuse to build on warnings too."))
 @plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
 def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: str | None) -> None:
-    """Build the card from the plan in PATH into one self-contained index.html; for a project
-    of several plans, a card for each in build/<name>/ and their index, build/plans.html."""
     from actionplan.commands.build import build_site
 
     project = Project.find(path)
@@ -257,9 +349,11 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: s
     except PlanError as exc:
         show_problems(exc.problems, err=True)
         where = out or project.build
+        summary = summary_line(Report(None, exc.problems), strict)
         echo(
-            f"not built: {summary_line(Report(None, exc.problems), strict)} "
-            f"({where} is left as it was)",
+            _("not built: {summary} ({where} is left as it was)").format(
+                summary=summary, where=where
+            ),
             err=True,
             fg="red",
         )
@@ -267,16 +361,32 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: s
     for result in results:
         show_problems(result.warnings, err=True)  # problems, which -q still prints
         if not v.quiet:
+            warnings = len(result.warnings)
             echo(
-                f"built {result.path} ({result.size / 1024:.1f} KB, "
-                f"{len(result.warnings)} warnings)",
+                ngettext(
+                    "built {path} ({size:.1f} KB, {n} warning)",
+                    "built {path} ({size:.1f} KB, {n} warnings)",
+                    warnings,
+                ).format(path=result.path, size=result.size / 1024, n=warnings),
                 err=True,
             )
             if result.drafts:
-                echo(f"left out the draft translations: {', '.join(result.drafts)}", err=True)
+                echo(
+                    _("left out the draft translations: {languages}").format(
+                        languages=", ".join(result.drafts)
+                    ),
+                    err=True,
+                )
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Print the JSON Schema of one kind of file, for editors that check YAML as you type.\n"
+        "\n"
+        "KIND is content (the plan's files), local (content/local.yaml), translation "
+        "(content/translations/*.yaml) or words (templates/i18n/*.yaml)."
+    )
+)
 @click.argument(
     "kind",
     type=click.Choice(["content", "local", "translation", "words"]),
@@ -287,15 +397,10 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: s
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write every schema into this folder (a project's schema/) instead of printing one.",
+    help=N_("Write every schema into this folder (a project's schema/) instead of printing one."),
 )
 @handle_errors
 def schema(kind: str, out: Path | None) -> None:
-    """Print the JSON Schema of one kind of file, for editors that check YAML as you type.
-
-    KIND is content (the plan's files), local (content/local.yaml), translation
-    (content/translations/*.yaml) or words (templates/i18n/*.yaml).
-    """
     from actionplan.card.write import write_atomic
     from actionplan.plan.schema import schema_files, schema_text
 
@@ -306,19 +411,20 @@ def schema(kind: str, out: Path | None) -> None:
         write_atomic(out / name, text.encode())
 
 
-@cli.command()
+@cli.command(
+    help=N_("Record in the translation files which version of the original each entry translates.")
+)
 @path_argument
 @click.option(
     "--stale",
     is_flag=True,
-    help="Renew out-of-date fingerprints too, once the translations are updated.",
+    help=N_("Renew out-of-date fingerprints too, once the translations are updated."),
 )
 @plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
 def stamp(v: Verbosity, path: Path, stale: bool, plan_name: str | None) -> None:
-    """Record in the translation files which version of the original each entry translates."""
     from actionplan.commands.stamp import stamp as stamp_translations
 
     project = Project.find(path)
@@ -329,7 +435,13 @@ def stamp(v: Verbosity, path: Path, stale: bool, plan_name: str | None) -> None:
     ]
     for done in stamped:
         if not v.quiet:
-            echo(f"{done.path}: {len(done.entries)} entries stamped", err=True)
+            n = len(done.entries)
+            echo(
+                ngettext("{path}: {n} entry stamped", "{path}: {n} entries stamped", n).format(
+                    path=done.path, n=n
+                ),
+                err=True,
+            )
         if v.verbose:
             for entry in done.entries:
                 echo(f"  {entry}", err=True)
@@ -389,7 +501,9 @@ def theme_copy(v: Verbosity, name: str, path: Path) -> None:
         echo(f"copied {name} to {display_path(target)}: it now overrides the default's", err=True)
 
 
-@cli.command()
+@cli.command(
+    help=N_("Print the plan in PATH as a flowchart (each plan of a project of several, or --plan).")
+)
 @path_argument
 @click.option(
     "--format",
@@ -397,13 +511,12 @@ def theme_copy(v: Verbosity, name: str, path: Path) -> None:
     type=click.Choice(["mermaid", "dot"]),
     default="mermaid",
     show_default=True,
-    help="Mermaid renders in GitHub's Markdown; DOT is Graphviz's.",
+    help=N_("Mermaid renders in GitHub's Markdown; DOT is Graphviz's."),
 )
 @plan_option
 @verbosity
 @handle_errors
 def graph(path: Path, fmt: str, plan_name: str | None) -> None:
-    """Print the plan in PATH as a flowchart (each plan of a project of several, or --plan)."""
     from actionplan.commands.graph import render_graph
     from actionplan.plan.read import load_plan
 
@@ -415,7 +528,12 @@ def graph(path: Path, fmt: str, plan_name: str | None) -> None:
         click.echo(heading + render_graph(plan, fmt), nl=False)
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Print every route from the start of the plan in PATH to an outcome (each plan of a "
+        "project of several, or --plan)."
+    )
+)
 @path_argument
 @click.option(
     "--format",
@@ -423,21 +541,19 @@ def graph(path: Path, fmt: str, plan_name: str | None) -> None:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="Text to commit and review as a diff; JSON for tools.",
+    help=N_("Text to commit and review as a diff; JSON for tools."),
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
     default=10_000,
     show_default=True,
-    help="Stop with an error when there are more routes than this.",
+    help=N_("Stop with an error when there are more routes than this."),
 )
 @plan_option
 @verbosity
 @handle_errors
 def paths(path: Path, fmt: str, limit: int, plan_name: str | None) -> None:
-    """Print every route from the start of the plan in PATH to an outcome (each plan of a
-    project of several, or --plan)."""
     from actionplan.commands.paths import find_routes, routes_json, routes_text
     from actionplan.plan.read import load_plan
 
@@ -464,26 +580,36 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
         raise click.BadParameter(str(exc)) from None
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Make a new project in DIRECTORY: its local layer to fill in over the base plan of "
+        "the installed actionplan, and a Pages workflow. With --plan NAME, add a plan to the "
+        "project in DIRECTORY instead: plans/NAME/, to fill in."
+    )
+)
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option(
     "--host",
     type=click.Choice(["github", "gitlab", "none"]),
     default="github",
     show_default=True,
-    help="Where the card is published from: a GitHub Pages or GitLab Pages workflow, or none.",
+    help=N_("Where the card is published from: a GitHub Pages or GitLab Pages workflow, or none."),
 )
 @click.option(
     "--source",
     callback=_pinned,
-    help="The pinned pip requirement the workflow installs actionplan with, such as "
-    "git+https://HOST/OWNER/actionplan@TAG; by default where this actionplan came from.",
+    help=N_(
+        "The pinned pip requirement the workflow installs actionplan with, such as "
+        "git+https://HOST/OWNER/actionplan@TAG; by default where this actionplan came from."
+    ),
 )
 @click.option(
     "--copy-base",
     is_flag=True,
-    help="Copy the whole base plan into content/, to rewrite it freely; updates of actionplan "
-    "then no longer reach it.",
+    help=N_(
+        "Copy the whole base plan into content/, to rewrite it freely; updates of actionplan "
+        "then no longer reach it."
+    ),
 )
 @plan_option
 @verbosity
@@ -497,9 +623,6 @@ def new(
     copy_base: bool,
     plan_name: str | None,
 ) -> None:
-    """Make a new project in DIRECTORY: its local layer to fill in over the base plan of the
-    installed actionplan, and a Pages workflow. With --plan NAME, add a plan to the project
-    in DIRECTORY instead: plans/NAME/, to fill in."""
     from actionplan.commands.new import new_plan, new_project
     from actionplan.publish.source import UnknownSource
 
@@ -507,8 +630,10 @@ def new(
         made = new_plan(directory, plan_name)
         if not v.quiet:
             echo(
-                f"created {made[0]}: fill it in, then run: "
-                f"actionplan check {shlex.quote(str(directory))} --plan {plan_name}",
+                _("created {plan}: fill it in, then run: {command}").format(
+                    plan=made[0],
+                    command=f"actionplan check {shlex.quote(str(directory))} --plan {plan_name}",
+                ),
                 err=True,
             )
         return
@@ -516,18 +641,36 @@ def new(
     try:
         files = new_project(directory, host=host, source=source, copy_base=copy_base)
     except UnknownSource as exc:
-        echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)  # 'error:' as in every problem line
         sys.exit(EXIT_USAGE)
     if not v.quiet:
         echo(
-            f"created {directory} ({len(files)} files): fill in "
-            f"{directory / 'content' / 'local.yaml'}, "
-            f"then run: actionplan serve {shlex.quote(str(directory))}",
+            _(
+                "created {directory} ({n} files): fill in {local}, "
+                "then run: actionplan serve {quoted}"
+            ).format(
+                directory=directory,
+                n=len(files),
+                local=directory / "content" / "local.yaml",
+                quoted=shlex.quote(str(directory)),
+            ),
             err=True,
         )
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Show what changed in the base plan: since the project in PATH last reviewed it, or "
+        "from the plan in OLD to the plan in NEW (each a project or content folder).\n"
+        "\n"
+        "\\b actionplan diff [PATH]            the reviewed base plan → the one the project "
+        "now has actionplan diff OLD NEW           one plan's base → another's actionplan "
+        "diff --accept [PATH]   record the base the project now has as reviewed\n"
+        "\n"
+        "In a project of several plans, each plan's base is compared (or recorded) in turn; "
+        "--plan NAME picks one, in OLD and NEW as well."
+    )
+)
 @click.argument(
     "paths",
     nargs=-1,
@@ -537,28 +680,19 @@ def new(
 @click.option(
     "--accept",
     is_flag=True,
-    help="Record the base plan the project now has as reviewed (after reading the difference).",
+    help=N_("Record the base plan the project now has as reviewed (after reading the difference)."),
 )
 @plan_option
 @verbosity
 @click.pass_obj
 @handle_errors
 def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool, plan_name: str | None) -> None:
-    """Show what changed in the base plan: since the project in PATH last reviewed it, or from
-    the plan in OLD to the plan in NEW (each a project or content folder).
-
-    \b
-    actionplan diff [PATH]            the reviewed base plan → the one the project now has
-    actionplan diff OLD NEW           one plan's base → another's
-    actionplan diff --accept [PATH]   record the base the project now has as reviewed
-
-    In a project of several plans, each plan's base is compared (or recorded) in turn; --plan
-    NAME picks one, in OLD and NEW as well.
-    """
     from actionplan.commands import diff as upgrade
 
     if len(paths) > 2 or (accept and len(paths) == 2):
-        raise click.UsageError("give one project folder, or two plans to compare without --accept")
+        raise click.UsageError(
+            _("give one project folder, or two plans to compare without --accept")
+        )
     if len(paths) == 2:
         name = plan_name or FIRST_PLAN
         old_content, new_content = (Project.find(p).plan(name).content for p in paths)
@@ -578,15 +712,21 @@ def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool, plan_name: str | N
             base = upgrade.write_lock(folder.content)
             if not v.quiet:
                 echo(
-                    f"recorded the base plan {base['plan'].get('title')} "
-                    f"({base['plan'].get('version')}) as reviewed in {folder.lock}",
+                    _("recorded the base plan {title} ({version}) as reviewed in {lock}").format(
+                        title=base["plan"].get("title"),
+                        version=base["plan"].get("version"),
+                        lock=folder.lock,
+                    ),
                     err=True,
                 )
             continue
         if pinned is None:
             echo(
-                f"{folder.lock}: no record of a reviewed base plan yet "
-                "(record the one the project has now with 'actionplan diff --accept')",
+                f"{folder.lock}: "
+                + _(
+                    "no record of a reviewed base plan yet "
+                    "(record the one the project has now with 'actionplan diff --accept')"
+                ),
                 err=True,
             )
             unrecorded.append(folder)
@@ -594,7 +734,7 @@ def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool, plan_name: str | N
         now = upgrade.snapshot(upgrade.base_plan(folder.content))
         show_diff(upgrade.compare(pinned, now, upgrade.overrides(folder.content)))
         if pinned != now:
-            echo("\nAfter reviewing, take the new base plan with: actionplan diff --accept")
+            echo("\n" + _("After reviewing, take the new base plan with: actionplan diff --accept"))
     if len(unrecorded) == len(folders) and not accept:
         sys.exit(EXIT_CONTENT)
 
@@ -615,13 +755,19 @@ def show_diff(lines: list[Any]) -> None:
         echo("  " * line.depth + line.text, **DIFF_STYLES.get(line.kind, {}))
 
 
-@cli.command()
+@cli.command(
+    help=N_(
+        "Serve the card from PATH on this machine, rebuilt and reloaded on every save (of a "
+        "project of several plans: every card and their index, rebuilding only the plan "
+        "saved)."
+    )
+)
 @path_argument
 @click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="The address to serve on; any but a loopback one shows the card to others.",
+    help=N_("The address to serve on; any but a loopback one shows the card to others."),
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @plan_option
@@ -629,8 +775,6 @@ def show_diff(lines: list[Any]) -> None:
 @click.pass_context
 @handle_errors
 def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str | None) -> None:
-    """Serve the card from PATH on this machine, rebuilt and reloaded on every save (of a
-    project of several plans: every card and their index, rebuilding only the plan saved)."""
     from actionplan.commands.serve import DevServer, is_loopback
 
     v: Verbosity = ctx.obj
@@ -640,9 +784,11 @@ def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str |
         if not ok or v.verbose:
             show_problems(problems, err=True)
         if not ok:
-            echo("the build failed: the page shows why until it is fixed", err=True, fg="red")
+            echo(_("the build failed: the page shows why until it is fixed"), err=True, fg="red")
         elif not v.quiet:
-            echo(f"built the card ({len(problems)} warnings)", err=True, fg="green")
+            n = len(problems)
+            built = ngettext("built the card ({n} warning)", "built the card ({n} warnings)", n)
+            echo(built.format(n=n), err=True, fg="green")
 
     try:
         server = DevServer(
@@ -654,18 +800,20 @@ def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str |
             plan=plan_name,
         )
     except OSError as exc:
-        echo(f"error: cannot serve on {host}:{port}: {exc.strerror or exc}", err=True)
+        cannot = _("cannot serve on {host}:{port}: {reason}")
+        echo("error: " + cannot.format(host=host, port=port, reason=exc.strerror or exc), err=True)
         sys.exit(EXIT_CONTENT)
     if not is_loopback(host):
         echo(
-            f"warning: serving on {host}: others on the network can see the card",
+            "warning: "
+            + _("serving on {host}: others on the network can see the card").format(host=host),
             err=True,
             fg="yellow",
         )
-    echo(f"serving {server.url} (Ctrl-C to stop)", err=True)
+    echo(_("serving {url} (Ctrl-C to stop)").format(url=server.url), err=True)
     server.run()
     if not v.quiet:
-        echo("stopped", err=True)
+        echo(_("stopped"), err=True)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from actionplan import i18n
 from actionplan.project import default_dir
 
 # Property tests draw the same examples on every run (derandomized), so that a run is red or
@@ -41,6 +42,14 @@ def _template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         del os.environ["ACTIONPLAN_CACHE_DIR"]
     else:
         os.environ["ACTIONPLAN_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Messages in English whatever the machine's locale; a test that wants Danish asks for it."""
+    monkeypatch.setenv("LANGUAGE", "en")
+    yield
+    i18n.set_language("en")
 
 
 def copy_project(dest: Path) -> Path:

@@ -27,10 +27,17 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 12, 1)  # every case is checked as if on this day, so dates give stable output
 REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 PROBLEM = re.compile(r"content\S*: (?:error|warning): \S")
-SUMMARY = re.compile(
-    r"content: (?:\d+ nodes, \d+ contacts: )?\d+ errors?, \d+ warnings?"
-    r"(?:: refused, as --strict fails on warnings)?"
-)
+SUMMARY = {
+    "en": re.compile(
+        r"content: (?:\d+ nodes?, \d+ contacts?: )?\d+ errors?, \d+ warnings?"
+        r"(?:: refused, as --strict fails on warnings)?"
+    ),
+    "da": re.compile(
+        r"content: (?:\d+ punkt(?:er)?, \d+ kontakt(?:er)?: )?\d+ fejl, \d+ advarsel(?:er)?"
+        r"(?:: afvist, fordi --strict også afviser advarsler)?"
+    ),
+}
+REFUSED = {"en": "--strict fails on warnings", "da": "--strict også afviser advarsler"}
 
 
 def _link_outside(case: Path) -> None:
@@ -53,19 +60,19 @@ def cases(kind: str) -> list[pytest.ParameterSet]:
     return [pytest.param(p, id=f"{kind}/{p.name}") for p in folders]
 
 
-def run_check(strict: bool) -> tuple[list[str], int]:
+def run_check(strict: bool, lang: str = "en") -> tuple[list[str], int]:
     """The problem lines `actionplan check content` prints here, and its exit code."""
-    args = ["check", "content", *(["--strict"] if strict else [])]
+    args = ["--lang", lang, "check", "content", *(["--strict"] if strict else [])]
     result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
     if not isinstance(result.exception, (SystemExit, type(None))):
         raise result.exception
     # The problems go to standard error, like every error; the summary to standard output.
     summary = result.stdout.splitlines()
-    assert len(summary) == 1 and SUMMARY.fullmatch(summary[0]), result.output
+    assert len(summary) == 1 and SUMMARY[lang].fullmatch(summary[0]), result.output
     problems = result.stderr.splitlines()
     # A refusal that only --strict made says so.
     only_warnings = problems and not any(": error: " in line for line in problems)
-    assert summary[0].endswith("--strict fails on warnings") == bool(strict and only_warnings)
+    assert summary[0].endswith(REFUSED[lang]) == bool(strict and only_warnings)
     for line in problems:
         assert PROBLEM.match(line), f"not a problem line: {line!r}"
     return problems, result.exit_code
@@ -101,6 +108,34 @@ def test_bad_plan_gives_expected_problems(case: Path, in_copy: Callable[[Path], 
     strict_problems, strict_code = run_check(strict=True)
     assert strict_problems == problems
     assert strict_code == 1
+
+
+def danish_cases() -> list[pytest.ParameterSet]:
+    folders = sorted(p for p in (FIXTURES / "bad").iterdir() if (p / "expected.da.txt").exists())
+    return [pytest.param(p, id=f"bad/{p.name}") for p in folders]
+
+
+@pytest.mark.parametrize("case", danish_cases())
+def test_bad_plan_gives_expected_problems_in_danish(
+    case: Path, in_copy: Callable[[Path], Path]
+) -> None:
+    """`check --lang da`: the same problems, at the same places, in Danish (expected.da.txt)."""
+    in_copy(case)
+    problems, code = run_check(strict=False, lang="da")
+    expected_file = case / "expected.da.txt"
+    if REGEN:
+        expected_file.write_text("".join(line + "\n" for line in problems), encoding="utf-8")
+    expected = expected_file.read_text(encoding="utf-8").splitlines()
+    english = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert problems == expected
+    assert [where(line) for line in expected] == [where(line) for line in english]
+    assert expected != english, "expected.da.txt is the English: translate the message"
+    assert code == (1 if any(": error: " in line for line in expected) else 0)
+
+
+def where(line: str) -> str:
+    """A problem line's place and severity: `file:line:col: error`, the same in every language."""
+    return line.split(": ", 2)[0] + ": " + line.split(": ", 2)[1]
 
 
 @pytest.mark.parametrize("case", cases("good"))
