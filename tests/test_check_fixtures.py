@@ -33,7 +33,7 @@ SUMMARY = {
         r"(?:: refused, as --strict fails on warnings)?"
     ),
     "da": re.compile(
-        r"content: (?:\d+ punkt(?:er)?, \d+ kontakt(?:er)?: )?\d+ fejl, \d+ advarsel(?:er)?"
+        r"content: (?:\d+ punkt(?:er)?, \d+ kontakt(?:er)?: )?\d+ fejl, \d+ advars(?:el|ler)"
         r"(?:: afvist, fordi --strict også afviser advarsler)?"
     ),
 }

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
+from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model
 from actionplan.plan.validate import fields_of, per_class, shape
 from actionplan.suggest import closest
@@ -68,10 +69,18 @@ def item_pos(obj: model.Located, name: str, index: int | None) -> Pos:
     return obj.at.get(f"{name}.{index}") or obj.where(name)
 
 
+_NO_SUCH = {  # (message, hint) for an id that names nothing, by what it should name
+    "node": (N_("no node with the id '{id}'"), N_("define a node '{id}', or fix the id")),
+    "contact": (N_("no contact with the id '{id}'"), N_("define a contact '{id}', or fix the id")),
+    "law": (N_("no law with the id '{id}'"), N_("define a law '{id}', or fix the id")),
+}
+
+
 def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> Problem:
     match = closest(ref, known)
-    hint = f"did you mean '{match}'?" if match else f"define a {kind} '{ref}', or fix the id"
-    return Problem(pos, f"no {kind} with the id '{ref}'", hint)
+    message, define = _NO_SUCH[kind]
+    hint = _("did you mean '{match}'?").format(match=match) if match else _(define).format(id=ref)
+    return Problem(pos, _(message).format(id=ref), hint)
 
 
 def check_graph(plan: model.Plan) -> list[Problem]:
@@ -97,16 +106,16 @@ def check_graph(plan: model.Plan) -> list[Problem]:
             problems.append(
                 Problem(
                     node.pos,
-                    f"node '{node.id}' cannot be reached from the start",
-                    "lead to it from an option or a step's 'next', or remove it",
+                    _("node '{id}' cannot be reached from the start").format(id=node.id),
+                    _("lead to it from an option or a step's 'next', or remove it"),
                 )
             )
         if isinstance(node, model.Question) and not node.options:
             problems.append(
                 Problem(
                     node.where("options"),
-                    f"question '{node.id}' has no options",
-                    "add at least one option with 'label' and 'next'",
+                    _("question '{id}' has no options").format(id=node.id),
+                    _("add at least one option with 'label' and 'next'"),
                 )
             )
     problems += _cycles(edges)
@@ -128,8 +137,8 @@ def check_graph(plan: model.Plan) -> list[Problem]:
             problems.append(
                 Problem(
                     node.pos,
-                    f"no path from '{node.id}' reaches an outcome",
-                    "lead it on to an outcome node, the end of a path",
+                    _("no path from '{id}' reaches an outcome").format(id=node.id),
+                    _("lead it on to an outcome node, the end of a path"),
                 )
             )
     return problems
@@ -159,8 +168,10 @@ def _cycles(edges: dict[str, tuple[tuple[str, bool, Pos], ...]]) -> list[Problem
                 problems.append(
                     Problem(
                         pos,
-                        "this leads back to an earlier node: " + " → ".join(cycle),
-                        "mark it with 'loop: true' if the loop is intended",
+                        _("this leads back to an earlier node: {cycle}").format(
+                            cycle=" → ".join(cycle)
+                        ),
+                        _("mark it with 'loop: true' if the loop is intended"),
                     )
                 )
             elif target not in state:
@@ -182,9 +193,12 @@ def check_options(plan: model.Plan) -> list[Problem]:
                     problems.append(
                         Problem(
                             option.where("label"),
-                            f"two options on '{node.id}' read '{label}'",
-                            f"the first is on line {seen[key].pos.line}; "
-                            "give each option its own label",
+                            _("two options on '{id}' read '{label}'").format(
+                                id=node.id, label=label
+                            ),
+                            _("the first is on line {line}; give each option its own label").format(
+                                line=seen[key].pos.line
+                            ),
                         )
                     )
                 seen.setdefault(key, option)
@@ -192,10 +206,14 @@ def check_options(plan: model.Plan) -> list[Problem]:
                 problems.append(
                     Problem(
                         node.where("may_be_unknown"),
-                        f"question '{node.id}' asks for something the reader may not know, "
-                        "but has no option for 'don't know'",
-                        "add one, such as 'Ved ikke', with unknown: true, "
-                        "leading to the safer handling",
+                        _(
+                            "question '{id}' asks for something the reader may not know, "
+                            "but has no option for 'don't know'"
+                        ).format(id=node.id),
+                        _(
+                            "add one, such as 'Ved ikke', with unknown: true, "
+                            "leading to the safer handling"
+                        ),
                         W,
                     )
                 )
@@ -210,14 +228,23 @@ def check_key_donts(plan: model.Plan) -> list[Problem]:
             count = len(node.do_not)
             for i, number in enumerate(node.key_do_not):
                 if not 1 <= number <= count:
-                    has = f"{count} warning{'' if count == 1 else 's'}" if count else "no warnings"
+                    has = (
+                        ngettext("{n} warning", "{n} warnings", count).format(n=count)
+                        if count
+                        else _("no warnings")
+                    )
+                    message = _("key_do_not names warning {number}, but step '{id}' has {has}")
                     problems.append(
                         Problem(
                             item_pos(node, "key_do_not", i),
-                            f"key_do_not names warning {number}, but step '{node.id}' has {has}",
-                            (f"name one of 1 to {count}" if count > 1 else "name 1")
+                            message.format(number=number, id=node.id, has=has),
+                            (
+                                _("name one of 1 to {count}").format(count=count)
+                                if count > 1
+                                else _("name 1")
+                            )
                             if count
-                            else "add the warning to do_not, or remove key_do_not",
+                            else _("add the warning to do_not, or remove key_do_not"),
                         )
                     )
     return problems
@@ -227,8 +254,8 @@ def check_contacts(plan: model.Plan) -> list[Problem]:
     return [
         Problem(
             c.pos,
-            f"contact '{c.id}' has no phone, url or email",
-            "add at least one way to reach them",
+            _("contact '{id}' has no phone, url or email").format(id=c.id),
+            _("add at least one way to reach them"),
         )
         for c in plan.contacts.values()
         if not any(getattr(c, way) for way in c.REACHED_BY)
@@ -260,8 +287,10 @@ def check_sources(plan: model.Plan) -> list[Problem]:
                 problems.append(
                     Problem(
                         obj.where(name),
-                        f"{name} '{short(url, 60)}' is a home page, not the page that states it",
-                        "link to the page itself, so that a reader can check it there",
+                        _("{key} '{url}' is a home page, not the page that states it").format(
+                            key=name, url=short(url, 60)
+                        ),
+                        _("link to the page itself, so that a reader can check it there"),
                         W,
                     )
                 )
@@ -334,11 +363,12 @@ def check_text(plan: model.Plan) -> list[Problem]:
                 problems.append(
                     Problem(
                         pos,
-                        f"placeholder not filled in: {short(text, 60)}",
+                        _("placeholder not filled in: {text}").format(text=short(text, 60)),
                         _placeholder_hint(obj, name)
                         if pos.file in plan.upstream
-                        else "replace {placeholder: ...} with the real value"
-                        + (" in local.yaml" if pos.file.rsplit("/", 1)[-1] == "local.yaml" else ""),
+                        else _("replace {placeholder: ...} with the real value in local.yaml")
+                        if pos.file.rsplit("/", 1)[-1] == "local.yaml"
+                        else _("replace {placeholder: ...} with the real value"),
                         W,
                     )
                 )
@@ -370,8 +400,8 @@ def _placeholder_hint(obj: model.Located, name: str) -> str:
     elif isinstance(obj, model.PlanInfo):
         key = f"plan: {name}"
     else:
-        return "the base plan leaves it to you: give the value in your local layer"
-    return f"the base plan leaves it to you: set '{key}' in your local layer"
+        return _("the base plan leaves it to you: give the value in your local layer")
+    return _("the base plan leaves it to you: set '{key}' in your local layer").format(key=key)
 
 
 def _link_problems(
@@ -387,26 +417,32 @@ def _link_problems(
             problems.append(
                 Problem(
                     pos,
-                    f"an image is not allowed in text: '{previous[:60]}'",
-                    "the card loads nothing from outside: describe the image, or link to it",
+                    _("an image is not allowed in text: '{url}'").format(url=previous[:60]),
+                    _("the card loads nothing from outside: describe the image, or link to it"),
                 )
             )
         elif href.strip()[:4].lower() == "tel:" and not markdown.is_phone_link(href):
             problems.append(
                 Problem(
                     pos,
-                    f"a tel: link must be a phone number and nothing else: '{href[:60]}'",
-                    "use digits, spaces, '+', '-' and brackets only: a phone dials '*', '#', "
-                    "',' and ';' as codes the reader never sees",
+                    _("a tel: link must be a phone number and nothing else: '{href}'").format(
+                        href=href[:60]
+                    ),
+                    _(
+                        "use digits, spaces, '+', '-' and brackets only: a phone dials '*', '#', "
+                        "',' and ';' as codes the reader never sees"
+                    ),
                 )
             )
         elif not markdown.is_safe_link(href):
             problems.append(
                 Problem(
                     pos,
-                    f"link to '{href[:60]}' is not allowed",
-                    "links may use https:, http:, mailto:, tel:, "
-                    "#node-id for a node of the plan, or plan:id for another plan",
+                    _("link to '{href}' is not allowed").format(href=href[:60]),
+                    _(
+                        "links may use https:, http:, mailto:, tel:, "
+                        "#node-id for a node of the plan, or plan:id for another plan"
+                    ),
                 )
             )
         elif href.startswith("#") and href[1:] not in plan.nodes:
@@ -419,9 +455,12 @@ def _link_problems(
             problems.append(
                 Problem(
                     pos,
-                    f"the text of a link to call {number} does not show that number: "
-                    f"'{short(label, 40)}'",
-                    f"show the number it calls, such as [Ring {number}]({href.strip()[:64]})",
+                    _(
+                        "the text of a link to call {number} does not show that number: '{label}'"
+                    ).format(number=number, label=short(label, 40)),
+                    _("show the number it calls, such as [Ring {number}]({href})").format(
+                        number=number, href=href.strip()[:64]
+                    ),
                 )
             )
     return problems
@@ -443,28 +482,32 @@ def check_plan_links(
             for href, line in markdown.links(text):
                 if href[:5].lower() != markdown.PLAN_LINK:
                     continue
-                target, _, node = href[5:].partition("#")
+                target, _hash, node = href[5:].partition("#")
                 pos = text_line_pos(obj, name, index, line)
                 if target not in plans:
                     match = closest(target, plans)
                     hint = (
-                        f"did you mean 'plan:{match}'?"
+                        _("did you mean '{match}'?").format(match=f"plan:{match}")
                         if match
-                        else f"the project's plans are {', '.join(sorted(plans))}"
+                        else _("the project's plans are {plans}").format(
+                            plans=", ".join(sorted(plans))
+                        )
                     )
-                    problems.append(Problem(pos, f"no plan with the id '{target}'", hint))
+                    message = _("no plan with the id '{id}'").format(id=target)
+                    problems.append(Problem(pos, message, hint))
                     continue
                 ids = plans[target]
                 if node and ids is not None and node not in ids:
                     match = closest(node, ids)
                     hint = (
-                        f"did you mean 'plan:{target}#{match}'?"
+                        _("did you mean '{match}'?").format(match=f"plan:{target}#{match}")
                         if match
-                        else f"link to a node of the plan '{target}', or to the plan alone"
+                        else _("link to a node of the plan '{plan}', or to the plan alone").format(
+                            plan=target
+                        )
                     )
-                    problems.append(
-                        Problem(pos, f"the plan '{target}' has no node with the id '{node}'", hint)
-                    )
+                    message = _("the plan '{plan}' has no node with the id '{id}'")
+                    problems.append(Problem(pos, message.format(plan=target, id=node), hint))
     return problems
 
 
@@ -483,9 +526,9 @@ class Fact:
 
 def dated_facts(plan: model.Plan, today: dt.date) -> list[Fact]:
     """Every fact of the plan that carries a date, in the plan's order."""
-    dated: list[tuple[Any, str, str]] = [(plan.info, "reviewed", "the plan")]
-    dated += [(c, "verified", f"contact '{c.id}'") for c in plan.contacts.values()]
-    dated += [(law, "verified", f"law '{law.id}'") for law in plan.laws.values()]
+    dated: list[tuple[Any, str, str]] = [(plan.info, "reviewed", _("the plan"))]
+    dated += [(c, "verified", _("contact '{id}'").format(id=c.id)) for c in plan.contacts.values()]
+    dated += [(law, "verified", _("law '{id}'").format(id=law.id)) for law in plan.laws.values()]
     return [
         Fact(
             obj.where(name),
@@ -516,10 +559,18 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
             problems.append(
                 Problem(
                     fact.pos,
-                    f"{fact.what} was {fact.name} {fact.age} days ago by the base plan, "
-                    f"more than review_after_days ({limit})",
-                    f"check it against {fact.source or 'its source'}, then set {fact.name}: "
-                    f"{today.isoformat()} in your local layer, or take a newer base plan",
+                    _(
+                        "{what} was {key} {age} days ago by the base plan, "
+                        "more than review_after_days ({limit})"
+                    ).format(what=fact.what, key=fact.name, age=fact.age, limit=limit),
+                    _(
+                        "check it against {source}, then set {key}: {today} in your local "
+                        "layer, or take a newer base plan"
+                    ).format(
+                        source=fact.source or _("its source"),
+                        key=fact.name,
+                        today=today.isoformat(),
+                    ),
                     Severity.NOTE,
                 )
             )
@@ -527,9 +578,12 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
             problems.append(
                 Problem(
                     fact.pos,
-                    f"{fact.what} was {fact.name} {fact.age} days ago, "
-                    f"more than review_after_days ({limit})",
-                    f"check it again, then set {fact.name}: {today.isoformat()}",
+                    _(
+                        "{what} was {key} {age} days ago, more than review_after_days ({limit})"
+                    ).format(what=fact.what, key=fact.name, age=fact.age, limit=limit),
+                    _("check it again, then set {key}: {today}").format(
+                        key=fact.name, today=today.isoformat()
+                    ),
                     W,
                 )
             )
@@ -537,8 +591,10 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
             problems.append(
                 Problem(
                     fact.pos,
-                    f"{fact.what} has a '{fact.name}' date in the future: {fact.when}",
-                    "check the date",
+                    _("{what} has a '{key}' date in the future: {when}").format(
+                        what=fact.what, key=fact.name, when=fact.when
+                    ),
+                    _("check the date"),
                 )
             )
     return problems
@@ -603,17 +659,23 @@ def _as_notes(problems: list[Problem]) -> list[Problem]:
 def _check_translation(plan: model.Plan, lang: str, tr: model.Translation) -> list[Problem]:
     problems: list[Problem] = []
     pairs: list[tuple[str, model.Located, Any, Pos]] = []
-    pairs.append(("the plan", plan.info, tr.plan, tr.where("plan")))
+    pairs.append((_("the plan"), plan.info, tr.plan, tr.where("plan")))
     for kind, originals, texts in (
         ("node", plan.nodes, tr.nodes),
         ("contact", plan.contacts, tr.contacts),
         ("law", plan.laws, tr.laws),
     ):
+        named = {
+            "node": N_("node '{id}'"),
+            "contact": N_("contact '{id}'"),
+            "law": N_("law '{id}'"),
+        }
         for key, text in texts.items():
             if key not in originals:
                 problems.append(_missing(kind, key, text.pos, originals))
         for key, original in originals.items():
-            pairs.append((f"{kind} '{key}'", original, texts.get(key), tr.where(kind + "s")))
+            what = _(named[kind]).format(id=key)
+            pairs.append((what, original, texts.get(key), tr.where(kind + "s")))
     for what, entry, text, pos in pairs:
         problems += _check_entry(lang, what, entry, text, pos)
     return problems
@@ -633,10 +695,6 @@ def _wanted(original: model.Located) -> list[str]:
     return result
 
 
-def _items(n: int) -> str:
-    return f"{n} item" if n == 1 else f"{n} items"
-
-
 def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> list[Problem]:
     wanted = _wanted(original)
     if text is None:
@@ -645,9 +703,10 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
         return [
             Problem(
                 pos,
-                f"{what} is not translated into '{lang}'",
-                f"add it to translations/{lang}.yaml with fingerprint: "
-                f"{fingerprint(original, wanted)}",
+                _("{what} is not translated into '{lang}'").format(what=what, lang=lang),
+                _("add it to translations/{lang}.yaml with fingerprint: {fingerprint}").format(
+                    lang=lang, fingerprint=fingerprint(original, wanted)
+                ),
                 W,
             )
         ]
@@ -657,8 +716,10 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
             problems.append(
                 Problem(
                     text.pos,
-                    f"{what}: '{name}' is not translated into '{lang}'",
-                    f"add '{name}:' to the entry",
+                    _("{what}: '{key}' is not translated into '{lang}'").format(
+                        what=what, key=name, lang=lang
+                    ),
+                    _("add '{key}:' to the entry").format(key=name),
                     W,
                 )
             )
@@ -668,10 +729,19 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
             problems.append(
                 Problem(
                     text.where(name),
-                    f"{what}: '{name}' has {_items(len(given))} in the "
-                    f"translation and {_items(len(source))} in the original",
-                    "translate each item of the list, in the original's order; "
-                    "until then the card shows the original list",
+                    _(
+                        "{what}: '{key}' has {given} in the translation "
+                        "and {source} in the original"
+                    ).format(
+                        what=what,
+                        key=name,
+                        given=ngettext("{n} item", "{n} items", len(given)).format(n=len(given)),
+                        source=ngettext("{n} item", "{n} items", len(source)).format(n=len(source)),
+                    ),
+                    _(
+                        "translate each item of the list, in the original's order; "
+                        "until then the card shows the original list"
+                    ),
                     W,
                 )
             )
@@ -680,9 +750,11 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
         problems.append(
             Problem(
                 text.pos,
-                f"{what}: the translation has no fingerprint",
-                f"if it matches the original, run 'actionplan stamp' or add "
-                f"fingerprint: {expected}",
+                _("{what}: the translation has no fingerprint").format(what=what),
+                _(
+                    "if it matches the original, run 'actionplan stamp' or add "
+                    "fingerprint: {fingerprint}"
+                ).format(fingerprint=expected),
                 W,
             )
         )
@@ -690,9 +762,13 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
         problems.append(
             Problem(
                 text.where("fingerprint"),
-                f"{what}: the translation into '{lang}' is stale: "
-                "the original has changed since it was translated",
-                f"update the translation, then set fingerprint: {expected}",
+                _(
+                    "{what}: the translation into '{lang}' is stale: "
+                    "the original has changed since it was translated"
+                ).format(what=what, lang=lang),
+                _("update the translation, then set fingerprint: {fingerprint}").format(
+                    fingerprint=expected
+                ),
                 W,
             )
         )

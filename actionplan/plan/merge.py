@@ -16,6 +16,7 @@ import yaml
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
+from actionplan.i18n import N_, _
 from actionplan.plan import checks, model
 from actionplan.plan.loader import SourceFile
 from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map
@@ -27,6 +28,13 @@ LOGO_TYPES = {
     ".jpeg": "image/jpeg",
 }
 MAX_LOGO_BYTES = 512 * 1024
+
+
+TWICE = {
+    "node": N_("node id '{id}' is used twice"),
+    "contact": N_("contact id '{id}' is used twice"),
+    "law": N_("law id '{id}' is used twice"),
+}
 
 
 def merge(
@@ -46,7 +54,7 @@ def merge(
     contacts: dict[str, Any] = {}
     laws: dict[str, Any] = {}
     for source in base:
-        content = _read(source, problems, model.ContentFile, "the file")
+        content = _read(source, problems, model.ContentFile, _("the file"))
         if content is INVALID:
             continue
         if content.plan is not None:
@@ -54,8 +62,8 @@ def merge(
                 problems.append(
                     Problem(
                         content.where("plan"),
-                        "a second 'plan' section",
-                        f"the plan's metadata is already in {info_pos}",
+                        _("a second 'plan' section"),
+                        _("the plan's metadata is already in {pos}").format(pos=info_pos),
                     )
                 )
             else:
@@ -70,8 +78,8 @@ def merge(
                     problems.append(
                         Problem(
                             value.pos,
-                            f"{kind} id '{key}' is used twice",
-                            f"the first is at {table[key].pos}; rename one",
+                            _(TWICE[kind]).format(id=key),
+                            _("the first is at {pos}; rename one").format(pos=table[key].pos),
                         )
                     )
                 else:
@@ -99,9 +107,11 @@ def merge(
             problems.append(
                 Problem(
                     Pos(display_path(root, root)),
-                    "no file has a 'plan' section",
-                    "add 'plan:' with title, language, version, owner, reviewed "
-                    "and start, usually in plan.yaml",
+                    _("no file has a 'plan' section"),
+                    _(
+                        "add 'plan:' with title, language, version, owner, reviewed "
+                        "and start, usually in plan.yaml"
+                    ),
                 )
             )
         return None, problems
@@ -110,8 +120,8 @@ def merge(
             problems.append(
                 Problem(
                     tr.where("language"),
-                    f"a translation into the plan's own language '{lang}'",
-                    "remove the file, or change the plan's language",
+                    _("a translation into the plan's own language '{lang}'").format(lang=lang),
+                    _("remove the file, or change the plan's language"),
                 )
             )
     logo = _read_logo(_logo_folder(root, local, settings), settings, problems)
@@ -122,8 +132,10 @@ def merge(
             problems.append(
                 Problem(
                     settings.at.get(f"languages.{i}") or settings.where("languages"),
-                    f"the plan has no language '{lang}'",
-                    f"add translations/{lang}.yaml, or remove '{lang}' from the list",
+                    _("the plan has no language '{lang}'").format(lang=lang),
+                    _("add translations/{lang}.yaml, or remove '{lang}' from the list").format(
+                        lang=lang
+                    ),
                 )
             )
     plan = model.Plan(
@@ -153,7 +165,7 @@ def _translations(
     for source in files:
         if source.role not in ("translation", "local-translation"):
             continue
-        tr = _read(source, problems, model.Translation, "the translation")
+        tr = _read(source, problems, model.Translation, _("the translation"))
         if tr is INVALID:
             continue
         if owner_replaced is not None and source.role == "translation":
@@ -163,8 +175,10 @@ def _translations(
             problems.append(
                 Problem(
                     tr.where("language"),
-                    f"language '{tr.language}' does not match the file name",
-                    f"name the file {tr.language}.yaml, or set language: {stem}",
+                    _("language '{lang}' does not match the file name").format(lang=tr.language),
+                    _("name the file {lang}.yaml, or set language: {stem}").format(
+                        lang=tr.language, stem=stem
+                    ),
                 )
             )
         elif source.role == "local-translation" and tr.language in found:
@@ -172,7 +186,9 @@ def _translations(
         elif tr.language in found:
             problems.append(
                 Problem(
-                    tr.pos, f"a second translation to '{tr.language}'", "keep one file per language"
+                    tr.pos,
+                    _("a second translation to '{lang}'").format(lang=tr.language),
+                    _("keep one file per language"),
                 )
             )
         else:
@@ -242,8 +258,8 @@ def _merge_local(
     if not isinstance(root, yaml.MappingNode):
         reader.fail(
             root,
-            f"{source.path.name} must be a mapping, found a list or text",
-            "start it with 'local:', 'contacts:' or 'nodes:'",
+            _("{file} must be a mapping, found a list or text").format(file=source.path.name),
+            _("start it with 'local:', 'contacts:' or 'nodes:'"),
         )
         return settings
     # Sections overridden key by key are read on their own, before the rest of the file.
@@ -261,7 +277,7 @@ def _merge_local(
         root.start_mark,
         root.end_mark,
     )
-    content = reader.read(rest, model.LocalFile, f"the file {source.path.name}")
+    content = reader.read(rest, model.LocalFile, _("the file {name}").format(name=source.path.name))
     if by_key["contacts"] is not None:
         for key, partial in read_partial_map(
             reader, by_key["contacts"], model.Contact, "'contacts'"
@@ -308,25 +324,32 @@ def _read_logo(
         problems.append(
             Problem(
                 pos,
-                f"the logo must be an SVG, PNG or JPEG file: '{short(settings.logo)}'",
-                "convert it, or give another file",
+                _("the logo must be an SVG, PNG or JPEG file: '{file}'").format(
+                    file=short(settings.logo)
+                ),
+                _("convert it, or give another file"),
             )
         )
         return None
     if not files.inside(path, root):
         problems.append(
-            Problem(pos, "the logo is outside the plan's folder", "copy it into the folder")
+            Problem(pos, _("the logo is outside the plan's folder"), _("copy it into the folder"))
         )
         return None
     try:
         data = files.read_bytes(
             path,
             limit=MAX_LOGO_BYTES,
-            too_large="the card must stay small: use a smaller or an SVG logo",
+            too_large=_("the card must stay small: use a smaller or an SVG logo"),
         )
     except PlanError as exc:
         # Said at the logo's line in local.yaml, which names the file, in the reader's words.
         logo = short(settings.logo)
-        problems += [Problem(pos, f"the logo '{logo}': {p.message}", p.hint) for p in exc.problems]
+        problems += [
+            Problem(
+                pos, _("the logo '{file}': {message}").format(file=logo, message=p.message), p.hint
+            )
+            for p in exc.problems
+        ]
         return None
     return media_type, data

@@ -23,6 +23,7 @@ import yaml
 
 from actionplan.card import markdown
 from actionplan.errors import PlanError, Pos, Problem, Severity, short
+from actionplan.i18n import N_, _
 from actionplan.plan import model
 from actionplan.plan.loader import SourceFile, node_pos
 from actionplan.plan.yaml_problems import INVISIBLE, describe_char, invisible_char
@@ -35,18 +36,18 @@ MAX_ID_LENGTH = 64
 NOT_IDS = frozenset(("null", "true", "false", "yes", "no", "on", "off"))
 # A country's code written where its language's is meant (none of them is a language's code).
 WRONG_LANGUAGE_CODES = {
-    "dk": ("Danish", "da"),
-    "gb": ("English", "en"),
-    "us": ("English", "en"),
-    "gr": ("Greek", "el"),
-    "ua": ("Ukrainian", "uk"),
-    "cz": ("Czech", "cs"),
-    "jp": ("Japanese", "ja"),
-    "cn": ("Chinese", "zh"),
-    "ir": ("Persian", "fa"),
-    "al": ("Albanian", "sq"),
-    "rs": ("Serbian", "sr"),
-    "vn": ("Vietnamese", "vi"),
+    "dk": (N_("Danish is 'da'"), "da"),
+    "gb": (N_("English is 'en'"), "en"),
+    "us": (N_("English is 'en'"), "en"),
+    "gr": (N_("Greek is 'el'"), "el"),
+    "ua": (N_("Ukrainian is 'uk'"), "uk"),
+    "cz": (N_("Czech is 'cs'"), "cs"),
+    "jp": (N_("Japanese is 'ja'"), "ja"),
+    "cn": (N_("Chinese is 'zh'"), "zh"),
+    "ir": (N_("Persian is 'fa'"), "fa"),
+    "al": (N_("Albanian is 'sq'"), "sq"),
+    "rs": (N_("Serbian is 'sr'"), "sr"),
+    "vn": (N_("Vietnamese is 'vi'"), "vi"),
 }
 MAX_ALIAS_VALUES = 100_000
 MAX_ALIAS_CHARS = 1_000_000  # text read again through aliases; a plan needs next to none
@@ -56,34 +57,39 @@ _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _MERGE = "tag:yaml.org,2002:merge"
-_MERGE_MESSAGE, _MERGE_HINT = "merge keys ('<<') are not supported", "write the keys out in full"
+_MERGE_MESSAGE, _MERGE_HINT = (
+    N_("merge keys ('<<') are not supported"),
+    N_("write the keys out in full"),
+)
 
 _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
     "url": (
         re.compile(r"https?://[^\s<>\"']+\Z"),
-        "a web address",
-        "write the whole address, starting with https://",
+        N_("a web address"),
+        N_("write the whole address, starting with https://"),
     ),
     "email": (
         re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+\Z"),
-        "an e-mail address",
-        "write it as name@example.org",
+        N_("an e-mail address"),
+        N_("write it as name@example.org"),
     ),
     "phone": (
         markdown.PHONE,
-        "a phone number",
-        "use digits, spaces, '-' and brackets, and '+' only at the start, "
-        'such as "+45 12 34 56 78"',
+        N_("a phone number"),
+        N_(
+            "use digits, spaces, '-' and brackets, and '+' only at the start, "
+            'such as "+45 12 34 56 78"'
+        ),
     ),
     "color": (
         re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"),
-        "a colour",
-        'write a hex colour such as "#00567a", in quotes',
+        N_("a colour"),
+        N_('write a hex colour such as "#00567a", in quotes'),
     ),
     "language": (
         re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z"),
-        "a language tag",
-        "use a code such as da, en or ar",
+        N_("a language tag"),
+        N_("use a code such as da, en or ar"),
     ),
 }
 # As YAML 1.2 and every editor read them; YAML 1.1's yes/no/on/off are text to some readers.
@@ -118,11 +124,11 @@ class Partial:
 
 def _kind_name(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        return "a mapping (key: value lines)"
+        return _("a mapping (key: value lines)")
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
+        return _("a list")
     if node.tag == _NULL:
-        return "nothing"
+        return _("nothing")
     return f"'{short(node.value)}'"
 
 
@@ -252,6 +258,7 @@ class Reader:
                 at[f"{key}@{k}"] = Pos(self.name, line, column)
 
     def fail(self, node: yaml.Node, message: str, hint: str = "") -> Any:
+        """Record an error about the node (message and hint already in the language set)."""
         self.problems.append(Problem(self.pos(node), message, hint))
         return INVALID
 
@@ -263,26 +270,36 @@ class Reader:
         without a word."""
         if node.tag != _NULL:
             return False
-        self.warn(*self._nothing(node, what, ", so it is left out"))
+        self.warn(*self._nothing(node, what, left_out=True))
         return True
 
-    def _nothing(self, node: yaml.ScalarNode, what: str, so: str = "") -> tuple[Pos, str, str]:
+    def _nothing(
+        self, node: yaml.ScalarNode, what: str, left_out: bool = False
+    ) -> tuple[Pos, str, str]:
         """Where and why a value reads as nothing: empty, null, or a comment after the key;
-        `so` says what follows from it."""
+        `left_out` says that it is left out for it."""
         comment = self._comment(node)
         if comment is not None:
             return (
                 comment[1],
-                f"{what} is empty: YAML reads '{short(comment[0])}' as a comment",
-                f"put the value in quotes: {_quoted(comment[0])}",
+                _("{what} is empty: YAML reads '{comment}' as a comment").format(
+                    what=what, comment=short(comment[0])
+                ),
+                _("put the value in quotes: {quoted}").format(quoted=_quoted(comment[0])),
             )
         if node.value.strip():
+            message = (
+                _("{what} is '{value}', which YAML reads as no value, so it is left out")
+                if left_out
+                else _("{what} is '{value}', which YAML reads as no value")
+            )
             return (
                 self.pos(node),
-                f"{what} is '{short(node.value)}', which YAML reads as no value{so}",
-                "put it in quotes if you mean the word",
+                message.format(what=what, value=short(node.value)),
+                _("put it in quotes if you mean the word"),
             )
-        return self.pos(node), f"{what} is empty{so}", "write the value, or remove the line"
+        empty = _("{what} is empty, so it is left out") if left_out else _("{what} is empty")
+        return self.pos(node), empty.format(what=what), _("write the value, or remove the line")
 
     def _comment(self, node: yaml.ScalarNode) -> tuple[str, Pos] | None:
         """A comment right after the value on its line that starts '#' and a letter or digit,
@@ -302,13 +319,17 @@ class Reader:
         comment = self._comment(node)
         if comment is not None and node.tag != _NULL:
             text, pos = comment
-            hint = f"put the whole value in quotes if '{short(text)}' belongs to it"
+            hint = _("put the whole value in quotes if '{comment}' belongs to it").format(
+                comment=short(text)
+            )
             if not node.style:  # plain text: the same in quotes
                 written = self.source.text[node.start_mark.index : node.end_mark.index]
                 hint += f": {_quoted(written + ' ' + text)}"
             self.warn(
                 pos,
-                f"YAML reads '{short(text)}' as a comment, so {what} is only '{short(node.value)}'",
+                _("YAML reads '{comment}' as a comment, so {what} is only '{value}'").format(
+                    comment=short(text), what=what, value=short(node.value)
+                ),
                 hint,
             )
 
@@ -323,16 +344,16 @@ class Reader:
             if self.alias_values > MAX_ALIAS_VALUES:
                 raise PlanError.at(
                     self.pos(node),
-                    f"aliases expand to more than {MAX_ALIAS_VALUES} values",
-                    "write the values out, or use fewer '*' aliases",
+                    _("aliases expand to more than {n} values").format(n=MAX_ALIAS_VALUES),
+                    _("write the values out, or use fewer '*' aliases"),
                 )
             if self.alias_chars > MAX_ALIAS_CHARS:
                 raise PlanError.at(
                     self.pos(node),
-                    f"aliases repeat more than {MAX_ALIAS_CHARS:,} characters of text".replace(
-                        ",", " "
+                    _("aliases repeat more than {n} characters of text").format(
+                        n=f"{MAX_ALIAS_CHARS:,}".replace(",", " ")
                     ),
-                    "write the text out once, or use fewer '*' aliases",
+                    _("write the text out once, or use fewer '*' aliases"),
                 )
         else:
             self.seen.add(id(node))
@@ -353,8 +374,13 @@ class Reader:
             if tag.startswith("ref:") and _is_null_word(node):
                 return self.fail(
                     node,
-                    f"{what} is '{node.value}', which YAML reads as no value",
-                    "ids cannot be null, true, false, yes, no, on or off: rename the one it means",
+                    _("{what} is '{value}', which YAML reads as no value").format(
+                        what=what, value=node.value
+                    ),
+                    _(
+                        "ids cannot be null, true, false, yes, no, on or off: "
+                        "rename the one it means"
+                    ),
                 )
             value = self.read(node, base, what)
             if isinstance(value, str) and not isinstance(value, model.Placeholder):
@@ -384,25 +410,27 @@ class Reader:
         if not isinstance(node, yaml.MappingNode):
             return self.fail(
                 node,
-                f"{what} must be a mapping, found {_kind_name(node)}",
-                "give it 'kind:', 'title:' and the keys of its kind, indented below",
+                _("{what} must be a mapping, found {found}").format(
+                    what=what, found=_kind_name(node)
+                ),
+                _("give it 'kind:', 'title:' and the keys of its kind, indented below"),
             )
         kind_node = next((v for k, v in node.value if k.value == "kind"), None)
         if kind_node is None:
             merge_key = next((k for k, _ in node.value if k.tag == _MERGE), None)
             if merge_key is not None:
-                return self.fail(merge_key, _MERGE_MESSAGE, _MERGE_HINT)
+                return self.fail(merge_key, _(_MERGE_MESSAGE), _(_MERGE_HINT))
             return self.fail(
                 node,
-                f"{what} has no 'kind'",
-                "add 'kind: question', 'kind: step' or 'kind: outcome'",
+                _("{what} has no 'kind'").format(what=what),
+                _("add 'kind: question', 'kind: step' or 'kind: outcome'"),
             )
         kind = kind_node.value if isinstance(kind_node, yaml.ScalarNode) else ""
         cls = model.NODE_KINDS.get(kind)
         if cls is None:
             return self.fail(
                 kind_node,
-                f"unknown kind '{short(kind)}' for {what}",
+                _("unknown kind '{kind}' for {what}").format(kind=short(kind), what=what),
                 _did_you_mean(kind, model.NODE_KINDS, "kind"),
             )
         return self.read_object(node, cls, what)
@@ -413,11 +441,12 @@ class Reader:
                 return ()
             return self.fail(
                 node,
-                f"{what} must be a list, found {_kind_name(node)}",
-                "write one '- item' per line, indented below the key",
+                _("{what} must be a list, found {found}").format(what=what, found=_kind_name(node)),
+                _("write one '- item' per line, indented below the key"),
             )
         items = [
-            self.read(child, item, f"item {i} of {what}") for i, child in enumerate(node.value, 1)
+            self.read(child, item, _("item {n} of {what}").format(n=i, what=what))
+            for i, child in enumerate(node.value, 1)
         ]
         return tuple(items)
 
@@ -440,8 +469,10 @@ class Reader:
             if not (isinstance(node, yaml.ScalarNode) and self._empty(node, what)):
                 self.fail(
                     node,
-                    f"{what} must be a mapping of ids, found {_kind_name(node)}",
-                    "write one 'id:' per entry, with its keys indented below",
+                    _("{what} must be a mapping of ids, found {found}").format(
+                        what=what, found=_kind_name(node)
+                    ),
+                    _("write one 'id:' per entry, with its keys indented below"),
                 )
             return []
         pairs: list[tuple[str, yaml.Node, yaml.Node]] = []
@@ -452,14 +483,20 @@ class Reader:
                 entry = pairs[-1][0]
                 self.fail(
                     key_node,
-                    f"'{key}' is not indented as far as the keys of '{entry}' above it, "
-                    "so it is read as an id of its own",
-                    f"indent it as far as the keys of '{entry}', with spaces",
+                    _(
+                        "'{key}' is not indented as far as the keys of '{entry}' above it, "
+                        "so it is read as an id of its own"
+                    ).format(key=key, entry=entry),
+                    _("indent it as far as the keys of '{entry}', with spaces").format(entry=entry),
                 )
             elif wrong:
                 self.fail(key_node, *wrong)
             elif key.startswith("ap-"):
-                self.fail(key_node, f"the id '{key}' is reserved", "ids may not start with 'ap-'")
+                self.fail(
+                    key_node,
+                    _("the id '{id}' is reserved").format(id=key),
+                    _("ids may not start with 'ap-'"),
+                )
             else:
                 pairs.append((key, key_node, value_node))
         return pairs
@@ -471,10 +508,10 @@ class Reader:
         for key_node, value_node in node.value:
             self._count(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, "a key must be plain text", "check the indentation")
+                self.fail(key_node, _("a key must be plain text"), _("check the indentation"))
                 continue
             if key_node.tag == _MERGE:
-                self.fail(key_node, _MERGE_MESSAGE, _MERGE_HINT)
+                self.fail(key_node, _(_MERGE_MESSAGE), _(_MERGE_HINT))
                 continue
             pairs.append((key_node, value_node))
         return pairs
@@ -483,10 +520,13 @@ class Reader:
         """Read a mapping into a model class; with `partial`, missing keys are allowed."""
         known = fields_of(cls)
         if not isinstance(node, yaml.MappingNode):
-            hint = "write its keys indented below it, one 'key: value' per line"
+            hint = _("write its keys indented below it, one 'key: value' per line")
             if node is self.source.root:
-                hint = "use these keys at the top of the file: " + ", ".join(known)
-            return self.fail(node, f"{what} must be a mapping, found {_kind_name(node)}", hint)
+                hint = _("use these keys at the top of the file: {keys}").format(
+                    keys=", ".join(known)
+                )
+            message = _("{what} must be a mapping, found {found}")
+            return self.fail(node, message.format(what=what, found=_kind_name(node)), hint)
         values: dict[str, Any] = {}
         at: dict[str, Pos] = {}
         given: set[str] = set()  # keys written, even if wrong or misspelled: not "missing"
@@ -499,8 +539,11 @@ class Reader:
                 match = closest(key, known)
                 hint = _did_you_mean(key, known, "key")
                 if not match and section and node is self.source.root:
-                    hint = f"if '{key}' belongs under '{section}:', indent it as the lines there"
-                self.fail(key_node, f"unknown key '{short(key)}' in {what}", hint)
+                    hint = _(
+                        "if '{key}' belongs under '{section}:', indent it as the lines there"
+                    ).format(key=key, section=section)
+                message = _("unknown key '{key}' in {what}").format(key=short(key), what=what)
+                self.fail(key_node, message, hint)
                 if match:
                     given.add(match)
                 continue
@@ -529,8 +572,10 @@ class Reader:
             doc = known[key][0].metadata.get("doc", "").rstrip(".")
             self.fail(
                 node,
-                f"{what} has no '{key}'",
-                f"add '{key}:', {doc[:1].lower()}{doc[1:]}" if doc else f"add '{key}:'",
+                _("{what} has no '{key}'").format(what=what, key=key),
+                _("add '{key}:', {doc}").format(key=key, doc=doc[:1].lower() + doc[1:])
+                if doc
+                else _("add '{key}:'").format(key=key),
             )
         if not ok:
             return INVALID
@@ -540,9 +585,11 @@ class Reader:
         """A placeholder where the format has none (see model.FILL_IN)."""
         return self.fail(
             node,
-            f"{what} cannot be a placeholder",
-            "write the value itself: placeholders are for what a municipality fills in, "
-            "such as a contact's name, phone, e-mail or web page",
+            _("{what} cannot be a placeholder").format(what=what),
+            _(
+                "write the value itself: placeholders are for what a municipality fills in, "
+                "such as a contact's name, phone, e-mail or web page"
+            ),
         )
 
     def _scalar(self, node: yaml.Node, what: str, expected: str) -> yaml.ScalarNode | None:
@@ -553,10 +600,11 @@ class Reader:
             self._no_placeholder(node, what)
             return None
         if isinstance(node, yaml.SequenceNode):
-            hint = "give one value, not a list: no '-' or '[ ]'"
+            hint = _("give one value, not a list: no '-' or '[ ]'")
         else:
-            hint = "write the value on the same line as the key, in quotes if it contains ': '"
-        self.fail(node, f"{what} must be {expected}, found {_kind_name(node)}", hint)
+            hint = _("write the value on the same line as the key, in quotes if it contains ': '")
+        message = _("{what} must be {expected}, found {found}")
+        self.fail(node, message.format(what=what, expected=expected, found=_kind_name(node)), hint)
         return None
 
     def _read_str(self, node: yaml.Node, what: str) -> Any:
@@ -564,7 +612,7 @@ class Reader:
             self._count(node.value[0][0])
             text = self._read_str(node.value[0][1], "'placeholder'")
             return text if text is INVALID else model.Placeholder(text)
-        scalar = self._scalar(node, what, "text")
+        scalar = self._scalar(node, what, _("text"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -573,11 +621,13 @@ class Reader:
             self.problems.append(Problem(pos, message, hint))
             return INVALID
         if not value.strip():
-            return self.fail(node, f"{what} is empty", "write the text, or remove the key")
+            return self.fail(
+                node, _("{what} is empty").format(what=what), _("write the text, or remove the key")
+            )
         return value
 
     def _read_bool(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, "true or false")
+        scalar = self._scalar(node, what, _("true or false"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -588,34 +638,46 @@ class Reader:
         if word is not None and quote in ("'", '"'):
             return self.fail(
                 node,
-                f"{what} must be true or false, found the text {quote}{value}{quote}",
-                f"write {word} without quotes",
+                _("{what} must be true or false, found the text {quoted}").format(
+                    what=what, quoted=f"{quote}{value}{quote}"
+                ),
+                _("write {word} without quotes").format(word=word),
             )
         if word is not None and value.strip().lower() not in _BOOLS:
             return self.fail(
                 node,
-                f"{what} must be true or false, found '{short(value)}'",
-                f"write {word}: not every YAML reader takes '{value}' for {word}",
+                _("{what} must be true or false, found '{value}'").format(
+                    what=what, value=short(value)
+                ),
+                _("write {word}: not every YAML reader takes '{value}' for {word}").format(
+                    word=word, value=value
+                ),
             )
         return self.fail(
-            node, f"{what} must be true or false, found '{short(value)}'", "write true or false"
+            node,
+            _("{what} must be true or false, found '{value}'").format(
+                what=what, value=short(value)
+            ),
+            _("write true or false"),
         )
 
     def _read_int(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, "a whole number")
+        scalar = self._scalar(node, what, _("a whole number"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
         if node.tag != _INT or not value.isdigit():
             return self.fail(
                 node,
-                f"{what} must be a whole number, found '{short(value)}'",
-                "write digits only, such as 365",
+                _("{what} must be a whole number, found '{value}'").format(
+                    what=what, value=short(value)
+                ),
+                _("write digits only, such as 365"),
             )
         return int(value)
 
     def _read_date(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, "a date")
+        scalar = self._scalar(node, what, _("a date"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -625,23 +687,27 @@ class Reader:
                 return dt.date(*map(int, match.groups()))
         except ValueError:
             return self.fail(
-                node, f"{what} is not a real date: '{short(value)}'", "check the month and the day"
+                node,
+                _("{what} is not a real date: '{value}'").format(what=what, value=short(value)),
+                _("check the month and the day"),
             )
         return self.fail(
             node,
-            f"{what} must be a date, found '{short(value)}'",
-            "write it as YYYY-MM-DD, such as 2026-11-25",
+            _("{what} must be a date, found '{value}'").format(what=what, value=short(value)),
+            _("write it as YYYY-MM-DD, such as 2026-11-25"),
         )
 
     def _read_choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> Any:
-        scalar = self._scalar(node, what, "one of " + ", ".join(choices))
+        scalar = self._scalar(node, what, _("one of {choices}").format(choices=", ".join(choices)))
         if scalar is None:
             return INVALID
         value: str = scalar.value
         if value not in choices:
             return self.fail(
                 node,
-                f"{what} must be one of {', '.join(choices)}, found '{short(value)}'",
+                _("{what} must be one of {choices}, found '{value}'").format(
+                    what=what, choices=", ".join(choices), value=short(value)
+                ),
                 _did_you_mean(value, choices, "value"),
             )
         return value
@@ -650,14 +716,19 @@ class Reader:
         if tag in _FORMATS:
             pattern, name, hint = _FORMATS[tag]
             if tag == "language" and value.strip().lower() in WRONG_LANGUAGE_CODES:
-                language, code = WRONG_LANGUAGE_CODES[value.strip().lower()]
+                language_is, _code = WRONG_LANGUAGE_CODES[value.strip().lower()]
                 return self.fail(
                     node,
-                    f"{what} is '{short(value)}', which is not a language code",
-                    f"{language} is '{code}'",
+                    _("{what} is '{value}', which is not a language code").format(
+                        what=what, value=short(value)
+                    ),
+                    _(language_is),
                 )
             if not pattern.match(value.strip()):
-                return self.fail(node, f"{what} is not {name}: '{short(value)}'", hint)
+                message = _("{what} is not {name}: '{value}'")
+                return self.fail(
+                    node, message.format(what=what, name=_(name), value=short(value)), _(hint)
+                )
             return value.strip()
         if tag.startswith("ref:"):
             wrong = id_problem(value, what)
@@ -665,8 +736,10 @@ class Reader:
         if tag == "file" and (value.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", value)):
             return self.fail(
                 node,
-                f"{what} points outside the plan's folder: '{short(value)}'",
-                "put the file in the plan's folder and give its name",
+                _("{what} points outside the plan's folder: '{value}'").format(
+                    what=what, value=short(value)
+                ),
+                _("put the file in the plan's folder and give its name"),
             )
         return value
 
@@ -679,31 +752,41 @@ def id_problem(value: str, what: str | None = None) -> tuple[str, str] | None:
     """(message, hint) when value is not a usable id: an id written as a key, or the value of the
     field `what` that names one."""
     shown = short(INVISIBLE.sub("", value))
+    # the field and the value, or the id alone: "'next': 'x y'", "'x y'"
     subject, given = (what, f": '{shown}'") if what else (f"'{shown}'", "")
     invisible = invisible_char(value)
     if invisible is not None:
         index, char = invisible
-        where = f"after '{short(value[:index])}'" if index else "at the start"
-        subject = what or f"the id '{shown}'"
+        subject = what or _("the id '{id}'").format(id=shown)
+        message = (
+            _("{subject} has an invisible character, {char}, after '{before}'")
+            if index
+            else _("{subject} has an invisible character, {char}, at the start")
+        )
         return (
-            f"{subject} has an invisible character, {describe_char(char)}, {where}",
-            "delete it: retype the id",
+            message.format(subject=subject, char=describe_char(char), before=short(value[:index])),
+            _("delete it: retype the id"),
         )
     if value in NOT_IDS:
-        reads = "no value" if value == "null" else "true or false"
-        return f"{subject} cannot be an id{given}: YAML reads '{value}' as {reads}", (
-            "choose another id"
+        message = (
+            _("{subject} cannot be an id{given}: YAML reads '{value}' as no value")
+            if value == "null"
+            else _("{subject} cannot be an id{given}: YAML reads '{value}' as true or false")
         )
+        return message.format(subject=subject, given=given, value=value), _("choose another id")
     if len(value) > MAX_ID_LENGTH:
-        return f"{subject} is longer than {MAX_ID_LENGTH} characters{given}", "shorten the id"
+        message = _("{subject} is longer than {n} characters{given}")
+        return message.format(subject=subject, n=MAX_ID_LENGTH, given=given), _("shorten the id")
     if ID_PATTERN.match(value):
         return None
     suggestion = _as_id(value) or "call-police"
     if set(value.lower()) & set("æøå"):
-        hint = f"write ae, oe and aa for æ, ø and å: '{suggestion}'"
+        hint = _("write ae, oe and aa for æ, ø and å: '{id}'").format(id=suggestion)
     else:
-        hint = f"ids use lower-case letters a-z, digits and '-', such as '{suggestion}'"
-    return f"{subject} is not a valid id{given}", hint
+        hint = _("ids use lower-case letters a-z, digits and '-', such as '{id}'").format(
+            id=suggestion
+        )
+    return _("{subject} is not a valid id{given}").format(subject=subject, given=given), hint
 
 
 def _as_id(text: str) -> str:
@@ -763,12 +846,19 @@ def _has_id(cls: type) -> bool:
     return any(f.name == "id" for f in dataclasses.fields(cls))
 
 
+_KNOWN = {
+    "kind": N_("known kinds: {known}"),
+    "key": N_("known keys: {known}"),
+    "value": N_("known values: {known}"),
+}
+
+
 def _did_you_mean(word: str, known: typing.Iterable[str], noun: str) -> str:
     known = list(known)
     match = closest(word, known)
     if match:
-        return f"did you mean '{match}'?"
-    return f"known {noun}s: " + ", ".join(known)
+        return _("did you mean '{match}'?").format(match=match)
+    return _(_KNOWN[noun]).format(known=", ".join(known))
 
 
 def read_partial_map(reader: Reader, node: yaml.Node, cls: type, what: str) -> dict[str, Any]:
@@ -789,8 +879,10 @@ def complete(partial: Partial, problems: list[Problem]) -> Any:
         problems.append(
             Problem(
                 partial.pos,
-                f"'{partial.values.get('id')}' has no '{key}'",
-                f"add '{key}:', or use the id of an existing entry to override it",
+                _("'{id}' has no '{key}'").format(id=partial.values.get("id"), key=key),
+                _("add '{key}:', or use the id of an existing entry to override it").format(
+                    key=key
+                ),
             )
         )
     if missing:

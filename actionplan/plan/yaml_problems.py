@@ -19,6 +19,7 @@ from typing import Protocol
 import yaml
 
 from actionplan.errors import Pos, Problem, short
+from actionplan.i18n import N_, _
 
 _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # tokens only: no type is resolved
 
@@ -102,7 +103,7 @@ def explain(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
             problem = rule(failure)
             if problem is not None:
                 return problem
-    return Problem(failure.pos(), f"not valid YAML: {failure.problem}")
+    return Problem(failure.pos(), _("not valid YAML: {problem}").format(problem=failure.problem))
 
 
 def mark_pos(name: str, text: str, mark: Mark | None) -> Pos:
@@ -116,8 +117,9 @@ def mark_pos(name: str, text: str, mark: Mark | None) -> Pos:
 
 
 def _say(message: str, hint: str, at_begun: bool = False) -> Explain:
-    """A rule that always says the same, where the parser stumbled or where the thing began."""
-    return lambda f: Problem(f.pos(f.begun if at_begun else None), message, hint)
+    """A rule that always says the same, where the parser stumbled or where the thing began;
+    the message and hint are marked with N_ and translated when said."""
+    return lambda f: Problem(f.pos(f.begun if at_begun else None), _(message), _(hint))
 
 
 # Rules that look at the text -----------------------------------------------------------------
@@ -128,8 +130,8 @@ def _tab(f: Failure) -> Problem | None:
         return None
     return Problem(
         f.pos(),
-        "tab character in indentation",
-        "YAML indents with spaces only: replace the tab with spaces",
+        _("tab character in indentation"),
+        _("YAML indents with spaces only: replace the tab with spaces"),
     )
 
 
@@ -144,8 +146,8 @@ def _invisible(f: Failure) -> Problem | None:
     column, char = found
     return Problem(
         Pos(f.name, f.mark.line + 1, column + 1),
-        f"an invisible character, {describe_char(char)}, is in the way here",
-        "delete it: as it cannot be seen, delete the characters around it and type them again",
+        _("an invisible character, {char}, is in the way here").format(char=describe_char(char)),
+        _("delete it: as it cannot be seen, delete the characters around it and type them again"),
     )
 
 
@@ -160,8 +162,8 @@ def _unclosed_quote(f: Failure) -> Problem | None:
     ):
         return Problem(
             f.pos(token.start_mark),
-            "this quoted text has no closing quote",
-            "end it with the same quote mark it starts with, on the same line",
+            _("this quoted text has no closing quote"),
+            _("end it with the same quote mark it starts with, on the same line"),
         )
     return None
 
@@ -184,14 +186,14 @@ def _quote_ends_early(f: Failure) -> Problem | None:
     in_single = "'" + inner.replace("'", "''") + "'"
     rest = short(row[f.mark.column :], 20)
     if token.style == '"':
-        message = f"the quoted text ends at the '\"' before '{rest}'"
-        hint = f'write text with " in it in single quotes: {in_single}'
+        message = _("the quoted text ends at the '\"' before '{rest}'").format(rest=rest)
+        hint = _('write text with " in it in single quotes: {quoted}').format(quoted=in_single)
     else:
-        message = f"the quoted text ends at the apostrophe before '{rest}'"
-        hint = (
-            f"write an apostrophe twice inside single quotes: {in_single}, "
-            f"or use double quotes: {json.dumps(inner, ensure_ascii=False)}"
-        )
+        message = _("the quoted text ends at the apostrophe before '{rest}'").format(rest=rest)
+        hint = _(
+            "write an apostrophe twice inside single quotes: {quoted}, "
+            "or use double quotes: {double}"
+        ).format(quoted=in_single, double=json.dumps(inner, ensure_ascii=False))
     return Problem(Pos(f.name, f.mark.line + 1, token.end_mark.column), message, hint)
 
 
@@ -250,21 +252,29 @@ def _misaligned(f: Failure) -> Problem | None:
         (i for i in range(at - 1, -1, -1) if _content(f.line(i)) and _indent(f.line(i)) < column),
         None,
     )
-    where = f"bad indentation: '{_key(row)}' starts in column {column + 1}"
+    where = {"key": _key(row), "column": column + 1}
     if above is not None and _key_column(f.line(above)) > column:
         inner = _described(f, above)
         if parent == above:  # between the '- ' of a list item and its key
             return Problem(
                 Pos(f.name, at + 1, column + 1),
-                f"{where}, but {inner} is the key it lines up with",
-                f"indent it to column {_key_column(f.line(above)) + 1}, with spaces",
+                _(
+                    "bad indentation: '{key}' starts in column {column}, "
+                    "but {inner} is the key it lines up with"
+                ).format(**where, inner=inner),
+                _("indent it to column {column}, with spaces").format(
+                    column=_key_column(f.line(above)) + 1
+                ),
             )
         if parent is not None:
             outer = _described(f, parent)
             return Problem(
                 Pos(f.name, at + 1, column + 1),
-                f"{where}, between {outer} and {inner}",
-                "indent it as far as the key it belongs with, with spaces",
+                _(
+                    "bad indentation: '{key}' starts in column {column}, "
+                    "between {outer} and {inner}"
+                ).format(**where, outer=outer, inner=inner),
+                _("indent it as far as the key it belongs with, with spaces"),
             )
     # the file's first line sets the column of its top-level keys
     first = next((i for i, r in enumerate(f.lines) if _content(r)), at)
@@ -272,16 +282,25 @@ def _misaligned(f: Failure) -> Problem | None:
         return None
     return Problem(
         Pos(f.name, at + 1, column + 1),
-        f"{where}, but the file's first key, '{_key(f.line(first))}' on line {first + 1}, "
-        f"in column {_indent(f.line(first)) + 1}",
-        "start the top-level keys in the same column, with spaces",
+        _(
+            "bad indentation: '{key}' starts in column {column}, but the file's first key, "
+            "'{first}' on line {line}, in column {first_column}"
+        ).format(
+            **where,
+            first=_key(f.line(first)),
+            line=first + 1,
+            first_column=_indent(f.line(first)) + 1,
+        ),
+        _("start the top-level keys in the same column, with spaces"),
     )
 
 
 def _described(f: Failure, index: int) -> str:
     """A line by its key, number and column: "'title' on line 24 (column 5)"."""
     row = f.line(index)
-    return f"'{_key(row)}' on line {index + 1} (column {_key_column(row) + 1})"
+    return _("'{key}' on line {line} (column {column})").format(
+        key=_key(row), line=index + 1, column=_key_column(row) + 1
+    )
 
 
 def _indented_under_value(f: Failure) -> Problem | None:
@@ -299,10 +318,20 @@ def _indented_under_value(f: Failure) -> Problem | None:
         return None
     return Problem(
         Pos(f.name, at + 1, column + 1),
-        f"bad indentation: '{_key(row)}' starts in column {column + 1}, further in than "
-        f"'{_key(f.line(above))}' on line {above + 1}, in column {other_column + 1}",
-        "line up the keys of one mapping in the same column, with spaces; "
-        "put text that contains ': ' in quotes",
+        _(
+            "bad indentation: '{key}' starts in column {column}, further in than "
+            "'{other}' on line {line}, in column {other_column}"
+        ).format(
+            key=_key(row),
+            column=column + 1,
+            other=_key(f.line(above)),
+            line=above + 1,
+            other_column=other_column + 1,
+        ),
+        _(
+            "line up the keys of one mapping in the same column, with spaces; "
+            "put text that contains ': ' in quotes"
+        ),
     )
 
 
@@ -331,18 +360,19 @@ def _key_without_colon(f: Failure) -> Problem | None:
         if parent is not None and _BLOCK_TEXT_KEY.match(f.line(parent)):
             return Problem(
                 f.pos(begun),
-                f"this line of text is not indented under '{_key(f.line(parent))}' "
-                f"on line {parent + 1}",
-                f"indent it as far as the text's first line, line {parent + 2}",
+                _("this line of text is not indented under '{key}' on line {line}").format(
+                    key=_key(f.line(parent)), line=parent + 1
+                ),
+                _("indent it as far as the text's first line, line {line}").format(line=parent + 2),
             )
         item = f.line(above)
         if item.lstrip().startswith("- ") and _indent(item) == _indent(row):
             return Problem(
                 f.pos(begun),
-                "a line in a list without '- '",
-                "start each item of the list with '- ', as on the line above",
+                _("a line in a list without '- '"),
+                _("start each item of the list with '- ', as on the line above"),
             )
-    return Problem(f.pos(begun), "a key without ':'", "write 'key: value', or quote the text")
+    return Problem(f.pos(begun), _("a key without ':'"), _("write 'key: value', or quote the text"))
 
 
 def _stray_bracket(f: Failure) -> Problem | None:
@@ -350,8 +380,10 @@ def _stray_bracket(f: Failure) -> Problem | None:
         return None
     return Problem(
         f.pos(),
-        f"a '{f.char}' without a '{'[' if f.char == ']' else '{'}' before it",
-        "remove it, or put the text in quotes",
+        _("a '{closing}' without a '{opening}' before it").format(
+            closing=f.char, opening="[" if f.char == "]" else "{"
+        ),
+        _("remove it, or put the text in quotes"),
     )
 
 
@@ -359,17 +391,21 @@ def _unclosed_bracket(f: Failure) -> Problem | None:
     opening, closing = ("[", "]") if "]" in f.problem else ("{", "}")
     return Problem(
         f.pos(f.begun),
-        f"this '{opening}' is not closed with '{closing}'",
-        f"end it with '{closing}' on the same line, "
-        "and put text that contains ',' or ':' in quotes",
+        _("this '{opening}' is not closed with '{closing}'").format(
+            opening=opening, closing=closing
+        ),
+        _(
+            "end it with '{closing}' on the same line, "
+            "and put text that contains ',' or ':' in quotes"
+        ).format(closing=closing),
     )
 
 
 def _cannot_start(f: Failure) -> Problem | None:
     return Problem(
         f.pos(),
-        f"text cannot start with '{f.char}'" if f.char.strip() else f.problem,
-        "put the text in quotes",
+        _("text cannot start with '{char}'").format(char=f.char) if f.char.strip() else f.problem,
+        _("put the text in quotes"),
     )
 
 
@@ -378,8 +414,8 @@ def _unexpected_end(f: Failure) -> Problem | None:
         return None
     return Problem(
         f.pos(f.begun),
-        "this quoted text has no closing quote",
-        "end it with the same quote mark it starts with",
+        _("this quoted text has no closing quote"),
+        _("end it with the same quote mark it starts with"),
     )
 
 
@@ -389,16 +425,16 @@ _BY_MESSAGE: tuple[tuple[str, Explain], ...] = (
     (
         "found undefined alias",
         _say(
-            "a value starting with '*' must name an anchor ('&name') above it",
-            "put text that starts with '*' in quotes",
+            N_("a value starting with '*' must name an anchor ('&name') above it"),
+            N_("put text that starts with '*' in quotes"),
         ),
     ),
     ("mapping values are not allowed", _indented_under_value),
     (
         "mapping values are not allowed",
         _say(
-            "unexpected ':'",
-            "put text that contains ': ' in quotes, or check the indentation above",
+            N_("unexpected ':'"),
+            N_("put text that contains ': ' in quotes, or check the indentation above"),
         ),
     ),
     ("expected", _stray_bracket),
@@ -409,7 +445,10 @@ _BY_MESSAGE: tuple[tuple[str, Explain], ...] = (
     ),
     (
         r"expected <block end>|did not find expected key|expected '-' indicator",
-        _say("bad indentation", "line up keys of the same mapping at the same column, with spaces"),
+        _say(
+            N_("bad indentation"),
+            N_("line up keys of the same mapping at the same column, with spaces"),
+        ),
     ),
     ("could not find expected ':'", _key_without_colon),
     (r"expected ',' or '[\]}]'", _unclosed_bracket),
@@ -417,15 +456,15 @@ _BY_MESSAGE: tuple[tuple[str, Explain], ...] = (
     (
         "block sequence entries are not allowed",
         _say(
-            "a list cannot start on the same line as its key",
-            "put each '- item' on a line of its own, indented below the key",
+            N_("a list cannot start on the same line as its key"),
+            N_("put each '- item' on a line of its own, indented below the key"),
         ),
     ),
     (
         "did not find expected node content",
         _say(
-            "a value is missing here",
-            "check for a '[' or '{' that is not closed, or a ',' too many",
+            N_("a value is missing here"),
+            N_("check for a '[' or '{' that is not closed, or a ',' too many"),
         ),
     ),
     (r"found character .* cannot start any token", _cannot_start),
