@@ -182,7 +182,7 @@ def test_help_in_danish() -> None:
 def test_a_commands_help_in_danish_from_the_locale() -> None:
     _code, out, _err = run("build", "--help", LANGUAGE=None, LANG="da_DK.UTF-8")
     assert out.startswith("Brug: actionplan build [OPTIONS] [PATH]\n")
-    assert "Byg handlekortet fra planen i PATH til én selvstændig index.html." in out
+    assert "Byg handlekortet fra planen i PATH til én selvstændig index.html;" in out
     assert "Afvis også at bygge ved advarsler." in out
     assert "Vis denne hjælp og stop." in out
 
@@ -190,7 +190,7 @@ def test_a_commands_help_in_danish_from_the_locale() -> None:
 def test_help_returns_to_english() -> None:
     run("--lang", "da", "--help")
     _code, out, _err = run("build", "--help")
-    assert "Build the card from the plan in PATH into one self-contained index.html." in out
+    assert "Build the card from the plan in PATH into one self-contained index.html;" in out
     assert "Show this message and exit." in out
     assert "Options:" in out
 
