@@ -17,35 +17,36 @@ from collections.abc import Callable
 from pathlib import Path
 
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.i18n import N_, _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan's file, a template: far beyond a real one
 MAX_ENTRIES = 100_000  # files and folders looked at in one walk, junk included
 MAX_FOLDER_DEPTH = 32  # a plan uses two or three levels of folders
 
 _KINDS = (
-    (stat.S_ISFIFO, "a named pipe"),
-    (stat.S_ISCHR, "a device"),
-    (stat.S_ISBLK, "a device"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, N_("this is a named pipe, not a file")),
+    (stat.S_ISCHR, N_("this is a device, not a file")),
+    (stat.S_ISBLK, N_("this is a device, not a file")),
+    (stat.S_ISSOCK, N_("this is a socket, not a file")),
+    (stat.S_ISDIR, N_("this is a folder, not a file")),
 )
 # What the operating system says, in the author's words: (message, hint) by error number.
 _ERRORS = {
-    errno.ENOENT: ("no such file", "check the name, or create the file"),
+    errno.ENOENT: (N_("no such file"), N_("check the name, or create the file")),
     errno.ELOOP: (
-        "a symbolic link that leads round in a loop",
-        "point the link at what it stands for, or remove it",
+        N_("a symbolic link that leads round in a loop"),
+        N_("point the link at what it stands for, or remove it"),
     ),
     errno.EACCES: (
-        "cannot be read: permission denied",
-        "let the user who runs actionplan read it, such as with chmod a+r",
+        N_("cannot be read: permission denied"),
+        N_("let the user who runs actionplan read it, such as with chmod a+r"),
     ),
     errno.EPERM: (
-        "cannot be read: operation not permitted",
-        "let the user who runs actionplan read it",
+        N_("cannot be read: operation not permitted"),
+        N_("let the user who runs actionplan read it"),
     ),
-    errno.ENOTDIR: ("a part of this path is a file, not a folder", "check the path"),
-    errno.EISDIR: ("is a folder, not a file", "give a file"),
+    errno.ENOTDIR: (N_("a part of this path is a file, not a folder"), N_("check the path")),
+    errno.EISDIR: (N_("is a folder, not a file"), N_("give a file")),
 }
 
 
@@ -62,11 +63,12 @@ def read_bytes(
     path: Path,
     name: str | None = None,
     limit: int = MAX_FILE_BYTES,
-    too_large: str = "split it into several files",
+    too_large: str = N_("split it into several files"),
 ) -> bytes:
     """The file's bytes: a regular file of at most `limit` bytes, its size known before reading.
 
-    `name` is the file as messages show it; `too_large` the hint when it is over the limit.
+    `name` is the file as messages show it; `too_large` the hint when it is over the limit (in
+    the language set, or marked with N_).
     """
     name = name or display_path(path)
     try:
@@ -98,7 +100,7 @@ def read_text(
     path: Path,
     name: str | None = None,
     limit: int = MAX_FILE_BYTES,
-    binary: str = "save it as text with UTF-8 encoding",
+    binary: str = N_("save it as text with UTF-8 encoding"),
 ) -> str:
     """The file's text (read_bytes), refusing what is not UTF-8 text, at the line and column;
     `binary` is the hint for a file that is not text at all."""
@@ -107,16 +109,16 @@ def read_text(
     if b"\0" in data:
         raise PlanError.at(
             byte_pos(name, data, data.index(b"\0")),
-            "this is not a text file",
-            binary,
+            _("this is not a text file"),
+            _(binary),
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PlanError.at(
             byte_pos(name, data, exc.start),
-            "file is not valid UTF-8",
-            "save the file with UTF-8 encoding",
+            _("file is not valid UTF-8"),
+            _("save the file with UTF-8 encoding"),
         ) from None
 
 
@@ -132,10 +134,10 @@ def _check_kind(st: os.stat_result, name: str, limit: int, too_large: str) -> No
         if test(st.st_mode):
             raise PlanError.at(
                 Pos(name),
-                f"this is {kind}, not a file",
-                "give an ordinary file"
-                if kind == "a folder"
-                else "only ordinary files are read: replace it with a file, or remove it",
+                _(kind),
+                _("give an ordinary file")
+                if test is stat.S_ISDIR
+                else _("only ordinary files are read: replace it with a file, or remove it"),
             )
     if st.st_size > limit:
         raise _too_large(name, limit, too_large)
@@ -149,21 +151,27 @@ def _too_large(name: str, limit: int, hint: str) -> PlanError:
         if limit >= 1024
         else f"{limit} bytes"
     )
-    return PlanError.at(Pos(name), f"file is larger than {size}", hint)
+    return PlanError.at(Pos(name), _("file is larger than {size}").format(size=size), _(hint))
 
 
 def error(name: str, exc: OSError, what: str = "file") -> PlanError:
     """What the operating system said on reading a file or a folder, as a problem at it."""
     if exc.errno == errno.ENOENT and what == "folder":
-        return PlanError.at(Pos(name), "no such folder", "check the name")
+        return PlanError.at(Pos(name), _("no such folder"), _("check the name"))
     if exc.errno == errno.ENOENT and what == "link":
         return PlanError.at(
-            Pos(name), "a symbolic link that leads nowhere", "point it at the folder, or remove it"
+            Pos(name),
+            _("a symbolic link that leads nowhere"),
+            _("point it at the folder, or remove it"),
         )
-    message, hint = _ERRORS.get(
-        exc.errno or 0, (f"cannot read the {what}: {exc.strerror or exc}", "")
-    )
-    return PlanError.at(Pos(name), message, hint)
+    known = _ERRORS.get(exc.errno or 0)
+    if known is not None:
+        return PlanError.at(Pos(name), _(known[0]), _(known[1]))
+    cannot = {
+        "folder": _("cannot read the folder: {reason}"),
+        "link": _("cannot read the link: {reason}"),
+    }.get(what, _("cannot read the file: {reason}"))
+    return PlanError.at(Pos(name), cannot.format(reason=exc.strerror or exc))
 
 
 def list_folder(path: Path) -> list[os.DirEntry[str]]:

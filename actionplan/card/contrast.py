@@ -11,19 +11,20 @@ from __future__ import annotations
 import re
 
 from actionplan.errors import Problem, Severity
+from actionplan.i18n import N_, _
 from actionplan.plan import model
 
 TEXT, UI = 4.5, 3.0
 # (foreground, background, contrast needed, where the pair shows on the card), as card.css uses
 # its --ap-* colours; `bg` and `soft` are the page's and the boxes' backgrounds.
 PAIRS = (
-    ("primary_text", "primary", TEXT, "the header's text"),
-    ("accent", "bg", TEXT, "links"),
-    ("accent", "soft", TEXT, "links in grey boxes"),
-    ("bg", "accent", TEXT, "the Continue button's text"),
-    ("urgent", "bg", TEXT, "the word Urgent and the warnings' headings"),
-    ("bg", "urgent", TEXT, "the emergency numbers' text"),
-    ("primary", "bg", UI, "the line above each step"),
+    ("primary_text", "primary", TEXT, N_("the header's text")),
+    ("accent", "bg", TEXT, N_("links")),
+    ("accent", "soft", TEXT, N_("links in grey boxes")),
+    ("bg", "accent", TEXT, N_("the Continue button's text")),
+    ("urgent", "bg", TEXT, N_("the word Urgent and the warnings' headings")),
+    ("bg", "urgent", TEXT, N_("the emergency numbers' text")),
+    ("primary", "bg", UI, N_("the line above each step")),
 )
 _VAR = re.compile(r"--ap-([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z")
@@ -56,23 +57,43 @@ def contrast_problems(local: model.LocalSettings, css: str) -> list[Problem]:
             failed.setdefault(set_here, []).append((where, ratio, needed))
     problems = []
     for names, failures in failed.items():
-        named = " on ".join(f"'{n}' ({colour[n]})" for n in names)
-        places = [f"{where} ({_floor(ratio)}:1)" for where, ratio, _ in failures]
-        promised = " and ".join(
-            f"{needed:g}:1 for {'text' if needed == TEXT else 'lines'}"
-            for needed in sorted({n for _, _, n in failures}, reverse=True)
+        named = (
+            _("'{fore}' ({fore_colour}) on '{back}' ({back_colour})").format(
+                fore=names[0],
+                fore_colour=colour[names[0]],
+                back=names[1],
+                back_colour=colour[names[1]],
+            )
+            if len(names) == 2
+            else f"'{names[0]}' ({colour[names[0]]})"
+        )
+        places = [f"{_(where)} ({_floor(ratio)}:1)" for where, ratio, _needed in failures]
+        promised = _listed(
+            [
+                (_("{ratio}:1 for text") if needed == TEXT else _("{ratio}:1 for lines")).format(
+                    ratio=f"{needed:g}"
+                )
+                for needed in sorted({n for _w, _r, n in failures}, reverse=True)
+            ]
         )
         if len(names) == 2:
-            hint = f"make '{names[0]}' or '{names[1]}' darker and the other lighter"
+            hint = _("make '{fore}' or '{back}' darker and the other lighter").format(
+                fore=names[0], back=names[1]
+            )
         else:
-            other = next(b if f == names[0] else f for f, b, _, w in PAIRS if w == failures[0][0])
+            other = next(b if f == names[0] else f for f, b, _n, w in PAIRS if w == failures[0][0])
             darker = luminance(colour[names[0]]) <= luminance(colour[other])
-            hint = f"choose a {'darker' if darker else 'lighter'} '{names[0]}'"
+            hint = (
+                _("choose a darker '{name}'") if darker else _("choose a lighter '{name}'")
+            ).format(name=names[0])
+        message = _(
+            "{named} has too little contrast for {places}: the card promises {promised} "
+            "(WCAG 2.2 AA)"
+        )
         problems.append(
             Problem(
                 colors.where(names[0]),
-                f"{named} has too little contrast for {_listed(places)}: "
-                f"the card promises {promised} (WCAG 2.2 AA)",
+                message.format(named=named, places=_listed(places), promised=promised),
                 hint,
                 Severity.WARNING,
             )
@@ -81,7 +102,9 @@ def contrast_problems(local: model.LocalSettings, css: str) -> list[Problem]:
 
 
 def _listed(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def contrast(a: str, b: str) -> float:

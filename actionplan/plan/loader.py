@@ -18,6 +18,7 @@ import yaml
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
+from actionplan.i18n import _
 from actionplan.plan.yaml_problems import describe_char, explain, mark_pos
 
 if TYPE_CHECKING:  # the checker reads one base; both give the interface used below
@@ -188,9 +189,13 @@ _ROLE_ORDER = {"base": 0, "local": 1, "translation": 2, "local-translation": 3}
 def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
     """The content files under root with their roles; local.yaml before the files in local/."""
     if not root.exists():
-        raise PlanError.at(Pos(str(root)), "no such folder", "give the folder that holds the plan")
+        raise PlanError.at(
+            Pos(str(root)), _("no such folder"), _("give the folder that holds the plan")
+        )
     if not root.is_dir():
-        raise PlanError.at(Pos(str(root)), "not a folder", "give the folder that holds the plan")
+        raise PlanError.at(
+            Pos(str(root)), _("not a folder"), _("give the folder that holds the plan")
+        )
     found: list[tuple[Path, str]] = []
     problems: list[Problem] = []
     for path in files.walk(root, hidden=_hidden):
@@ -207,14 +212,18 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
         if not is_yaml and not linked_folder:
             continue
         if not files.inside(path, root):
-            what = "folder" if linked_folder else "file"
-            problems.append(
-                Problem(
-                    Pos(display_path(path, root)),
-                    f"links to a {what} outside the plan's folder",
-                    f"copy the {what} into the plan's folder instead of linking to it",
+            outside = (
+                (
+                    _("links to a folder outside the plan's folder"),
+                    _("copy the folder into the plan's folder instead of linking to it"),
+                )
+                if linked_folder
+                else (
+                    _("links to a file outside the plan's folder"),
+                    _("copy the file into the plan's folder instead of linking to it"),
                 )
             )
+            problems.append(Problem(Pos(display_path(path, root)), *outside))
             continue
         if linked_folder:  # its files are in the plan's folder already, and read from there
             continue
@@ -227,16 +236,16 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
         if len(found) > MAX_FILES:
             raise PlanError.at(
                 Pos(display_path(root, root)),
-                f"more than {MAX_FILES} YAML files",
-                "a plan this large is almost certainly the wrong folder",
+                _("more than {n} YAML files").format(n=MAX_FILES),
+                _("a plan this large is almost certainly the wrong folder"),
             )
     if problems:
         raise PlanError(problems)
     if not found:
         raise PlanError.at(
             Pos(display_path(root, root)),
-            "no .yaml files in this folder",
-            "give the folder that holds the plan, such as content/",
+            _("no .yaml files in this folder"),
+            _("give the folder that holds the plan, such as content/"),
         )
     # sorted() is stable: within a role the files stay in path order, local.yaml first
     return sorted(found, key=lambda f: (_ROLE_ORDER[f[1]], f[0] != root / LOCAL_FILE))
@@ -251,15 +260,15 @@ def _misnamed(rel: Path) -> tuple[str, str] | None:
     if len(rel.parts) == 1 and rel.name != LOCAL_FILE:
         stem = rel.stem.lower()
         if _one_edit_apart(stem, "local"):
-            return f"'{rel.name}' is not read as the local layer", (
-                f"did you mean {LOCAL_FILE}? Rename the file"
-            )
+            return _("'{file}' is not read as the local layer").format(file=rel.name), _(
+                "did you mean {name}? Rename the file"
+            ).format(name=LOCAL_FILE)
     elif len(rel.parts) > 1 and rel.parts[0] != TRANSLATIONS_DIR:
         folder = rel.parts[0].lower()
         if _one_edit_apart(folder, TRANSLATIONS_DIR) or folder in _DANISH_TRANSLATIONS:
-            return f"the folder '{rel.parts[0]}' is not read as the translations", (
-                f"did you mean {TRANSLATIONS_DIR}/? Rename the folder"
-            )
+            return _("the folder '{folder}' is not read as the translations").format(
+                folder=rel.parts[0]
+            ), _("did you mean {name}/? Rename the folder").format(name=TRANSLATIONS_DIR)
     return None
 
 
@@ -275,7 +284,7 @@ def _one_edit_apart(a: str, b: str) -> bool:
 def read_text(path: Path, name: str) -> str:
     """The file's text, refusing what is not a UTF-8 text file of a plan's size."""
     return files.read_text(
-        path, name, MAX_FILE_BYTES, binary="content files must be YAML text saved as UTF-8"
+        path, name, MAX_FILE_BYTES, binary=_("content files must be YAML text saved as UTF-8")
     )
 
 
@@ -291,7 +300,9 @@ def _is_blank(text: str) -> bool:
 def parse(text: str, name: str) -> yaml.Node:
     """Compose one YAML document into nodes, translating parser errors into Problems."""
     if _is_blank(text):
-        raise PlanError.at(Pos(name, 1, 1), "file is empty", "add content, or delete the file")
+        raise PlanError.at(
+            Pos(name, 1, 1), _("file is empty"), _("add content, or delete the file")
+        )
     try:
         _check_depth(text, name)
         documents = list(yaml.compose_all(text, Loader=_Loader))
@@ -299,8 +310,8 @@ def parse(text: str, name: str) -> yaml.Node:
         if "maximum nesting depth" in (exc.problem or ""):  # newer libyaml has a limit of its own
             raise PlanError.at(
                 mark_pos(name, text, exc.problem_mark),
-                f"more than {MAX_DEPTH} levels of nesting",
-                "a plan needs only a few: look for '[', '{' or '- ' too many",
+                _("more than {n} levels of nesting").format(n=MAX_DEPTH),
+                _("a plan needs only a few: look for '[', '{' or '- ' too many"),
             ) from None
         raise PlanError([explain(exc, name, text)]) from None
     except yaml.reader.ReaderError as exc:
@@ -313,32 +324,44 @@ def parse(text: str, name: str) -> yaml.Node:
         )
         raise PlanError.at(
             pos,
-            f"the file contains a special character (U+{ord(char):04X}) that YAML does not allow",
-            "delete it: it may be invisible, so retype the text around it",
+            _("the file contains a special character ({code}) that YAML does not allow").format(
+                code=f"U+{ord(char):04X}"
+            ),
+            _("delete it: it may be invisible, so retype the text around it"),
         ) from None
     except yaml.YAMLError as exc:
-        raise PlanError.at(Pos(name), "not valid YAML: " + " ".join(str(exc).split())) from None
+        problem = " ".join(str(exc).split())
+        raise PlanError.at(
+            Pos(name), _("not valid YAML: {problem}").format(problem=problem)
+        ) from None
     except RecursionError:
         raise PlanError.at(
-            Pos(name), "nesting is too deep", "a plan needs only a few levels of indentation"
+            Pos(name), _("nesting is too deep"), _("a plan needs only a few levels of indentation")
         ) from None
     if "\ufeff" in text:  # a byte order mark inside: files joined, or text pasted
         offset = text.index("\ufeff")
         line = text.count("\n", 0, offset) + 1
         raise PlanError.at(
             Pos(name, line, offset - text.rfind("\n", 0, offset)),
-            f"an invisible character, {describe_char(chr(0xFEFF))}, inside the file",
-            "delete it: as it cannot be seen, delete the characters around it and type them again",
+            _("an invisible character, {char}, inside the file").format(
+                char=describe_char(chr(0xFEFF))
+            ),
+            _(
+                "delete it: as it cannot be seen, "
+                "delete the characters around it and type them again"
+            ),
         )
     # An empty document ('---' and nothing after it) is a null with its place past the end.
     documents = [d for d in documents if d is not None and not _is_empty_value(d)]
     if not documents:
-        raise PlanError.at(Pos(name, 1, 1), "file is empty", "add content, or delete the file")
+        raise PlanError.at(
+            Pos(name, 1, 1), _("file is empty"), _("add content, or delete the file")
+        )
     if len(documents) > 1:
         raise PlanError.at(
             node_pos(name, documents[1]),
-            "more than one YAML document in the file",
-            "remove the '---' line, or split the file in two",
+            _("more than one YAML document in the file"),
+            _("remove the '---' line, or split the file in two"),
         )
     duplicates = duplicate_keys(documents[0], name)
     if duplicates:
@@ -373,9 +396,10 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
                     problems.append(
                         Problem(
                             node_pos(name, key),
-                            f"duplicate key '{short(key.value)}', already on line "
-                            f"{first[key.value].start_mark.line + 1}",
-                            "YAML would silently keep only the last one: rename or remove one",
+                            _("duplicate key '{key}', already on line {line}").format(
+                                key=short(key.value), line=first[key.value].start_mark.line + 1
+                            ),
+                            _("YAML would silently keep only the last one: rename or remove one"),
                         )
                     )
                 else:
@@ -420,8 +444,8 @@ def _check_depth(text: str, name: str) -> None:
             if depth > MAX_DEPTH:
                 raise PlanError.at(
                     mark_pos(name, text, event.start_mark),
-                    f"more than {MAX_DEPTH} levels of nesting",
-                    "a plan needs only a few: look for '[', '{' or '- ' too many",
+                    _("more than {n} levels of nesting").format(n=MAX_DEPTH),
+                    _("a plan needs only a few: look for '[', '{' or '- ' too many"),
                 )
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
@@ -464,9 +488,12 @@ def shared_problems(files: list[SourceFile], shared: Path) -> list[Problem]:
                 problems.append(
                     Problem(
                         source.pos(key_node),
-                        f"'{key}' belongs to one plan, not to the layer every plan shares",
-                        f"move it into that plan's own local.yaml; {short(source.name, 60)} "
-                        f"may hold {', '.join(SHARED_KEYS)}",
+                        _("'{key}' belongs to one plan, not to the layer every plan shares").format(
+                            key=key
+                        ),
+                        _("move it into that plan's own local.yaml; {file} may hold {keys}").format(
+                            file=short(source.name, 60), keys=", ".join(SHARED_KEYS)
+                        ),
                     )
                 )
     return problems
