@@ -9,6 +9,7 @@ from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.i18n import _
 from actionplan.plan.loader import YAML_SUFFIXES, holds_base
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -110,8 +111,8 @@ class Project:
             if not holds_base(path):
                 raise PlanError.at(
                     where,
-                    "holds only a local layer: a further plan has no base plan to lay it over",
-                    "give the plan its own plan.yaml and nodes, as content/ has",
+                    _("holds only a local layer: a further plan has no base plan to lay it over"),
+                    _("give the plan its own plan.yaml and nodes, as content/ has"),
                 )
             found.append(PlanFolder(entry.name, path, None, f"{entry.name}/index.html"))
         return found
@@ -133,8 +134,10 @@ class Project:
         guess = closest(name, names)
         raise PlanError.at(
             Pos(display_path(self.root / PLANS_DIR / name)),
-            f"the project has no plan '{name}'",
-            f"did you mean '{guess}'?" if guess else f"its plans are {', '.join(names)}",
+            _("the project has no plan '{name}'").format(name=name),
+            _("did you mean '{match}'?").format(match=guess)
+            if guess
+            else _("its plans are {plans}").format(plans=", ".join(names)),
         )
 
     @classmethod
@@ -161,8 +164,8 @@ class Project:
                 raise files.error(display_path(templates), exc, "link") from None
             raise PlanError.at(
                 Pos(display_path(templates)),
-                "is not a folder",
-                "the project's own templates go in a folder named templates/",
+                _("is not a folder"),
+                _("the project's own templates go in a folder named templates/"),
             )
         return cls(
             root=root,
@@ -179,8 +182,8 @@ def plan_name_problem(name: str) -> tuple[str, str] | None:
     if _PLAN_ID.match(name) and name != FIRST_PLAN:
         return None
     return (
-        f"'{name}' cannot name a plan",
-        "name the folder like a node id: a-z, digits and '-', not 'content'",
+        _("'{name}' cannot name a plan").format(name=name),
+        _("name the folder like a node id: a-z, digits and '-', not 'content'"),
     )
 
 
@@ -191,8 +194,10 @@ def _refuse_link_out(folder: Path, root: Path) -> None:
     if folder.is_symlink() and folder != root and not files.inside(folder, root):
         raise PlanError.at(
             Pos(display_path(folder)),
-            "links to a folder outside the project's folder",
-            f"copy the folder into {display_path(root)} instead of linking to it",
+            _("links to a folder outside the project's folder"),
+            _("copy the folder into {folder} instead of linking to it").format(
+                folder=display_path(root)
+            ),
         )
 
 
@@ -211,7 +216,9 @@ def _not_a_plan(folder: Path) -> tuple[str, str]:
     except OSError:
         projects = []
     if projects:
-        hint = f"did you mean {projects[0]}/? Give the folder that has content/ in it"
+        hint = _("did you mean {folder}/? Give the folder that has content/ in it").format(
+            folder=projects[0]
+        )
     else:
-        hint = "give the project folder, which has content/ in it, or the content folder itself"
-    return "no plan here: no content/ folder and no .yaml files", hint
+        hint = _("give the project folder, which has content/ in it, or the content folder itself")
+    return _("no plan here: no content/ folder and no .yaml files"), hint

@@ -9,6 +9,7 @@ from pathlib import Path
 from actionplan.card.write import write_atomic
 from actionplan.commands.check import render_site
 from actionplan.errors import PlanError, Pos, Problem
+from actionplan.i18n import _
 from actionplan.plan.read import Report
 from actionplan.project import FIRST_PLAN, INDEX_NAME, Project
 
@@ -71,10 +72,14 @@ def output_folder(project: Project, out: Path | None) -> Path:
         if out.resolve() == content or content in out.resolve().parents:
             raise PlanError.at(
                 Pos(str(out)),
-                f"the {'' if chosen else 'default '}output folder is inside the content folder",
-                "build into another folder, such as build/"
+                _("the output folder is inside the content folder")
                 if chosen
-                else "give another with -o, such as -o build, or keep the plan in a folder "
-                "named content/ and build the folder above it",
+                else _("the default output folder is inside the content folder"),
+                _("build into another folder, such as build/")
+                if chosen
+                else _(
+                    "give another with -o, such as -o build, or keep the plan in a folder "
+                    "named content/ and build the folder above it"
+                ),
             )
     return out
