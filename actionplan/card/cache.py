@@ -1,26 +1,43 @@
-"""Compiled templates kept between runs, so a build does not compile the theme every time.
+"""What a build keeps between runs, so that a rebuild does again only what changed.
 
-Jinja checks each cached template against its source, so an edited template is compiled anew.
-The cache is only ever a shortcut: one that cannot be read or written is no cache, never a
-failed build.  ACTIONPLAN_CACHE_DIR moves it; set to an empty value, it turns it off.
+- Compiled templates: Jinja checks each cached template against its source, so an edited
+  template is compiled anew.
+- Stores (`Store`) of results by a digest of everything that went into them: each content
+  file read into the model (keyed by its bytes, its name and role), the Markdown of the texts.
+  Every key also holds the digest of the tool's own code (`code_digest`), so a new version, or
+  any edit to the tool, starts from nothing.  A key is never trusted for more than it names:
+  what is not in it is not used to make the value.
+
+The cache is only ever a shortcut: an entry that cannot be read, is damaged or is of another
+kind is no entry, and one that cannot be written is not kept, never a failed build.
+ACTIONPLAN_CACHE_DIR moves it; set to an empty value, or with ACTIONPLAN_NO_CACHE set to
+anything but empty, nothing is read from it or written to it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import os
+import pickle
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any, ClassVar
 
 import jinja2
 
 from actionplan import __version__
 
 ENV_VAR = "ACTIONPLAN_CACHE_DIR"
+OFF_VAR = "ACTIONPLAN_NO_CACHE"
 
 
 def cache_dir() -> Path | None:
     """Where the cache lives: ACTIONPLAN_CACHE_DIR, or the user's cache folder; None if off."""
+    if os.environ.get(OFF_VAR):
+        return None
     chosen = os.environ.get(ENV_VAR)
     if chosen is not None:
         return Path(chosen) if chosen else None
@@ -61,3 +78,97 @@ def template_cache() -> TemplateCache | None:
     except OSError:
         return None
     return TemplateCache(str(folder))
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of the tool's own code, its version and those of the libraries whose work is
+    kept: an entry made by other code is never found."""
+    import markdown_it
+    import yaml
+
+    digest = hashlib.sha256(
+        f"{__version__}\0{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}".encode()
+    )
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode() + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def digest(*parts: str | bytes) -> str:
+    """The key of the values made from these parts, and from the tool's code."""
+    h = hashlib.sha256(code_digest().encode())
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))  # so that no two lists of parts run together
+        h.update(data)
+    return h.hexdigest()
+
+
+class Store:
+    """Values by key, in one folder of the cache; also kept in memory for the process (for
+    `serve`, which builds again and again).  Only ever a shortcut: `get` gives None for what is
+    not there or cannot be read as a value of the kind asked for, and `put` passes over a
+    folder that cannot be written."""
+
+    _memory: ClassVar[dict[tuple[str, str], Any]] = {}
+    MEMORY_ENTRIES = 1 << 16
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        base = cache_dir()
+        self.folder = base / kind if base is not None else None
+
+    @property
+    def on(self) -> bool:
+        return self.folder is not None
+
+    def get(self, key: str, expect: type | tuple[type, ...] = object) -> Any:
+        if self.folder is None:
+            return None
+        value = self._memory.get((str(self.folder), key))
+        if value is not None:
+            return value
+        try:
+            data = (self.folder / key[:2] / key).read_bytes()
+            value = pickle.loads(data)
+        except Exception:  # missing, unreadable, damaged or of code since changed: no entry
+            return None
+        if not isinstance(value, expect):
+            return None
+        self._remember(key, value)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        self._remember(key, value)
+        try:
+            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            folder = self.folder / key[:2]
+            for made in (self.folder.parent, self.folder, folder):  # the user's alone
+                made.mkdir(exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, folder / key)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except Exception:  # read-only, full, gone, or a value that cannot be kept: no entry
+            return
+
+    def _remember(self, key: str, value: Any) -> None:
+        if len(self._memory) >= self.MEMORY_ENTRIES:
+            self._memory.clear()
+        self._memory[(str(self.folder), key)] = value
+
+    @classmethod
+    def forget(cls) -> None:
+        """Empty the process's memory of the stores: the next build reads them from disk, as a
+        new process would."""
+        cls._memory.clear()

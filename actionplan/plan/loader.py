@@ -12,11 +12,12 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from actionplan import files
+from actionplan.card.cache import Store, digest
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.i18n import _
 from actionplan.plan.yaml_problems import describe_char, explain, mark_pos
@@ -70,6 +71,7 @@ class _Loader(_Base):
 
 
 MAX_FILE_BYTES = files.MAX_FILE_BYTES
+READS = "reads"  # the cache's store of content files read into the model
 MAX_FILES = 20_000
 MAX_DEPTH = 100  # a plan needs about six levels; libyaml's composer crashes at some 100 000
 LOCAL_FILE = "local.yaml"
@@ -80,14 +82,25 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One parsed content file."""
+    """One content file, parsed; or, where the cache holds what reading it gave (`read`), parsed
+    only if something asks for its nodes."""
 
     path: Path
     name: str  # as shown in messages
     role: str  # "base", "local", "translation" or "local-translation" (see find_files)
-    root: yaml.Node
+    parsed: yaml.Node | None
     anchors: bool = True  # whether the text may define anchors (aliases need one)
     text: str = ""  # the file's text, where a message needs more than the parser tells
+    key: str = ""  # what its reading is kept under in the cache ("" where it is not kept)
+    read: Any = None  # (what was read, its problems), from the cache
+
+    @property
+    def root(self) -> yaml.Node:
+        parsed = self.parsed
+        if parsed is None:  # the same text parsed cleanly when its reading was kept
+            parsed = parse(self.text, self.name)
+            object.__setattr__(self, "parsed", parsed)
+        return parsed
 
     def pos(self, node: yaml.Node) -> Pos:
         return node_pos(self.name, node)
@@ -457,12 +470,17 @@ def load_files(
     """Find and parse every content file of the plan (see find_files); all problems at once."""
     files: list[SourceFile] = []
     problems: list[Problem] = []
+    reads = Store(READS)
     for path, role in find_files(root, base, shared):
         name = display_path(path, root)
         try:
             text = read_text(path, name)
-            node = parse(text, name)
-            files.append(SourceFile(path, name, role, node, anchors="&" in text, text=text))
+            # What reading a file gives depends on its text, its name and its role alone (the
+            # local layer, read over what came before it, is always read anew).
+            key = digest(name, role, text) if reads.on and role != "local" else ""
+            kept = reads.get(key, tuple) if key else None
+            node = parse(text, name) if kept is None else None
+            files.append(SourceFile(path, name, role, node, "&" in text, text, key, kept))
         except PlanError as exc:
             problems.extend(exc.problems)
     if problems:

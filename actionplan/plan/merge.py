@@ -15,10 +15,11 @@ from typing import Any
 import yaml
 
 from actionplan import files
+from actionplan.card.cache import Store
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.i18n import N_, _
 from actionplan.plan import checks, model
-from actionplan.plan.loader import SourceFile
+from actionplan.plan.loader import READS, SourceFile
 from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map
 
 LOGO_TYPES = {
@@ -232,12 +233,25 @@ def _without_base_owner(tr: model.Translation, base: model.PlanInfo) -> model.Tr
 
 
 def _read(source: SourceFile, problems: list[Problem], cls: type, what: str) -> Any:
-    """The file read as a `cls`, or INVALID; aliases that expand too far end it with a problem."""
+    """The file read as a `cls`, or INVALID; aliases that expand too far end it with a problem.
+
+    Kept in the cache by the file's key (loader.load_files), with the problems reading it gave.
+    """
+    kept = source.read
+    if kept is not None and len(kept) == 4 and kept[:2] == (cls.__qualname__, what):
+        problems.extend(kept[3])
+        return kept[2]
+    found: list[Problem] = []
     try:
-        return Reader(source, problems).read(source.root, cls, what)
+        value = Reader(source, found).read(source.root, cls, what)
     except PlanError as exc:
-        problems.extend(exc.problems)
-        return INVALID
+        found.extend(exc.problems)
+        value = INVALID
+    problems.extend(found)
+    # Kept only when read without an error: what a reading with errors gives is never used.
+    if source.key and value is not INVALID and not any(p.is_error for p in found):
+        Store(READS).put(source.key, (cls.__qualname__, what, value, found))
+    return value
 
 
 def _merge_local(

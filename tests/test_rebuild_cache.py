@@ -1,0 +1,200 @@
+"""The rebuild cache: a rebuild reads and renders again only what changed, and its card is always
+the card a clean build makes, byte for byte, whatever input changed."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from actionplan.card import cache
+from actionplan.card.cache import Store
+from actionplan.commands.build import BuildResult, build_card
+from actionplan.plan import loader
+from actionplan.project import BASE_ENV, Project
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def build(root: Path, out: Path) -> tuple[bytes, list[str]]:
+    """The card and the warnings of a build, as a new process would make them."""
+    Store.forget()
+    result: BuildResult = build_card(Project.find(root), out)
+    return result.path.read_bytes(), [p.format() for p in result.warnings]
+
+
+def clean(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
+    """A build with no cache at all."""
+    with monkeypatch.context() as m:
+        m.setenv(cache.OFF_VAR, "1")
+        return build(root, out)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def entries(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="{}" height="4"/></svg>'
+)
+
+
+def test_after_every_kind_of_change_the_cached_card_is_the_clean_card(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    content, templates = project / "content", project / "templates"
+    changes: list[tuple[str, Callable[[], None]]] = [
+        ("nothing", lambda: None),
+        ("a node file", lambda: edit(content / "nodes" / "start.yaml", "Bevar roen", "Bevar ro")),
+        (
+            "local.yaml",
+            lambda: edit(
+                content / "local.yaml",
+                'phone: {placeholder: "SSP-konsulentens telefonnummer"}',
+                'phone: "12 34 56 78"',
+            ),
+        ),
+        (
+            "a translation",
+            lambda: edit(
+                content / "translations" / "en.yaml",
+                "Is anyone in immediate danger right now?",
+                "Is anyone in danger right now?",
+            ),
+        ),
+        (
+            "a node's template",
+            lambda: edit(templates / "node.html", "<section ", "<section data-x "),
+        ),
+        ("a page's template", lambda: edit(templates / "language.html", "<ol>", "<ol data-y>")),
+        ("the words", lambda: edit(templates / "i18n" / "en.yaml", "Skip to content", "Skip")),
+        (
+            "custom.css",
+            lambda: (templates / "custom.css").write_text(".ap-node{color:#111}", encoding="utf-8"),
+        ),
+        (
+            "the logo",
+            lambda: (
+                (content / "logo.svg").write_text(SVG.format(1), encoding="utf-8"),
+                edit(content / "local.yaml", "local:\n", "local:\n  logo: logo.svg\n"),
+            ),
+        ),
+        ("the logo's bytes", lambda: (content / "logo.svg").write_text(SVG.format(2))),
+        ("the plan's metadata", lambda: edit(content / "plan.yaml", "title:", "title: Ny")),
+    ]
+    before = clean(project, tmp_path / "clean-0", monkeypatch)
+    assert build(project, tmp_path / "cached-0") == before
+    for i, (what, change) in enumerate(changes, 1):
+        change()
+        expected = clean(project, tmp_path / f"clean-{i}", monkeypatch)
+        assert what == "nothing" or expected != before, f"changing {what} changes nothing"
+        assert build(project, tmp_path / f"cached-{i}") == expected, f"after changing {what}"
+        before = expected
+
+
+def test_a_new_version_of_the_tool_finds_nothing_the_old_one_kept(
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(folder))
+    expected = clean(small_card, tmp_path / "clean", monkeypatch)
+    assert build(small_card, tmp_path / "a") == expected
+    kept = entries(folder / loader.READS)
+    assert kept
+    monkeypatch.setattr(cache, "__version__", "999.0")
+    cache.code_digest.cache_clear()
+    try:
+        assert build(small_card, tmp_path / "b") == expected
+        assert len(entries(folder / loader.READS) - kept) == len(kept)  # all read anew
+    finally:
+        cache.code_digest.cache_clear()
+
+
+def test_a_change_to_the_base_plan_under_a_layer_is_in_the_cached_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "base" / "content"
+    shutil.copytree(FIXTURES / "base" / "v1" / "content", base)
+    monkeypatch.setenv(BASE_ENV, str(base))
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = tmp_path / "project"
+    (project / "content").mkdir(parents=True)
+    shutil.copy(base / "local.yaml", project / "content" / "local.yaml")
+    before = clean(project, tmp_path / "clean-0", monkeypatch)
+    assert build(project, tmp_path / "cached-0") == before
+    nodes = base / "nodes.yaml"
+    text = nodes.read_text(encoding="utf-8")
+    title = text.index("title:") + len("title:")
+    nodes.write_text(text[:title] + " Ny" + text[title:], encoding="utf-8")
+    expected = clean(project, tmp_path / "clean-1", monkeypatch)
+    assert expected != before
+    assert build(project, tmp_path / "cached-1") == expected
+
+
+def test_a_file_unchanged_since_the_last_build_is_not_parsed_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    expected = build(project, tmp_path / "a")
+    parsed: list[str] = []
+    real_parse = loader.parse
+
+    def counting_parse(text: str, name: str) -> object:
+        parsed.append(name)
+        return real_parse(text, name)
+
+    monkeypatch.setattr(loader, "parse", counting_parse)
+    assert build(project, tmp_path / "b") == expected
+    # The local layer, read over what comes before it, is always read anew (the card's words,
+    # templates/i18n/, are not content: read at every build).
+    content = [Path(name).name for name in parsed if "i18n" not in Path(name).parts]
+    assert content == ["local.yaml"]
+
+
+def test_a_damaged_or_unreadable_entry_is_passed_over(
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(folder))
+    expected = build(small_card, tmp_path / "a")
+    kept = sorted(p for p in folder.rglob("*") if p.is_file() and "templates" not in p.parts)
+    assert kept
+    for i, entry in enumerate(kept):
+        if i % 3 == 0:
+            entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # cut short
+        elif i % 3 == 1:
+            entry.write_bytes(b"\x80\x05garbage")
+        else:
+            entry.chmod(0)  # cannot be read (unless by root, which then reads it whole)
+    assert build(small_card, tmp_path / "b") == expected
+    for entry in kept:
+        entry.chmod(0o600)
+
+
+def test_a_kept_value_of_another_kind_is_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    store = Store("test")
+    store.put("k" * 64, ["a list"])
+    Store.forget()
+    assert store.get("k" * 64, tuple) is None
+    assert store.get("k" * 64, list) == ["a list"]
+
+
+def test_the_cache_can_be_switched_off(
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.OFF_VAR, "1")
+    build(small_card, tmp_path / "a")
+    assert not (tmp_path / "cache").exists()
