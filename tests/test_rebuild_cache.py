@@ -7,11 +7,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from actionplan.card import cache
 from actionplan.card.cache import Store
-from actionplan.commands.build import BuildResult, build_card
+from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.plan import loader
 from actionplan.project import BASE_ENV, Project
 
@@ -198,3 +199,47 @@ def test_the_cache_can_be_switched_off(
     monkeypatch.setenv(cache.OFF_VAR, "1")
     build(small_card, tmp_path / "a")
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_rebuild_renders_again_only_the_nodes_that_changed(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    build(project, tmp_path / "a")
+    rendered: list[str] = []
+    real_render = jinja2.Template.render
+
+    def counting_render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        if self.name == "node.html":
+            rendered.append(str(kwargs["node_id"]))
+        return real_render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting_render)
+    # A line added at the top moves every node of the file; one node's text changes.
+    edit(project / "content" / "nodes" / "start.yaml", "nodes:\n", "nodes:\n\n")
+    edit(project / "content" / "nodes" / "start.yaml", "Bevar roen", "Bevar ro")
+    card = build(project, tmp_path / "b")
+    assert sorted(rendered) == ["modtag"], rendered  # English has its own text for it
+    assert card == clean(project, tmp_path / "clean", monkeypatch)
+
+
+def site(root: Path, out: Path) -> dict[str, bytes]:
+    """Every file a build of a project of several plans writes, as a new process makes them."""
+    Store.forget()
+    build_site(Project.find(root), out)
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+def test_a_change_to_another_plan_of_the_project_is_in_the_links_to_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = Path(shutil.copytree(FIXTURES / "plans" / "shelf", tmp_path / "shelf"))
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    before = site(shelf, tmp_path / "cached-0")
+    # Without its English, the second plan's links from the first card lead to its Danish.
+    (shelf / "plans" / "second" / "translations" / "en.yaml").unlink()
+    after = site(shelf, tmp_path / "cached-1")
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
+    expected = site(shelf, tmp_path / "clean")
+    assert after == expected
+    assert after["index.html"] != before["index.html"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import pickle
 import re
 from collections import deque
 from dataclasses import dataclass, field, fields, replace
@@ -19,14 +20,18 @@ import rcssmin  # type: ignore[import-untyped]
 import rjsmin  # type: ignore[import-untyped]
 from markupsafe import Markup
 
+from actionplan import files
+from actionplan.card.cache import Store, digest
 from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
 from actionplan.plan import model
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
+from actionplan.project import default_dir
 
 LOCAL = "local.yaml"  # the municipality's own layer: its contacts go on the printed action card
+NODES = "nodes"  # the cache's store of nodes rendered, a file per project and language
 # What would end the inline script early, in any case: "</script" (HTML ignores the case).
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
@@ -49,6 +54,8 @@ class Page:
     anchor_prefix: str  # '' in the plan's own language, 'lang/' in another: before each id
     briefs: dict[str, Markup] = field(default_factory=dict)  # each contact as one link
     html: Markup = field(default_factory=Markup)  # the rendered language.html, for card.html
+    # Each node's section, rendered already where the build keeps nodes (rendered_nodes).
+    node_html: dict[str, Markup] | None = None
 
 
 @dataclass(frozen=True)
@@ -265,6 +272,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     done = []
     for page in pages:
         page = replace(page, briefs=contact_briefs(theme, card.context(page), page.plan))
+        page = replace(page, node_html=rendered_nodes(theme, plan.root, card.context(page)))
         html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
         done.append(replace(page, html=Markup(html)))
     document = Document(
@@ -300,3 +308,69 @@ def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
         key_donts=key_donts(localized, order),
         anchor_prefix="" if lang == plan.info.language else f"{lang}/",
     )
+
+
+def rendered_nodes(theme: Theme, root: Path, context: dict[str, Any]) -> dict[str, Markup] | None:
+    """Each node's section in one language, as node.html renders it, for language.html to put
+    in place (`node_html`); those rendered by an earlier build are taken from the cache.
+
+    A node's section is kept under a digest of everything node.html reads: the node itself (as
+    translated; its repr, every field but its positions), its number and those of the nodes it
+    leads to, the page's language, words and contacts' links (`briefs`), the start and the
+    plan's summary, the laws' titles, the project's other plans (`site`, for plan: links) and
+    the template's text; the filters are the tool's own code, in every digest.  A change to
+    node.html or its filters that reads more of the plan must add it here.  A project's own
+    node.html, other than the default one, may read anything, so its nodes are not kept (None:
+    language.html renders each in place, as without a cache).
+    """
+    store = Store(NODES)
+    source = theme.source("node.html")
+    if not store.on or source is None or source != _default_source("node.html"):
+        return None
+    plan: model.Plan = context["plan"]
+    numbers: dict[str, int] = context["numbers"]
+    page = digest(
+        source,
+        pickle.dumps(
+            (
+                context["lang"],
+                context["primary"],
+                context["anchor_prefix"],
+                context["ui"],
+                context["briefs"],
+                plan.info.start,
+                plan.info.summary,
+                {key: law.title for key, law in plan.laws.items()},
+                context.get("site"),  # where links to the project's other plans lead
+            ),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        ),
+    ).encode()
+    name = digest(NODES, str(root.resolve()), context["lang"])
+    kept: dict[bytes, str] = store.get(name, dict) or {}
+    used: dict[bytes, str] = {}
+    found: dict[str, Markup] = {}
+    template = theme.template("node.html")
+    for node_id in context["order"]:
+        node = plan.nodes[node_id]
+        leads_to = [(target, numbers.get(target)) for target, _loop, _pos in node.edges()]
+        # The node's repr holds every field of it but its positions, which no card shows: a
+        # line added above a node in its file does not make it new.
+        text = repr((node, numbers.get(node_id), leads_to))
+        key = hashlib.blake2b(page + text.encode("utf-8", "surrogatepass"), digest_size=24).digest()
+        html = kept.get(key)
+        if html is None:
+            html = template.render(context, node=node, node_id=node_id)
+        used[key] = html
+        found[node_id] = Markup(html)
+    if used.keys() != kept.keys():  # only what this build used: the file does not grow
+        store.put(name, used)
+    return found
+
+
+def _default_source(name: str) -> str | None:
+    """The text of one of the default theme's files."""
+    try:
+        return files.read_text(default_dir("templates") / name)
+    except PlanError:
+        return None

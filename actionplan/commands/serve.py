@@ -347,11 +347,14 @@ class DevServer:
             for d in (project.content, project.templates, project.shared, plans)
             if d is not None and d.is_dir()
         ]
-        # yield_on_timeout: the first (empty) yield tells that the watches are in place.
+        # yield_on_timeout: the first (empty) yield tells that the watches are in place.  The
+        # changes of one save (an editor may write a copy, then rename it over the file) come
+        # within a few milliseconds: after `step` ms with no more, the card is built again.
         for changes in watchfiles.watch(
             *folders,
             stop_event=self._stop,
             debounce=400,
+            step=20,
             rust_timeout=200,
             yield_on_timeout=True,
             raise_interrupt=False,

@@ -42,6 +42,9 @@ class Placeholder(str):
 
     __slots__ = ()
 
+    def __repr__(self) -> str:  # not the text's: a node's repr tells it from text (render.py)
+        return f"Placeholder({str.__repr__(self)})"
+
 
 class Text(str):
     """Prose in a language other than the page's (a translation fell back to the original)."""
@@ -52,6 +55,9 @@ class Text(str):
         text = super().__new__(cls, value)
         text.lang = lang
         return text
+
+    def __repr__(self) -> str:  # with its language, which the card marks (render.py)
+        return f"Text({str.__repr__(self)}, {self.lang!r})"
 
 
 def doc(text: str, **kwargs: Any) -> Any:
