@@ -173,20 +173,22 @@ def time_pair(
     runs: int,
     env: dict[str, str] | None = None,
     before: dict[str, Callable[[], None]] | None = None,
+    envs: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Stats]:
     """Each command run `runs` times, the commands taking turns; one untimed run of each first.
 
-    `before` names what to do, untimed, before each run of a command (an edit to rebuild after).
+    `before` names what to do, untimed, before each run of a command (an edit to rebuild after);
+    `envs` the variables of a command where they are not `env`.
     """
-    before = before or {}
-    for argv in commands.values():
-        run_command(argv, env)
+    before, envs = before or {}, envs or {}
+    for name, argv in commands.items():
+        run_command(argv, envs.get(name, env))
     found: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, argv in commands.items():
             if name in before:
                 before[name]()
-            found[name].append(run_command(argv, env))
+            found[name].append(run_command(argv, envs.get(name, env)))
     return {name: Stats(times) for name, times in found.items()}
 
 
@@ -221,10 +223,17 @@ def copy_project(source: Path, dest: Path) -> Path:
 def compare(
     trees: list[Tree], extwee: str, story_format: Path, runs: int, work: Path
 ) -> list[dict[str, object]]:
-    """For each tree: a build, a rebuild after a one-word edit and extwee's compile, taking turns;
-    and both outputs' sizes."""
+    """For each tree: a first build, a rebuild after a one-word edit and extwee's compile, taking
+    turns; and both outputs' sizes."""
     rows: list[dict[str, object]] = []
-    env = {"PYTHONPATH": str(REPO), "ACTIONPLAN_CACHE_DIR": str(work / "cache")}
+    env = {
+        "PYTHONPATH": str(REPO),
+        "ACTIONPLAN_CACHE_DIR": str(work / "cache"),
+        "ACTIONPLAN_NO_CACHE": "",
+    }
+    # A build of a plan never built before: read, checked and rendered in full (the compiled
+    # templates kept, as after any first build); a rebuild keeps what did not change.
+    cold = {**env, "ACTIONPLAN_NO_CACHE": "1"}
     for tree in trees:
         out = work / f"card-{tree.label}"
         story = work / f"story-{tree.label}.html"
@@ -238,7 +247,13 @@ def compare(
             ),
             "extwee": extwee_command(extwee, tree.twee, story_format, story),
         }
-        times = time_pair(commands, runs, env, before={"rebuild": OneWordEdit(edited)})
+        times = time_pair(
+            commands,
+            runs,
+            env,
+            before={"rebuild": OneWordEdit(edited)},
+            envs={"actionplan": cold},
+        )
         rows.append(
             {
                 "label": tree.label,
@@ -273,16 +288,21 @@ def serve_latency(project: Path, edits: int, work: Path) -> Stats:
     edited = copy_project(project, work / f"served-{project.name}")
     edit = OneWordEdit(edited)
     found = []
-    with DevServer(Project.find(edited), port=0) as server:
-        for _ in range(edits):
-            version = server.live.status()["version"]
-            start = time.perf_counter()
-            edit()
-            while server.live.status()["version"] == version:
-                if time.perf_counter() - start > 30:
-                    raise RuntimeError(f"serve made no new card of {edited} in 30 s")
-                time.sleep(0.002)
-            found.append((time.perf_counter() - start) * 1000)
+    off = os.environ.pop("ACTIONPLAN_NO_CACHE", None)  # serve keeps what did not change
+    try:
+        with DevServer(Project.find(edited), port=0) as server:
+            for _ in range(edits):
+                version = server.live.status()["version"]
+                start = time.perf_counter()
+                edit()
+                while server.live.status()["version"] == version:
+                    if time.perf_counter() - start > 30:
+                        raise RuntimeError(f"serve made no new card of {edited} in 30 s")
+                    time.sleep(0.002)
+                found.append((time.perf_counter() - start) * 1000)
+    finally:
+        if off is not None:
+            os.environ["ACTIONPLAN_NO_CACHE"] = off
     return Stats(found)
 
 

@@ -29,7 +29,7 @@ def build(root: Path, out: Path) -> tuple[bytes, list[str]]:
 def clean(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
     """A build with no cache at all."""
     with monkeypatch.context() as m:
-        m.setenv(cache.OFF_VAR, "1")
+        m.setenv("ACTIONPLAN_CACHE_DIR", "")
         return build(root, out)
 
 
@@ -192,13 +192,16 @@ def test_a_kept_value_of_another_kind_is_no_entry(
     assert store.get("k" * 64, list) == ["a list"]
 
 
-def test_the_cache_can_be_switched_off(
-    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_kept_content_can_be_switched_off(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv(cache.OFF_VAR, "1")
-    build(small_card, tmp_path / "a")
-    assert not (tmp_path / "cache").exists()
+    expected = clean(project, tmp_path / "clean", monkeypatch)
+    assert build(project, tmp_path / "a") == expected
+    assert build(project, tmp_path / "b") == expected
+    kept = {p.name for p in (tmp_path / "cache").iterdir()}
+    assert all(name.startswith("templates-") for name in kept), kept  # compiled templates alone
 
 
 def test_a_rebuild_renders_again_only_the_nodes_that_changed(

@@ -10,8 +10,9 @@
 
 The cache is only ever a shortcut: an entry that cannot be read, is damaged or is of another
 kind is no entry, and one that cannot be written is not kept, never a failed build.
-ACTIONPLAN_CACHE_DIR moves it; set to an empty value, or with ACTIONPLAN_NO_CACHE set to
-anything but empty, nothing is read from it or written to it.
+ACTIONPLAN_CACHE_DIR moves it; set to an empty value, nothing is read from it or written to it.
+ACTIONPLAN_NO_CACHE=1 turns off the stores alone: every build then reads, checks and renders the
+whole plan, as a first build does (the compiled templates, checked against their text, are kept).
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ OFF_VAR = "ACTIONPLAN_NO_CACHE"
 
 def cache_dir() -> Path | None:
     """Where the cache lives: ACTIONPLAN_CACHE_DIR, or the user's cache folder; None if off."""
-    if os.environ.get(OFF_VAR):
-        return None
     chosen = os.environ.get(ENV_VAR)
     if chosen is not None:
         return Path(chosen) if chosen else None
@@ -119,7 +118,7 @@ class Store:
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        base = cache_dir()
+        base = None if os.environ.get(OFF_VAR) else cache_dir()
         self.folder = base / kind if base is not None else None
 
     @property
