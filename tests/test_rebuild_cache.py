@@ -3,6 +3,7 @@ the card a clean build makes, byte for byte, whatever input changed."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -246,3 +247,18 @@ def test_a_change_to_another_plan_of_the_project_is_in_the_links_to_it(
     expected = site(shelf, tmp_path / "clean")
     assert after == expected
     assert after["index.html"] != before["index.html"]
+
+
+def test_a_store_keeps_its_newest_entries_and_no_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    store = Store("test")
+    keys = [f"ab{i:062x}" for i in range(Store.ENTRIES_PER_FOLDER + 5)]
+    for i, key in enumerate(keys):
+        store.put(key, (i,))
+        entry = tmp_path / "cache" / "test" / "ab" / key
+        os.utime(entry, ns=(i * 10**9, i * 10**9))  # one a second, whatever the file system
+    Store.forget()
+    kept = [key for key in keys if store.get(key, tuple) is not None]
+    assert kept == keys[-Store.ENTRIES_PER_FOLDER :]

@@ -115,6 +115,7 @@ class Store:
 
     _memory: ClassVar[dict[tuple[str, str], Any]] = {}
     MEMORY_ENTRIES = 1 << 16
+    ENTRIES_PER_FOLDER = 16  # of 256 folders: some 4 000 entries in a store at most
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -158,8 +159,20 @@ class Store:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
+            self._prune(folder)
         except Exception:  # read-only, full, gone, or a value that cannot be kept: no entry
             return
+
+    def _prune(self, folder: Path) -> None:
+        """Keep the folder of one key's first two digits to its newest entries: every edit of a
+        file makes a new entry, and the cache must not grow without end.  An entry removed is
+        only made again when it is next wanted."""
+        entries = [e for e in os.scandir(folder) if not e.name.startswith(".")]
+        if len(entries) <= self.ENTRIES_PER_FOLDER:
+            return
+        entries.sort(key=lambda e: e.stat().st_mtime_ns)
+        for entry in entries[: len(entries) - self.ENTRIES_PER_FOLDER]:
+            Path(entry.path).unlink(missing_ok=True)
 
     def _remember(self, key: str, value: Any) -> None:
         if len(self._memory) >= self.MEMORY_ENTRIES:
