@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.card.render import key_donts, node_order
+from actionplan.card.render import key_donts
 from actionplan.plan import model
+from actionplan.plan.graph import Graph
 from actionplan.plan.read import check_plan
 from actionplan.plan.translate import localize
 
@@ -23,7 +24,7 @@ def plan() -> model.Plan:
 
 
 def test_the_marked_warnings_each_once_in_the_handling_order(plan: model.Plan) -> None:
-    order = node_order(plan)
+    order = Graph(plan).order()
     expected: list[str] = []
     for node_id in order:
         node = plan.nodes[node_id]
@@ -39,7 +40,7 @@ def test_the_marked_warnings_each_once_in_the_handling_order(plan: model.Plan) -
 
 
 def test_a_translation_lists_the_same_warnings_in_its_words(plan: model.Plan) -> None:
-    order = node_order(plan)
+    order = Graph(plan).order()
     english = key_donts(localize(plan, "en"), order)
     assert len(english) == len(key_donts(plan, order))
     assert "Do not look at the image." in english
@@ -54,7 +55,7 @@ def test_a_plan_that_marks_none_lists_the_urgent_steps_warnings(plan: model.Plan
             for k, n in plan.nodes.items()
         },
     )
-    order = node_order(plan)
+    order = Graph(plan).order()
     urgent = [
         item
         for node_id in order

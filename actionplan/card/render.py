@@ -11,7 +11,6 @@ import hashlib
 import json
 import pickle
 import re
-from collections import deque
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
 from actionplan.plan import model
+from actionplan.plan.graph import Graph
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
 from actionplan.project import default_dir
@@ -93,20 +93,6 @@ class Document:
     js: Markup
     data: Markup  # the script's data, as JSON (docs/theming.md)
     csp: Markup  # the Content-Security-Policy
-
-
-def node_order(plan: model.Plan) -> list[str]:
-    """Nodes in breadth-first order from the start: the order of the printed key."""
-    order = [plan.info.start]
-    seen = {plan.info.start}
-    todo = deque(order)
-    while todo:
-        for target, _loop, _pos in plan.nodes[todo.popleft()].edges():
-            if target not in seen:
-                seen.add(target)
-                order.append(target)
-                todo.append(target)
-    return order
 
 
 def key_donts(plan: model.Plan, order: list[str]) -> list[str]:
@@ -188,7 +174,7 @@ def csp_hash(text: str) -> str:
 
 
 def script_data(
-    plan: model.Plan, order: list[str], pages: list[Page], words: tuple[str, ...]
+    plan: model.Plan, graph: Graph, order: list[str], pages: list[Page], words: tuple[str, ...]
 ) -> dict[str, Any]:
     """All the script knows of the plan (docs/theming.md): the start, the primary language, each
     node as [id, kind, the ids it leads to], and per language its direction, the script's words
@@ -196,7 +182,7 @@ def script_data(
     return {
         "start": plan.info.start,
         "primary": plan.info.language,
-        "nodes": [[i, plan.nodes[i].kind, *(e[0] for e in plan.nodes[i].edges())] for i in order],
+        "nodes": [[i, plan.nodes[i].kind, *(e.target for e in graph.ways[i])] for i in order],
         "languages": {
             p.lang: {
                 "dir": p.dir,
@@ -239,7 +225,8 @@ def render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
 
 def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     primary = plan.info.language
-    order = node_order(plan)
+    graph = Graph(plan)
+    order = graph.order()
     # The local colours and font come after the theme's defaults, custom.css after both.
     css = (
         (theme.source("card.css") or "")
@@ -248,7 +235,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     )
     js = theme.source("card.js") or ""
     pages = [_page(plan, theme, lang, order) for lang in plan.languages]
-    data = script_data(plan, order, pages, theme.script_words())
+    data = script_data(plan, graph, order, pages, theme.script_words())
     logo = None
     if plan.logo:
         media_type, raw = plan.logo

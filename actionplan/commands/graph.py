@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from actionplan.card.render import node_order
 from actionplan.plan import model
+from actionplan.plan.graph import Graph, edges
 
 URGENT_MARK = "⚠ "
 # ASCII that Mermaid shows as it is inside a quoted label; other ASCII becomes "#<code>;".
@@ -27,7 +27,7 @@ def one_line(text: str) -> str:
 
 def ordered_nodes(plan: model.Plan) -> list[model.Node]:
     """Every node, in reading order from the start, then any the start does not reach."""
-    order = node_order(plan)
+    order = Graph(plan).order()
     rest = sorted(set(plan.nodes) - set(order))
     return [plan.nodes[node_id] for node_id in [*order, *rest]]
 
@@ -49,13 +49,6 @@ def describe(plan: model.Plan) -> str:
 def _label(node: model.Node) -> str:
     urgent = isinstance(node, model.Step) and node.urgent
     return (URGENT_MARK if urgent else "") + one_line(node.title)
-
-
-def labelled_edges(node: model.Node) -> list[tuple[str, str | None, bool]]:
-    """(target, the option's label or None, intended loop) for each way on from the node."""
-    if isinstance(node, model.Question):
-        return [(o.next, o.label, o.loop) for o in node.options]
-    return [(target, None, loop) for target, loop, _pos in node.edges()]
 
 
 # Mermaid
@@ -94,10 +87,10 @@ def to_mermaid(plan: model.Plan) -> str:
         shape = _MERMAID_SHAPES[node.kind].format(mermaid_text(_label(node)))
         lines.append(f"    {mermaid_id(node.id)}{shape}")
     for node in nodes:
-        for target, label, loop in labelled_edges(node):
-            arrow = "-.->" if loop else "-->"
-            text = f'|"{mermaid_text(label)}"|' if label is not None else ""
-            lines.append(f"    {mermaid_id(node.id)} {arrow}{text} {mermaid_id(target)}")
+        for edge in edges(node):
+            arrow = "-.->" if edge.loop else "-->"
+            text = f'|"{mermaid_text(edge.label)}"|' if edge.label is not None else ""
+            lines.append(f"    {mermaid_id(node.id)} {arrow}{text} {mermaid_id(edge.target)}")
     urgent = [mermaid_id(n.id) for n in nodes if isinstance(n, model.Step) and n.urgent]
     if urgent:
         lines.append("    classDef urgent stroke:#b00020,stroke-width:3px")
@@ -138,11 +131,11 @@ def to_dot(plan: model.Plan) -> str:
             attrs += ', color="#b00020", penwidth=3'
         lines.append(f"    {dot_text(node.id)} [{attrs}, label={dot_text(_label(node))}];")
     for node in nodes:
-        for target, label, loop in labelled_edges(node):
-            edge_attrs = [f"label={dot_text(label)}"] if label is not None else []
-            edge_attrs += ["style=dashed"] if loop else []
+        for edge in edges(node):
+            edge_attrs = [f"label={dot_text(edge.label)}"] if edge.label is not None else []
+            edge_attrs += ["style=dashed"] if edge.loop else []
             tail = f" [{', '.join(edge_attrs)}]" if edge_attrs else ""
-            lines.append(f"    {dot_text(node.id)} -> {dot_text(target)}{tail};")
+            lines.append(f"    {dot_text(node.id)} -> {dot_text(edge.target)}{tail};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -10,9 +10,10 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from actionplan.commands.graph import labelled_edges, one_line
+from actionplan.commands.graph import one_line
 from actionplan.errors import PlanError, Problem
 from actionplan.plan import model
+from actionplan.plan.graph import Graph
 
 DEFAULT_LIMIT = 10_000
 
@@ -45,68 +46,14 @@ class TooManyRoutes(PlanError):
         )
 
 
-def _ways_on(node: model.Node) -> list[tuple[str, str | None]]:
-    """(target, answer) for every edge that is not an intended loop."""
-    return [(target, answer) for target, answer, loop in labelled_edges(node) if not loop]
-
-
-def _leading_to_an_outcome(plan: model.Plan) -> set[str]:
-    """Nodes from which an outcome can be reached without following a loop."""
-    sources: dict[str, list[str]] = {key: [] for key in plan.nodes}
-    for node in plan.nodes.values():
-        for target, _answer in _ways_on(node):
-            sources.setdefault(target, []).append(node.id)
-    alive = {key for key, node in plan.nodes.items() if isinstance(node, model.Outcome)}
-    todo = list(alive)
-    while todo:
-        for source in sources.get(todo.pop(), []):
-            if source not in alive:
-                alive.add(source)
-                todo.append(source)
-    return alive
-
-
 def iter_routes(plan: model.Plan) -> Iterator[Route]:
-    """Every route from the start to an outcome, depth first in the order the options are written.
-
-    Branches that cannot reach an outcome are cut off beforehand, so the work done is in
-    proportion to the routes found: stopping after N routes always stops soon.
-    """
-    alive = _leading_to_an_outcome(plan)
-    if plan.info.start not in alive:
-        return
-    path = [plan.info.start]
-    answers: list[str | None] = [None]  # the answer given at each node on the path
-    if isinstance(plan.start, model.Outcome):
-        yield _route(plan, path, answers)
-        return
-    ways = [iter(_ways_on(plan.start))]  # the ways on not yet tried, for each node on the path
-    while ways:
-        way = next(ways[-1], None)
-        if way is None:
-            ways.pop()
-            path.pop()
-            answers.pop()
-            continue
-        target, answer = way
-        if target not in alive or target in path:
-            continue
-        answers[-1] = answer
-        path.append(target)
-        answers.append(None)
-        if isinstance(plan.nodes[target], model.Outcome):
-            yield _route(plan, path, answers)
-            path.pop()
-            answers.pop()
-        else:
-            ways.append(iter(_ways_on(plan.nodes[target])))
-
-
-def _route(plan: model.Plan, path: list[str], answers: list[str | None]) -> Route:
-    return tuple(
-        Stop(node_id, plan.nodes[node_id].kind, plan.nodes[node_id].title, answer)
-        for node_id, answer in zip(path, answers, strict=True)
-    )
+    """Every route from the start to an outcome, depth first in the order the options are written
+    (plan.graph.Graph.routes)."""
+    for route in Graph(plan).routes():
+        yield tuple(
+            Stop(node_id, plan.nodes[node_id].kind, plan.nodes[node_id].title, answer)
+            for node_id, answer in route
+        )
 
 
 def find_routes(plan: model.Plan, limit: int = DEFAULT_LIMIT) -> list[Route]:

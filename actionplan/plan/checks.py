@@ -15,6 +15,7 @@ from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model
+from actionplan.plan.graph import Graph
 from actionplan.plan.validate import fields_of, per_class, shape
 from actionplan.suggest import closest
 
@@ -25,9 +26,10 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     """Every problem in a merged plan, errors and warnings, in a stable order."""
     today = today or dt.date.today()
     problems: list[Problem] = []
-    problems += check_references(plan)
+    graph = Graph(plan)
+    problems += check_references(plan, graph)
     if not any(p.is_error for p in problems):
-        problems += check_graph(plan)
+        problems += check_graph(plan, graph)
     problems += check_options(plan)
     problems += check_key_donts(plan)
     problems += check_contacts(plan)
@@ -38,7 +40,8 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     return problems
 
 
-def check_references(plan: model.Plan) -> list[Problem]:
+def check_references(plan: model.Plan, graph: Graph) -> list[Problem]:
+    """Ids that name no node, contact or law of the plan."""
     problems = []
     if plan.info.start not in plan.nodes:
         problems.append(_missing("node", plan.info.start, plan.info.where("start"), plan.nodes))
@@ -47,10 +50,10 @@ def check_references(plan: model.Plan) -> list[Problem]:
             problems.append(
                 _missing("contact", cid, item_pos(plan.info, "emergency", i), plan.contacts)
             )
-    for node in plan.nodes.values():
-        for target, _loop, pos in node.edges():
-            if target not in plan.nodes:
-                problems.append(_missing("node", target, pos, plan.nodes))
+    for key, node in plan.nodes.items():
+        for edge in graph.ways[key]:
+            if edge.target not in plan.nodes:
+                problems.append(_missing("node", edge.target, edge.pos, plan.nodes))
         for i, cid in enumerate(getattr(node, "contacts", ())):
             if cid not in plan.contacts:
                 problems.append(
@@ -83,18 +86,11 @@ def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> 
     return Problem(pos, _(message).format(id=ref), hint)
 
 
-def check_graph(plan: model.Plan) -> list[Problem]:
+def check_graph(plan: model.Plan, graph: Graph) -> list[Problem]:
     """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome."""
     problems = []
     nodes = plan.nodes
-    edges = {key: node.edges() for key, node in nodes.items()}  # each walk below needs them
-    reached = {plan.info.start}
-    todo = [plan.info.start]
-    while todo:
-        for target, _loop, _pos in edges[todo.pop()]:
-            if target not in reached:
-                reached.add(target)
-                todo.append(target)
+    reached = graph.reachable()
     # A question without options cuts off all it led to: its own error says what to fix, and
     # every node behind it reported as unreachable as well would bury that error.
     cut_off = any(
@@ -118,19 +114,16 @@ def check_graph(plan: model.Plan) -> list[Problem]:
                     _("add at least one option with 'label' and 'next'"),
                 )
             )
-    problems += _cycles(edges)
-    # Every node must lead on to an outcome: walk backwards from the outcomes.
-    leads_to: dict[str, list[str]] = {key: [] for key in nodes}
-    for key, ways in edges.items():
-        for target, _loop, _pos in ways:
-            leads_to[target].append(key)
-    ends = {key for key, node in nodes.items() if isinstance(node, model.Outcome)}
-    todo = list(ends)
-    while todo:
-        for source in leads_to[todo.pop()]:
-            if source not in ends:
-                ends.add(source)
-                todo.append(source)
+    for cycle, edge in graph.unmarked_cycles():
+        problems.append(
+            Problem(
+                edge.pos,
+                _("this leads back to an earlier node: {cycle}").format(cycle=" → ".join(cycle)),
+                _("mark it with 'loop: true' if the loop is intended"),
+            )
+        )
+    # Every node must lead on to an outcome.
+    ends = graph.leading_to(graph.outcomes)
     for node in nodes.values():
         dead_end = isinstance(node, model.Question) and not node.options  # reported above
         if node.id in reached and node.id not in ends and not dead_end:
@@ -141,43 +134,6 @@ def check_graph(plan: model.Plan) -> list[Problem]:
                     _("lead it on to an outcome node, the end of a path"),
                 )
             )
-    return problems
-
-
-def _cycles(edges: dict[str, tuple[tuple[str, bool, Pos], ...]]) -> list[Problem]:
-    """One problem per edge that closes an unmarked cycle (iterative depth-first search)."""
-    problems = []
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    for root in edges:
-        if root in state:
-            continue
-        path = [root]
-        stack = [iter(edges[root])]
-        state[root] = 1
-        while stack:
-            edge = next(stack[-1], None)
-            if edge is None:
-                state[path.pop()] = 2
-                stack.pop()
-                continue
-            target, loop, pos = edge
-            if loop:
-                continue
-            if state.get(target) == 1:
-                cycle = [*path[path.index(target) :], target]
-                problems.append(
-                    Problem(
-                        pos,
-                        _("this leads back to an earlier node: {cycle}").format(
-                            cycle=" → ".join(cycle)
-                        ),
-                        _("mark it with 'loop: true' if the loop is intended"),
-                    )
-                )
-            elif target not in state:
-                state[target] = 1
-                path.append(target)
-                stack.append(iter(edges[target]))
     return problems
 
 

@@ -157,10 +157,6 @@ class Node(Located):
     def kind(self) -> str:
         return type(self).__name__.lower()
 
-    def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
-        """(target id, intended loop, where) for every way on from this node."""
-        return ()
-
 
 @dataclass(frozen=True, kw_only=True)
 class Question(Node):
@@ -175,9 +171,6 @@ class Question(Node):
         "then one option must be marked `unknown: true`.",
         default=False,
     )
-
-    def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
-        return tuple((o.next, o.loop, o.where("next")) for o in self.options)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,9 +192,6 @@ class Step(Node):
     sources: tuple[Source, ...] = doc("Where the advice comes from.", default=())
     next: NodeId = doc("The id of the node that follows.")
     loop: bool = doc("Set to true when `next` intentionally leads back.", default=False)
-
-    def edges(self) -> tuple[tuple[str, bool, Pos], ...]:
-        return ((self.next, self.loop, self.where("next")),)
 
 
 @dataclass(frozen=True, kw_only=True)

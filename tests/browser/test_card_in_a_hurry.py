@@ -22,7 +22,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from test_card import START, axe_report, axe_violations
 
-from actionplan.card.render import key_donts, node_order
+from actionplan.card.render import key_donts
+from actionplan.plan.graph import Graph
 from actionplan.plan.read import check_plan
 from actionplan.plan.translate import localize
 from actionplan.plan.validate import ID_PATTERN, MAX_ID_LENGTH
@@ -598,7 +599,7 @@ def test_printing_the_start_screen_gives_the_one_page_action_card(
     plan = check_plan(default_dir("content")).plan
     assert plan is not None
     localized = plan if lang == plan.info.language else localize(plan, lang)
-    donts = [str(d) for d in key_donts(localized, node_order(plan))]
+    donts = [str(d) for d in key_donts(localized, Graph(plan).order())]
     printed = sheet.locator(".ap-donot li").all_inner_texts()
     assert donts and printed == donts
     expect(sheet).to_contain_text(card.lang().locator(".ap-footer p").first.inner_text()[:12])
