@@ -25,7 +25,7 @@ from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
 from actionplan.plan import model
-from actionplan.plan.graph import Graph
+from actionplan.plan.graph import Graph, edges
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
 from actionplan.project import default_dir
@@ -340,7 +340,7 @@ def rendered_nodes(theme: Theme, root: Path, context: dict[str, Any]) -> dict[st
     template = theme.template("node.html")
     for node_id in context["order"]:
         node = plan.nodes[node_id]
-        leads_to = [(target, numbers.get(target)) for target, _loop, _pos in node.edges()]
+        leads_to = [(edge.target, numbers.get(edge.target)) for edge in edges(node)]
         # The node's repr holds every field of it but its positions, which no card shows: a
         # line added above a node in its file does not make it new.
         text = repr((node, numbers.get(node_id), leads_to))
