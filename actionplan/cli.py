@@ -13,15 +13,22 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from actionplan import __version__, i18n
-from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
+from actionplan.errors import (
+    EXIT_CONTENT,
+    EXIT_OK,
+    ActionplanError,
+    PlanError,
+    Pos,
+    Problem,
+    display_path,
+)
+from actionplan.errors import show as show_problems
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan.read import Report
 from actionplan.project import FIRST_PLAN, PlanFolder, Project
 
 if TYPE_CHECKING:
     from actionplan.plan import model
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def _color() -> bool | None:
@@ -33,18 +40,6 @@ def echo(message: str = "", err: bool = False, **style: Any) -> None:
     if style and _color() is not False:
         message = click.style(message, **style)
     click.echo(message, err=err, color=_color())
-
-
-def show_problems(problems: list[Problem], err: bool) -> None:
-    for p in problems:
-        colour = {Severity.ERROR: "red", Severity.WARNING: "yellow"}.get(p.severity, "cyan")
-        word = (
-            click.style(p.severity.value, fg=colour, bold=True)
-            if _color() is not False
-            else p.severity.value
-        )
-        text = f"{p.pos}: {word}: {p.message}" + (f" ({p.hint})" if p.hint else "")
-        click.echo(text, err=err, color=_color())
 
 
 def summary_line(report: Report, strict: bool = False) -> str:
@@ -60,20 +55,21 @@ def summary_line(report: Report, strict: bool = False) -> str:
 
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Bad content and failed reads and writes end with `file: error: message` and exit code 1,
-    never a traceback."""
+    """Bad content and failed reads and writes end with `file: error: message` and their exit
+    code (ActionplanError), never a traceback."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        error: ActionplanError
         try:
             return command(*args, **kwargs)
-        except PlanError as exc:
-            show_problems(exc.problems, err=True)
-            sys.exit(EXIT_CONTENT)
+        except ActionplanError as exc:
+            error = exc
         except OSError as exc:  # the reader and the writer say what failed; anything else:
             where = display_path(Path(exc.filename)) if exc.filename else "actionplan"
-            show_problems([Problem(Pos(where), exc.strerror or str(exc))], err=True)
-            sys.exit(EXIT_CONTENT)
+            error = PlanError.at(Pos(where), exc.strerror or str(exc))
+        error.show(_color())
+        sys.exit(error.exit_code)
 
     return wrapper
 
@@ -272,7 +268,7 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | 
     for card in checked.cards:
         report = card.report
         assert card.folder is not None
-        show_problems([p for p in report.problems if p not in shown], err=True)
+        show_problems([p for p in report.problems if p not in shown], _color())
         shown.update(report.problems)
         failed = report.failed(strict) or failed
         if not v.quiet or report.failed(strict):
@@ -293,7 +289,7 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | 
                 fg="red" if report.failed(strict) else "green",
             )
     if checked.index_problems:
-        show_problems(checked.index_problems, err=True)
+        show_problems(checked.index_problems, _color())
         failed = True
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 
@@ -347,7 +343,7 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: s
     try:
         results = build_site(project, out=out, strict=strict, only=plan_name)
     except PlanError as exc:
-        show_problems(exc.problems, err=True)
+        exc.show(_color())
         where = out or project.build
         summary = summary_line(Report(None, exc.problems), strict)
         echo(
@@ -359,7 +355,7 @@ def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: s
         )
         sys.exit(EXIT_CONTENT)
     for result in results:
-        show_problems(result.warnings, err=True)  # problems, which -q still prints
+        show_problems(result.warnings, _color())  # problems, which -q still prints
         if not v.quiet:
             warnings = len(result.warnings)
             echo(
@@ -624,7 +620,6 @@ def new(
     plan_name: str | None,
 ) -> None:
     from actionplan.commands.new import new_plan, new_project
-    from actionplan.publish.source import UnknownSource
 
     if plan_name is not None:
         made = new_plan(directory, plan_name)
@@ -638,11 +633,7 @@ def new(
             )
         return
 
-    try:
-        files = new_project(directory, host=host, source=source, copy_base=copy_base)
-    except UnknownSource as exc:
-        echo(f"error: {exc}", err=True)  # 'error:' as in every problem line
-        sys.exit(EXIT_USAGE)
+    files = new_project(directory, host=host, source=source, copy_base=copy_base)
     if not v.quiet:
         echo(
             _(
@@ -783,7 +774,7 @@ def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str |
 
     def report(ok: bool, problems: list[Problem]) -> None:
         if not ok or v.verbose:
-            show_problems(problems, err=True)
+            show_problems(problems, _color())
         if not ok:
             echo(_("the build failed: the page shows why until it is fixed"), err=True, fg="red")
         elif not v.quiet:

@@ -1,12 +1,22 @@
-"""Problems found in a plan, each pointing at the file, line and column it is about."""
+"""Problems found in a plan, each pointing at the file, line and column it is about.
+
+Every stage reports into a `Problems` collector; a stage that cannot go on raises a `PlanError`
+with what it found.  An `ActionplanError` shows itself and carries the exit code it ends a command
+with, so the command line catches that one class and prints it.
+"""
 
 from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+
+import click
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 class Pos(NamedTuple):
@@ -45,8 +55,12 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def format(self) -> str:
-        text = f"{self.pos}: {self.severity.value}: {self.message}"
+    def format(self, styled: bool = False) -> str:
+        """`file:line:col: severity: message (hint)`; with `styled`, the severity in colour."""
+        word = self.severity.value
+        if styled:
+            word = click.style(word, fg=_COLOURS[self.severity], bold=True)
+        text = f"{self.pos}: {word}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
         return text
@@ -55,16 +69,59 @@ class Problem:
         return self.format()
 
 
-class PlanError(Exception):
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+
+class Problems(list[Problem]):
+    """The problems found so far: each stage reports into one, and the caller decides to go on."""
+
+    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.append(Problem(pos, message, hint))
+
+    def warning(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.append(Problem(pos, message, hint, Severity.WARNING))
+
+    def note(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.append(Problem(pos, message, hint, Severity.NOTE))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self)
+
+    def stop_on_errors(self) -> None:
+        """Raise a PlanError with every problem found, when one of them is an error."""
+        if self.has_errors:
+            raise PlanError(self)
+
+
+def show(problems: Iterable[Problem], color: bool | None = None) -> None:
+    """Print each problem on a line of standard error; colour as click decides (`color`)."""
+    for p in problems:
+        click.echo(p.format(styled=color is not False), err=True, color=color)
+
+
+class ActionplanError(Exception):
+    """A failure the author can fix: it shows itself and ends a command with `exit_code`."""
+
+    exit_code = EXIT_CONTENT
+
+    def show(self, color: bool | None = None) -> None:
+        click.echo(f"error: {self}", err=True, color=color)
+
+
+class PlanError(ActionplanError):
     """Raised when a plan cannot be used; carries every problem found."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(p.format() for p in problems))
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
 
     @classmethod
     def at(cls, pos: Pos, message: str, hint: str = "") -> PlanError:
         return cls([Problem(pos, message, hint)])
+
+    def show(self, color: bool | None = None) -> None:
+        show(self.problems, color)
 
 
 def short(text: str, limit: int = 40) -> str:
@@ -73,7 +130,7 @@ def short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def display_path(path: Path, root: Path | None = None) -> str:
+def display_path(path: Path) -> str:
     """The path as the author can open it: relative to the working directory where possible.
 
     Symbolic links are not followed, so that a message names the file the author sees.

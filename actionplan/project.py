@@ -152,7 +152,7 @@ class Project:
             root, content = path, path / "content"
         else:
             if path.is_dir() and not _has_yaml(path):
-                raise PlanError.at(Pos(display_path(path, path)), *_not_a_plan(path))
+                raise PlanError.at(Pos(display_path(path)), *_not_a_plan(path))
             root, content = path.parent if path.name == "content" else path, path
         templates = root / "templates"
         for folder in (content, templates):

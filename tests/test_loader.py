@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from actionplan.errors import PlanError
-from actionplan.plan.loader import MAX_DEPTH, find_files, parse, read_text
+from actionplan.plan.loader import MAX_DEPTH, Role, find_files, parse, read_text
 from actionplan.plan.read import check_plan
 
 REPO = Path(__file__).resolve().parent.parent
@@ -142,8 +142,8 @@ def test_upper_case_suffixes_are_read_like_any_other(tmp_path: Path) -> None:
     (root / "plan.Yml").write_text("nodes:\n  done:\n" + done, encoding="utf-8")
     (root / "notes.TXT").write_text("not a plan file", encoding="utf-8")
     assert [(p.name, role) for p, role in find_files(root)] == [
-        ("START.YAML", "base"),
-        ("plan.Yml", "base"),
+        ("START.YAML", Role.BASE),
+        ("plan.Yml", Role.BASE),
     ]
     report = check_plan(root, today=TODAY)
     assert report.problems == []

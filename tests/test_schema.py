@@ -11,15 +11,15 @@ from click.testing import CliRunner
 from yaml12 import load as editor_load
 
 from actionplan.cli import cli
-from actionplan.plan.loader import load_files
+from actionplan.plan.loader import Role, load_files
 from actionplan.plan.schema import FILE_KINDS, editor_settings, json_schema, schema_files
 from actionplan.project import default_dir
 
 ROLES = {
-    "base": "content",
-    "local": "local",
-    "translation": "translation",
-    "local-translation": "translation",
+    Role.BASE: "content",
+    Role.LOCAL: "local",
+    Role.TRANSLATION: "translation",
+    Role.LOCAL_TRANSLATION: "translation",
 }
 
 

@@ -402,7 +402,7 @@ def overrides(content: Path) -> dict[str, dict[str, str]]:
     for source in files:
         if (
             source.name in theirs
-            or source.role != "local"
+            or source.role is not loader.Role.LOCAL
             or not isinstance(source.root, yaml.MappingNode)
         ):
             continue

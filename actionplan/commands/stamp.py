@@ -18,7 +18,7 @@ import yaml
 from actionplan.card.write import write_atomic
 from actionplan.errors import display_path
 from actionplan.plan import checks, model
-from actionplan.plan.loader import SourceFile, find_files, parse, read_text
+from actionplan.plan.loader import Role, SourceFile, find_files, parse, read_text
 from actionplan.plan.read import load_plan
 from actionplan.plan.validate import INVALID, Reader
 from actionplan.project import LOCK_FILE, base_for
@@ -44,7 +44,7 @@ def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[S
     own_base = base is None and not (root / LOCK_FILE).is_file()
     done = []
     for path, role in find_files(root, base, shared):
-        if not (role == "local-translation" or (role == "translation" and own_base)):
+        if not (role is Role.LOCAL_TRANSLATION or (role is Role.TRANSLATION and own_base)):
             continue
         name = display_path(path)
         text = read_text(path, name)
@@ -57,7 +57,7 @@ def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[S
         edits: list[tuple[int, int, str]] = []  # (offset, length to replace, new text)
         entries = []
         # The base's translations translate the base's metadata, not the layer's over it.
-        info = (plan.base_info if role == "translation" else None) or plan.info
+        info = (plan.base_info if role is Role.TRANSLATION else None) or plan.info
         for what, original, entry_node, entry in _entries(plan, info, tr, tree):
             expected = checks.fingerprint(original, checks.covered(original, entry))
             if entry.fingerprint == expected or (entry.fingerprint and not stale):

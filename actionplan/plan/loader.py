@@ -7,6 +7,7 @@ the file, line and column.
 
 from __future__ import annotations
 
+import enum
 import os
 import re
 import stat
@@ -80,6 +81,20 @@ TRANSLATIONS_DIR = "translations"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
+class Role(enum.Enum):
+    """What a content file is to the plan, by its place in the content folder (see find_files);
+    the files apply in this order."""
+
+    BASE = "base"
+    LOCAL = "local"
+    TRANSLATION = "translation"
+    LOCAL_TRANSLATION = "local-translation"
+
+    @property
+    def is_translation(self) -> bool:
+        return self in (Role.TRANSLATION, Role.LOCAL_TRANSLATION)
+
+
 @dataclass(frozen=True)
 class SourceFile:
     """One content file, parsed; or, where the cache holds what reading it gave (`read`), parsed
@@ -87,7 +102,7 @@ class SourceFile:
 
     path: Path
     name: str  # as shown in messages
-    role: str  # "base", "local", "translation" or "local-translation" (see find_files)
+    role: Role
     parsed: yaml.Node | None
     anchors: bool = True  # whether the text may define anchors (aliases need one)
     text: str = ""  # the file's text, where a message needs more than the parser tells
@@ -114,12 +129,12 @@ def node_pos(name: str, node: yaml.Node) -> Pos:
 
 def find_files(
     root: Path, base: Path | None = None, shared: Path | None = None
-) -> list[tuple[Path, str]]:
+) -> list[tuple[Path, Role]]:
     """The plan's YAML files with their roles, in the order they apply.
 
-    Without `base`, root holds the whole plan: its base files ("base"), the local layer
-    (local.yaml, then local/*.yaml: "local"), the base's translations (translations/:
-    "translation") and the layer's own (local/translations/: "local-translation").  With `base`,
+    Without `base`, root holds the whole plan: its base files (BASE), the local layer
+    (local.yaml, then local/*.yaml: LOCAL), the base's translations (translations/:
+    TRANSLATION) and the layer's own (local/translations/: LOCAL_TRANSLATION).  With `base`,
     the base plan is that folder, read the same way, and root holds only a local layer applied
     over it: local.yaml, local/ and translations/, whose files are all the layer's.
     `shared` is a layer that every plan of a project shares (its shared/ folder), read as
@@ -132,8 +147,8 @@ def find_files(
     )
     if shared is None:
         return found
-    own = [f for f in found if f[1] in ("base", "translation")]
-    layer = [f for f in found if f[1] not in ("base", "translation")]
+    own = [f for f in found if f[1] in (Role.BASE, Role.TRANSLATION)]
+    layer = [f for f in found if f[1] not in (Role.BASE, Role.TRANSLATION)]
     return sorted(own + _files_in(shared, own_base=False) + layer, key=lambda f: _ROLE_ORDER[f[1]])
 
 
@@ -184,22 +199,22 @@ def _hidden(name: str) -> bool:
     return name.startswith((".", "_"))
 
 
-def _role(rel: Path, own_base: bool) -> str:
+def _role(rel: Path, own_base: bool) -> Role:
     """A file's role by its place in the content folder (see find_files)."""
     parts = rel.parts
     if parts[0] == LOCAL_DIR and len(parts) > 1:
-        return "local-translation" if parts[1] == TRANSLATIONS_DIR else "local"
+        return Role.LOCAL_TRANSLATION if parts[1] == TRANSLATIONS_DIR else Role.LOCAL
     if parts[0] == TRANSLATIONS_DIR:
-        return "translation" if own_base else "local-translation"
+        return Role.TRANSLATION if own_base else Role.LOCAL_TRANSLATION
     if rel.as_posix() == LOCAL_FILE:
-        return "local"
-    return "base" if own_base else "local"
+        return Role.LOCAL
+    return Role.BASE if own_base else Role.LOCAL
 
 
-_ROLE_ORDER = {"base": 0, "local": 1, "translation": 2, "local-translation": 3}
+_ROLE_ORDER = {role: i for i, role in enumerate(Role)}
 
 
-def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
+def _files_in(root: Path, own_base: bool) -> list[tuple[Path, Role]]:
     """The content files under root with their roles; local.yaml before the files in local/."""
     if not root.exists():
         raise PlanError.at(
@@ -209,7 +224,7 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
         raise PlanError.at(
             Pos(str(root)), _("not a folder"), _("give the folder that holds the plan")
         )
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[Path, Role]] = []
     problems: list[Problem] = []
     for path in files.walk(root, hidden=_hidden):
         rel = path.relative_to(root)
@@ -220,7 +235,7 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
                 linked_folder = stat.S_ISDIR(os.stat(path).st_mode)
             except OSError as exc:
                 if not is_yaml and not path.suffix:  # what may have been a folder of the plan
-                    problems += files.error(display_path(path, root), exc, "link").problems
+                    problems += files.error(display_path(path), exc, "link").problems
                     continue
         if not is_yaml and not linked_folder:
             continue
@@ -236,19 +251,19 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
                     _("copy the file into the plan's folder instead of linking to it"),
                 )
             )
-            problems.append(Problem(Pos(display_path(path, root)), *outside))
+            problems.append(Problem(Pos(display_path(path)), *outside))
             continue
         if linked_folder:  # its files are in the plan's folder already, and read from there
             continue
         misnamed = _misnamed(rel)
         if misnamed is not None:
-            problems.append(Problem(Pos(display_path(path, root)), *misnamed))
+            problems.append(Problem(Pos(display_path(path)), *misnamed))
             continue
         # A special file or a link that loops is kept, and refused when it is read.
         found.append((path, _role(rel, own_base)))
         if len(found) > MAX_FILES:
             raise PlanError.at(
-                Pos(display_path(root, root)),
+                Pos(display_path(root)),
                 _("more than {n} YAML files").format(n=MAX_FILES),
                 _("a plan this large is almost certainly the wrong folder"),
             )
@@ -256,7 +271,7 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, str]]:
         raise PlanError(problems)
     if not found:
         raise PlanError.at(
-            Pos(display_path(root, root)),
+            Pos(display_path(root)),
             _("no .yaml files in this folder"),
             _("give the folder that holds the plan, such as content/"),
         )
@@ -472,12 +487,12 @@ def load_files(
     problems: list[Problem] = []
     reads = Store(READS)
     for path, role in find_files(root, base, shared):
-        name = display_path(path, root)
+        name = display_path(path)
         try:
             text = read_text(path, name)
             # What reading a file gives depends on its text, its name and its role alone (the
             # local layer, read over what came before it, is always read anew).
-            key = digest(name, role, text) if reads.on and role != "local" else ""
+            key = digest(name, role.value, text) if reads.on and role is not Role.LOCAL else ""
             kept = reads.get(key, tuple) if key else None
             node = parse(text, name) if kept is None else None
             files.append(SourceFile(path, name, role, node, "&" in text, text, key, kept))
@@ -496,7 +511,7 @@ def shared_problems(files: list[SourceFile], shared: Path) -> list[Problem]:
     inside = shared.resolve()
     problems = []
     for source in files:
-        if source.role != "local" or inside not in source.path.resolve().parents:
+        if source.role is not Role.LOCAL or inside not in source.path.resolve().parents:
             continue
         if not isinstance(source.root, yaml.MappingNode):
             continue  # the merge says what is wrong with it

@@ -19,7 +19,7 @@ from actionplan.card.cache import Store
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.i18n import N_, _
 from actionplan.plan import checks, model
-from actionplan.plan.loader import READS, SourceFile
+from actionplan.plan.loader import READS, Role, SourceFile
 from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map
 
 LOGO_TYPES = {
@@ -46,8 +46,8 @@ def merge(
     `upstream` names the files whose facts are upstream's rather than the project's.
     """
     problems: list[Problem] = []
-    base = [f for f in files if f.role == "base"]
-    local = [f for f in files if f.role == "local"]
+    base = [f for f in files if f.role is Role.BASE]
+    local = [f for f in files if f.role is Role.LOCAL]
 
     info: model.PlanInfo | None = None
     info_pos: Pos | None = None
@@ -107,7 +107,7 @@ def merge(
         if not any(p.is_error for p in problems):
             problems.append(
                 Problem(
-                    Pos(display_path(root, root)),
+                    Pos(display_path(root)),
                     _("no file has a 'plan' section"),
                     _(
                         "add 'plan:' with title, language, version, owner, reviewed "
@@ -164,12 +164,12 @@ def _translations(
     """
     found: dict[str, model.Translation] = {}
     for source in files:
-        if source.role not in ("translation", "local-translation"):
+        if not source.role.is_translation:
             continue
         tr = _read(source, problems, model.Translation, _("the translation"))
         if tr is INVALID:
             continue
-        if owner_replaced is not None and source.role == "translation":
+        if owner_replaced is not None and source.role is Role.TRANSLATION:
             tr = _without_base_owner(tr, owner_replaced)
         stem = source.path.stem
         if tr.language != stem:
@@ -182,7 +182,7 @@ def _translations(
                     ),
                 )
             )
-        elif source.role == "local-translation" and tr.language in found:
+        elif source.role is Role.LOCAL_TRANSLATION and tr.language in found:
             found[tr.language] = _layer_translation(found[tr.language], tr)
         elif tr.language in found:
             problems.append(

@@ -17,6 +17,7 @@ from typing import TypedDict, cast
 from urllib.parse import unquote, urlsplit
 
 from actionplan import __version__
+from actionplan.errors import EXIT_USAGE, ActionplanError
 
 NAME = "actionplan"
 # git+URL@REV, where REV should be a commit id or a tag: a branch name would move under a project.
@@ -47,8 +48,10 @@ class _DirectUrl(_Url, total=False):
     dir_info: _DirInfo
 
 
-class UnknownSource(Exception):
-    """Nothing known says where this actionplan can be installed from elsewhere."""
+class UnknownSource(ActionplanError):
+    """Nothing known says where this actionplan can be installed from elsewhere: give --source."""
+
+    exit_code = EXIT_USAGE
 
 
 def pinned_requirement(spec: str) -> str:
