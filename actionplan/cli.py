@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shlex
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,11 +76,14 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class Verbosity:
-    """How much to print; set by -q and -v wherever they are given."""
+@dataclass
+class Options:
+    """What every command is run with: how much to print, set by -q and -v wherever they are
+    given, and the date that counts as today (a caller can pass its own as click's `obj`)."""
 
-    def __init__(self) -> None:
-        self.quiet = self.verbose = False
+    quiet: bool = False
+    verbose: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
 
 
 path_argument = click.argument(
@@ -117,12 +122,12 @@ def plan_heading(project: Project, folder: PlanFolder, comment: str) -> str:
 
 def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
-        ctx.ensure_object(Verbosity).quiet = True
+        ctx.ensure_object(Options).quiet = True
 
 
 def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
-        ctx.ensure_object(Verbosity).verbose = True
+        ctx.ensure_object(Options).verbose = True
 
 
 def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -224,7 +229,7 @@ class ActionplanGroup(click.Group):
 @verbosity
 @click.pass_context
 def cli(ctx: click.Context) -> None:
-    ctx.ensure_object(Verbosity)
+    ctx.ensure_object(Options)
 
 
 @cli.command(
@@ -254,15 +259,15 @@ def cli(ctx: click.Context) -> None:
 @verbosity
 @click.pass_obj
 @handle_errors
-def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | None) -> None:
+def check(v: Options, path: Path, strict: bool, stale: bool, plan_name: str | None) -> None:
     from actionplan.commands.check import render_site
 
     project = Project.find(path)
-    checked = render_site(project, only=plan_name)
+    checked = render_site(project, only=plan_name, today=v.today)
     if stale:
         plans = [card.report.plan for card in checked.cards]
         if all(plan is not None for plan in plans):
-            sys.exit(max(show_stale(plan) for plan in plans if plan is not None))
+            sys.exit(max(show_stale(plan, v.today) for plan in plans if plan is not None))
     failed = False
     shown: set[Problem] = set()  # the shared layer's and the theme's, once for all the plans
     for card in checked.cards:
@@ -294,13 +299,11 @@ def check(v: Verbosity, path: Path, strict: bool, stale: bool, plan_name: str | 
     sys.exit(EXIT_CONTENT if failed else EXIT_OK)
 
 
-def show_stale(plan: model.Plan) -> int:
+def show_stale(plan: model.Plan, today: dt.date) -> int:
     """List the facts to check again, oldest first; the exit code."""
-    import datetime as dt
-
     from actionplan.plan.checks import stale_facts
 
-    facts = sorted(stale_facts(plan, dt.date.today()), key=lambda f: f.when)
+    facts = sorted(stale_facts(plan, today), key=lambda f: f.when)
     for fact in facts:
         line = (
             _("{what} {name} {when}, {age} days ago (the base plan's): check it against {source}")
@@ -336,12 +339,12 @@ def show_stale(plan: model.Plan) -> int:
 @verbosity
 @click.pass_obj
 @handle_errors
-def build(v: Verbosity, path: Path, out: Path | None, strict: bool, plan_name: str | None) -> None:
+def build(v: Options, path: Path, out: Path | None, strict: bool, plan_name: str | None) -> None:
     from actionplan.commands.build import build_site
 
     project = Project.find(path)
     try:
-        results = build_site(project, out=out, strict=strict, only=plan_name)
+        results = build_site(project, out=out, strict=strict, only=plan_name, today=v.today)
     except PlanError as exc:
         exc.show(_color())
         where = out or project.build
@@ -420,7 +423,7 @@ def schema(kind: str, out: Path | None) -> None:
 @verbosity
 @click.pass_obj
 @handle_errors
-def stamp(v: Verbosity, path: Path, stale: bool, plan_name: str | None) -> None:
+def stamp(v: Options, path: Path, stale: bool, plan_name: str | None) -> None:
     from actionplan.commands.stamp import stamp as stamp_translations
 
     project = Project.find(path)
@@ -484,7 +487,7 @@ def theme_list(path: Path = Path(".")) -> None:
 @verbosity
 @click.pass_obj
 @handle_errors
-def theme_copy(v: Verbosity, name: str, path: Path) -> None:
+def theme_copy(v: Options, name: str, path: Path) -> None:
     """Copy the default theme's file NAME into the templates/ of the project in PATH, to edit.
 
     An existing file is never overwritten.
@@ -612,7 +615,7 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 @click.pass_obj
 @handle_errors
 def new(
-    v: Verbosity,
+    v: Options,
     directory: Path,
     host: str,
     source: str | None,
@@ -678,7 +681,7 @@ def new(
 @verbosity
 @click.pass_obj
 @handle_errors
-def diff(v: Verbosity, paths: tuple[Path, ...], accept: bool, plan_name: str | None) -> None:
+def diff(v: Options, paths: tuple[Path, ...], accept: bool, plan_name: str | None) -> None:
     from actionplan.commands import diff as upgrade
 
     if len(paths) > 2 or (accept and len(paths) == 2):
@@ -769,7 +772,7 @@ def show_diff(lines: list[Any]) -> None:
 def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str | None) -> None:
     from actionplan.commands.serve import DevServer, is_loopback
 
-    v: Verbosity = ctx.obj
+    v: Options = ctx.obj
     explicit = ctx.get_parameter_source("host") is click.core.ParameterSource.COMMANDLINE
 
     def report(ok: bool, problems: list[Problem]) -> None:

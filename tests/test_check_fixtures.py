@@ -8,7 +8,6 @@ changed line before you commit it.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -19,9 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from actionplan.cli import cli
-from actionplan.commands import check as check_module
-from actionplan.plan.read import check_plan
+from actionplan.cli import Options, cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = date(2026, 12, 1)  # every case is checked as if on this day, so dates give stable output
@@ -63,7 +60,7 @@ def cases(kind: str) -> list[pytest.ParameterSet]:
 def run_check(strict: bool, lang: str = "en") -> tuple[list[str], int]:
     """The problem lines `actionplan check content` prints here, and its exit code."""
     args = ["--lang", lang, "check", "content", *(["--strict"] if strict else [])]
-    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"})
+    result = CliRunner().invoke(cli, args, env={"NO_COLOR": "1"}, obj=Options(today=TODAY))
     if not isinstance(result.exception, (SystemExit, type(None))):
         raise result.exception
     # The problems go to standard error, like every error; the summary to standard output.
@@ -81,8 +78,6 @@ def run_check(strict: bool, lang: str = "en") -> tuple[list[str], int]:
 @pytest.fixture
 def in_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], Path]:
     """Copy a case to tmp_path and work there, so paths print relative and the repo is untouched."""
-    # `check` reads the plan through commands.check.check_project, which calls check_plan.
-    monkeypatch.setattr(check_module, "check_plan", functools.partial(check_plan, today=TODAY))
 
     def copy(case: Path) -> Path:
         work = tmp_path / case.name

@@ -3,6 +3,7 @@ atomically: a card for each plan, and for a project of several plans their index
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +26,17 @@ class BuildResult:
     plan: str = FIRST_PLAN  # which of the project's plans (PlanFolder.name); "" for the index
 
 
-def build_card(project: Project, out: Path | None = None, strict: bool = False) -> BuildResult:
+def build_card(
+    project: Project,
+    out: Path | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+) -> BuildResult:
     """Check, render and write the card; on any problem, raise before anything is written.
 
     For a project of several plans, every card and the index are built (build_site); the
     first plan's card is returned."""
-    return build_site(project, out, strict)[0]
+    return build_site(project, out, strict, today=today)[0]
 
 
 def build_site(
@@ -39,11 +45,13 @@ def build_site(
     strict: bool = False,
     only: str | None = None,
     cache: dict[str, Report] | None = None,
+    today: dt.date | None = None,
 ) -> list[BuildResult]:
     """Check every plan, render the cards (of the plan named `only`, or of all) and the index
     of a project of several plans, then write them; on any problem, raise before anything is
-    written, so that the last good build stays as it was.  `cache`: see render_site."""
-    checked = render_site(project, only, cache)
+    written, so that the last good build stays as it was.  `cache`: see render_site.  Dates are
+    checked against `today` (by default the day of the build)."""
+    checked = render_site(project, only, cache, today)
     report = checked.report
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))

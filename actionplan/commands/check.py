@@ -8,6 +8,7 @@ it fails `build`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from actionplan.card import shelf
@@ -49,19 +50,25 @@ class CheckedSite:
         return Report(None if failed else self.cards[0].report.plan, problems)
 
 
-def check_project(project: Project, plan: str | None = None) -> Report:
+def check_project(
+    project: Project, plan: str | None = None, today: dt.date | None = None
+) -> Report:
     """The plans, the theme and the cards made from them: all that `check` reports and a build
-    refuses or warns about; of the plan named `plan` only, when given."""
-    return render_site(project, only=plan).report
+    refuses or warns about; of the plan named `plan` only, when given.  Dates are checked
+    against `today` (by default the real one)."""
+    return render_site(project, only=plan, today=today).report
 
 
-def render_project(project: Project) -> Checked:
+def render_project(project: Project, today: dt.date | None = None) -> Checked:
     """The first plan checked, and its card rendered (not written) when nothing stops it."""
-    return render_site(project, only=project.plans[0].name).cards[0]
+    return render_site(project, only=project.plans[0].name, today=today).cards[0]
 
 
 def render_site(
-    project: Project, only: str | None = None, cache: dict[str, Report] | None = None
+    project: Project,
+    only: str | None = None,
+    cache: dict[str, Report] | None = None,
+    today: dt.date | None = None,
 ) -> CheckedSite:
     """Every plan checked (the others too, for the links into them), and the cards of those
     asked for (`only` one, or all) rendered, with the index when the project has several.
@@ -73,14 +80,17 @@ def render_site(
     try:
         theme = Theme.load(project.templates)
     except PlanError as exc:
-        failed = [Checked(check_plan(f.content, shared=project.shared), None, f) for f in chosen]
+        failed = [
+            Checked(check_plan(f.content, today=today, shared=project.shared), None, f)
+            for f in chosen
+        ]
         return CheckedSite(
             [
                 Checked(Report(None, c.report.problems + exc.problems), None, c.folder)
                 for c in failed
             ]
         )
-    reports = check_plans(project, theme, cache)
+    reports = check_plans(project, theme, cache, today)
     entries = [
         shelf.Entry(f.name, f.out, reports[f.name].plan)  # type: ignore[arg-type]
         for f in folders
@@ -111,7 +121,10 @@ def render_site(
 
 
 def check_plans(
-    project: Project, theme: Theme, cache: dict[str, Report] | None = None
+    project: Project,
+    theme: Theme,
+    cache: dict[str, Report] | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Report]:
     """Every plan of the project checked, with its theme and the links between the plans
     (see render_site for `cache`)."""
@@ -119,7 +132,7 @@ def check_plans(
     for folder in project.plans:
         report = cache.get(folder.name) if cache is not None else None
         if report is None:
-            report = check_plan(folder.content, shared=project.shared)
+            report = check_plan(folder.content, today=today, shared=project.shared)
             if report.plan is not None:
                 problems = report.problems + theme.problems(report.plan)
                 plan = None if any(p.is_error for p in problems) else report.plan
