@@ -17,7 +17,7 @@ from yaml_server import LanguageServer
 
 from actionplan.cli import cli
 from actionplan.plan.model import Outcome, Question, Step
-from actionplan.plan.validate import fields_of
+from actionplan.plan.shapes import fields_of
 
 # A node file the author has just made: no `$schema` line, only the settings to go by.
 NODE_FILE = """\

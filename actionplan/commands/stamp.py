@@ -16,11 +16,11 @@ from typing import Any
 import yaml
 
 from actionplan.card.write import write_atomic
-from actionplan.errors import display_path
+from actionplan.errors import Problems, display_path
 from actionplan.plan import checks, model
 from actionplan.plan.loader import Role, SourceFile, find_files, parse, read_text
 from actionplan.plan.read import load_plan
-from actionplan.plan.validate import INVALID, Reader
+from actionplan.plan.validate import read_file
 from actionplan.project import LOCK_FILE, base_for
 
 
@@ -49,10 +49,10 @@ def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[S
         name = display_path(path)
         text = read_text(path, name)
         tree = parse(text, name)
-        tr = Reader(SourceFile(path, name, role, tree), []).read(
-            tree, model.Translation, "the translation"
+        tr = read_file(
+            SourceFile(path, name, role, tree), model.Translation, "the translation", Problems()
         )
-        if tr is INVALID:
+        if tr is None:
             continue
         edits: list[tuple[int, int, str]] = []  # (offset, length to replace, new text)
         entries = []

@@ -16,7 +16,7 @@ from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model
 from actionplan.plan.graph import Graph
-from actionplan.plan.validate import fields_of, per_class, shape
+from actionplan.plan.shapes import fields_of, per_class, shape
 from actionplan.suggest import closest
 
 W = Severity.WARNING

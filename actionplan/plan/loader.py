@@ -19,7 +19,7 @@ import yaml
 
 from actionplan import files
 from actionplan.card.cache import Store, digest
-from actionplan.errors import PlanError, Pos, Problem, display_path, short
+from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import _
 from actionplan.plan.yaml_problems import describe_char, explain, mark_pos
 
@@ -45,7 +45,7 @@ _INT_START = frozenset("+-0123456789")  # most values are words: no need to try 
 class _Loader(_Base):
     """The safe loader, resolving only the implicit types a plan uses.
 
-    A plan's values are read from their text (see validate.py); the tags only need to tell
+    A plan's values are read from their text (see scalars.py); the tags only need to tell
     nothing, true/false and whole numbers from text.  PyYAML's general resolver tries a dozen
     regular expressions per value, which was a fifth of the time a large plan took to parse.
     """
@@ -225,7 +225,7 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, Role]]:
             Pos(str(root)), _("not a folder"), _("give the folder that holds the plan")
         )
     found: list[tuple[Path, Role]] = []
-    problems: list[Problem] = []
+    problems = Problems()
     for path in files.walk(root, hidden=_hidden):
         rel = path.relative_to(root)
         is_yaml = path.suffix.lower() in YAML_SUFFIXES  # tools on Windows save START.YAML
@@ -251,13 +251,13 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, Role]]:
                     _("copy the file into the plan's folder instead of linking to it"),
                 )
             )
-            problems.append(Problem(Pos(display_path(path)), *outside))
+            problems.error(Pos(display_path(path)), *outside)
             continue
         if linked_folder:  # its files are in the plan's folder already, and read from there
             continue
         misnamed = _misnamed(rel)
         if misnamed is not None:
-            problems.append(Problem(Pos(display_path(path)), *misnamed))
+            problems.error(Pos(display_path(path)), *misnamed)
             continue
         # A special file or a link that loops is kept, and refused when it is read.
         found.append((path, _role(rel, own_base)))
@@ -267,8 +267,7 @@ def _files_in(root: Path, own_base: bool) -> list[tuple[Path, Role]]:
                 _("more than {n} YAML files").format(n=MAX_FILES),
                 _("a plan this large is almost certainly the wrong folder"),
             )
-    if problems:
-        raise PlanError(problems)
+    problems.stop_on_errors()
     if not found:
         raise PlanError.at(
             Pos(display_path(root)),
@@ -484,7 +483,7 @@ def load_files(
 ) -> list[SourceFile]:
     """Find and parse every content file of the plan (see find_files); all problems at once."""
     files: list[SourceFile] = []
-    problems: list[Problem] = []
+    problems = Problems()
     reads = Store(READS)
     for path, role in find_files(root, base, shared):
         name = display_path(path)
@@ -496,10 +495,9 @@ def load_files(
             kept = reads.get(key, tuple) if key else None
             node = parse(text, name) if kept is None else None
             files.append(SourceFile(path, name, role, node, "&" in text, text, key, kept))
-        except PlanError as exc:
+        except PlanError as exc:  # the file cannot be read: so say, and read the others
             problems.extend(exc.problems)
-    if problems:
-        raise PlanError(problems)
+    problems.stop_on_errors()
     return files
 
 

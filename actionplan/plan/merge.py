@@ -16,11 +16,11 @@ import yaml
 
 from actionplan import files
 from actionplan.card.cache import Store
-from actionplan.errors import PlanError, Pos, Problem, display_path, short
+from actionplan.errors import PlanError, Pos, Problems, display_path, short
 from actionplan.i18n import N_, _
 from actionplan.plan import checks, model
 from actionplan.plan.loader import READS, Role, SourceFile
-from actionplan.plan.validate import INVALID, Reader, complete, overlay, read_partial_map
+from actionplan.plan.validate import Reader, complete, overlay, read_file
 
 LOGO_TYPES = {
     ".svg": "image/svg+xml",
@@ -40,12 +40,12 @@ TWICE = {
 
 def merge(
     root: Path, files: list[SourceFile], upstream: frozenset[str] = frozenset()
-) -> tuple[model.Plan | None, list[Problem]]:
+) -> tuple[model.Plan | None, Problems]:
     """Read every file into the model and join them; a Plan only when no error was found.
 
     `upstream` names the files whose facts are upstream's rather than the project's.
     """
-    problems: list[Problem] = []
+    problems = Problems()
     base = [f for f in files if f.role is Role.BASE]
     local = [f for f in files if f.role is Role.LOCAL]
 
@@ -55,17 +55,15 @@ def merge(
     contacts: dict[str, Any] = {}
     laws: dict[str, Any] = {}
     for source in base:
-        content = _read(source, problems, model.ContentFile, _("the file"))
-        if content is INVALID:
+        content = _read(source, model.ContentFile, _("the file"), problems)
+        if content is None:
             continue
         if content.plan is not None:
             if info is not None:
-                problems.append(
-                    Problem(
-                        content.where("plan"),
-                        _("a second 'plan' section"),
-                        _("the plan's metadata is already in {pos}").format(pos=info_pos),
-                    )
+                problems.error(
+                    content.where("plan"),
+                    _("a second 'plan' section"),
+                    _("the plan's metadata is already in {pos}").format(pos=info_pos),
                 )
             else:
                 info, info_pos = content.plan, content.where("plan")
@@ -76,12 +74,10 @@ def merge(
         ):
             for key, value in found.items():
                 if key in table:
-                    problems.append(
-                        Problem(
-                            value.pos,
-                            _(TWICE[kind]).format(id=key),
-                            _("the first is at {pos}; rename one").format(pos=table[key].pos),
-                        )
+                    problems.error(
+                        value.pos,
+                        _(TWICE[kind]).format(id=key),
+                        _("the first is at {pos}; rename one").format(pos=table[key].pos),
                     )
                 else:
                     table[key] = value
@@ -89,12 +85,7 @@ def merge(
     settings = model.LocalSettings()
     info_overrides: list[Any] = []
     for source in local:
-        try:
-            settings = _merge_local(
-                source, problems, settings, info_overrides, nodes, contacts, laws
-            )
-        except PlanError as exc:  # aliases that expand too far
-            problems.extend(exc.problems)
+        settings = _merge_local(source, problems, settings, info_overrides, nodes, contacts, laws)
 
     base_info = info
     if info is not None:
@@ -104,40 +95,34 @@ def merge(
     found_translations = _translations(files, problems, owner_replaced)
 
     if info is None:
-        if not any(p.is_error for p in problems):
-            problems.append(
-                Problem(
-                    Pos(display_path(root)),
-                    _("no file has a 'plan' section"),
-                    _(
-                        "add 'plan:' with title, language, version, owner, reviewed "
-                        "and start, usually in plan.yaml"
-                    ),
-                )
+        if not problems.has_errors:
+            problems.error(
+                Pos(display_path(root)),
+                _("no file has a 'plan' section"),
+                _(
+                    "add 'plan:' with title, language, version, owner, reviewed "
+                    "and start, usually in plan.yaml"
+                ),
             )
         return None, problems
     for lang, tr in found_translations.items():
         if lang == info.language:
-            problems.append(
-                Problem(
-                    tr.where("language"),
-                    _("a translation into the plan's own language '{lang}'").format(lang=lang),
-                    _("remove the file, or change the plan's language"),
-                )
+            problems.error(
+                tr.where("language"),
+                _("a translation into the plan's own language '{lang}'").format(lang=lang),
+                _("remove the file, or change the plan's language"),
             )
     logo = _read_logo(_logo_folder(root, local, settings), settings, problems)
-    if any(p.is_error for p in problems):
+    if problems.has_errors:
         return None, problems
     for i, lang in enumerate(settings.languages):
         if lang != info.language and lang not in found_translations:
-            problems.append(
-                Problem(
-                    settings.at.get(f"languages.{i}") or settings.where("languages"),
-                    _("the plan has no language '{lang}'").format(lang=lang),
-                    _("add translations/{lang}.yaml, or remove '{lang}' from the list").format(
-                        lang=lang
-                    ),
-                )
+            problems.error(
+                settings.at.get(f"languages.{i}") or settings.where("languages"),
+                _("the plan has no language '{lang}'").format(lang=lang),
+                _("add translations/{lang}.yaml, or remove '{lang}' from the list").format(
+                    lang=lang
+                ),
             )
     plan = model.Plan(
         root=root,
@@ -156,7 +141,7 @@ def merge(
 
 
 def _translations(
-    files: list[SourceFile], problems: list[Problem], owner_replaced: model.PlanInfo | None
+    files: list[SourceFile], problems: Problems, owner_replaced: model.PlanInfo | None
 ) -> dict[str, Any]:
     """The translations by language: the base's, with the layer's put over them entry by entry.
 
@@ -166,31 +151,27 @@ def _translations(
     for source in files:
         if not source.role.is_translation:
             continue
-        tr = _read(source, problems, model.Translation, _("the translation"))
-        if tr is INVALID:
+        tr = _read(source, model.Translation, _("the translation"), problems)
+        if tr is None:
             continue
         if owner_replaced is not None and source.role is Role.TRANSLATION:
             tr = _without_base_owner(tr, owner_replaced)
         stem = source.path.stem
         if tr.language != stem:
-            problems.append(
-                Problem(
-                    tr.where("language"),
-                    _("language '{lang}' does not match the file name").format(lang=tr.language),
-                    _("name the file {lang}.yaml, or set language: {stem}").format(
-                        lang=tr.language, stem=stem
-                    ),
-                )
+            problems.error(
+                tr.where("language"),
+                _("language '{lang}' does not match the file name").format(lang=tr.language),
+                _("name the file {lang}.yaml, or set language: {stem}").format(
+                    lang=tr.language, stem=stem
+                ),
             )
         elif source.role is Role.LOCAL_TRANSLATION and tr.language in found:
             found[tr.language] = _layer_translation(found[tr.language], tr)
         elif tr.language in found:
-            problems.append(
-                Problem(
-                    tr.pos,
-                    _("a second translation to '{lang}'").format(lang=tr.language),
-                    _("keep one file per language"),
-                )
+            problems.error(
+                tr.pos,
+                _("a second translation to '{lang}'").format(lang=tr.language),
+                _("keep one file per language"),
             )
         else:
             found[tr.language] = tr
@@ -232,8 +213,8 @@ def _without_base_owner(tr: model.Translation, base: model.PlanInfo) -> model.Tr
     )
 
 
-def _read(source: SourceFile, problems: list[Problem], cls: type, what: str) -> Any:
-    """The file read as a `cls`, or INVALID; aliases that expand too far end it with a problem.
+def _read(source: SourceFile, cls: type, what: str, problems: Problems) -> Any | None:
+    """The file read as a `cls` (validate.read_file): None when it has errors, each reported.
 
     Kept in the cache by the file's key (loader.load_files), with the problems reading it gave.
     """
@@ -241,22 +222,18 @@ def _read(source: SourceFile, problems: list[Problem], cls: type, what: str) -> 
     if kept is not None and len(kept) == 4 and kept[:2] == (cls.__qualname__, what):
         problems.extend(kept[3])
         return kept[2]
-    found: list[Problem] = []
-    try:
-        value = Reader(source, found).read(source.root, cls, what)
-    except PlanError as exc:
-        found.extend(exc.problems)
-        value = INVALID
+    found = Problems()
+    value = read_file(source, cls, what, found)
     problems.extend(found)
     # Kept only when read without an error: what a reading with errors gives is never used.
-    if source.key and value is not INVALID and not any(p.is_error for p in found):
+    if source.key and value is not None and not found.has_errors:
         Store(READS).put(source.key, (cls.__qualname__, what, value, found))
     return value
 
 
 def _merge_local(
     source: SourceFile,
-    problems: list[Problem],
+    problems: Problems,
     settings: model.LocalSettings,
     info_overrides: list[Any],
     nodes: dict[str, Any],
@@ -291,25 +268,28 @@ def _merge_local(
         root.start_mark,
         root.end_mark,
     )
-    content = reader.read(rest, model.LocalFile, _("the file {name}").format(name=source.path.name))
+    content = reader.read_section(
+        rest, model.LocalFile, _("the file {name}").format(name=source.path.name)
+    )
+    # Once the reader has stopped (aliases that expand too far), each read gives nothing.
     if by_key["contacts"] is not None:
-        for key, partial in read_partial_map(
-            reader, by_key["contacts"], model.Contact, "'contacts'"
+        for key, partial in reader.read_partial_map(
+            by_key["contacts"], model.Contact, "'contacts'"
         ).items():
             merged = (
                 overlay(contacts[key], partial) if key in contacts else complete(partial, problems)
             )
-            if merged is not INVALID:
+            if merged is not None:
                 contacts[key] = merged
     if by_key["plan"] is not None:
-        partial = reader.read_object(by_key["plan"], model.PlanInfo, "'plan'", partial=True)
-        if partial is not INVALID:
-            info_overrides.append(partial)
+        given = reader.read_section(by_key["plan"], model.PlanInfo, "'plan'", partial=True)
+        if given is not None:
+            info_overrides.append(given)
     if by_key["local"] is not None:
-        partial = reader.read_object(by_key["local"], model.LocalSettings, "'local'", partial=True)
-        if partial is not INVALID:
-            settings = overlay(settings, partial)
-    if content is not INVALID:
+        given = reader.read_section(by_key["local"], model.LocalSettings, "'local'", partial=True)
+        if given is not None:
+            settings = overlay(settings, given)
+    if content is not None and not reader.stopped:
         nodes.update(content.nodes)
         laws.update(content.laws)
     return settings
@@ -327,7 +307,7 @@ def _logo_folder(root: Path, local: list[SourceFile], settings: model.LocalSetti
 
 
 def _read_logo(
-    root: Path, settings: model.LocalSettings, problems: list[Problem]
+    root: Path, settings: model.LocalSettings, problems: Problems
 ) -> tuple[str, bytes] | None:
     if not settings.logo:
         return None
@@ -335,19 +315,17 @@ def _read_logo(
     path = root / settings.logo
     media_type = LOGO_TYPES.get(path.suffix.lower())
     if media_type is None:
-        problems.append(
-            Problem(
-                pos,
-                _("the logo must be an SVG, PNG or JPEG file: '{file}'").format(
-                    file=short(settings.logo)
-                ),
-                _("convert it, or give another file"),
-            )
+        problems.error(
+            pos,
+            _("the logo must be an SVG, PNG or JPEG file: '{file}'").format(
+                file=short(settings.logo)
+            ),
+            _("convert it, or give another file"),
         )
         return None
     if not files.inside(path, root):
-        problems.append(
-            Problem(pos, _("the logo is outside the plan's folder"), _("copy it into the folder"))
+        problems.error(
+            pos, _("the logo is outside the plan's folder"), _("copy it into the folder")
         )
         return None
     try:
@@ -359,11 +337,8 @@ def _read_logo(
     except PlanError as exc:
         # Said at the logo's line in local.yaml, which names the file, in the reader's words.
         logo = short(settings.logo)
-        problems += [
-            Problem(
-                pos, _("the logo '{file}': {message}").format(file=logo, message=p.message), p.hint
-            )
-            for p in exc.problems
-        ]
+        for p in exc.problems:
+            message = _("the logo '{file}': {message}").format(file=logo, message=p.message)
+            problems.error(pos, message, p.hint)
         return None
     return media_type, data

@@ -81,7 +81,7 @@ def _check_plan(
     if shared is not None:
         problems += loader.shared_problems(files, shared)
     if plan is not None:
-        problems = problems + checks.check(plan, today)
+        problems += checks.check(plan, today)
     if plan is not None and pinned:
         from actionplan.commands import diff as upgrade  # only a pinned project needs it
 

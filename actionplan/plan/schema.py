@@ -20,15 +20,14 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 from actionplan.plan import model
-from actionplan.plan.validate import (
+from actionplan.plan.scalars import (
     _FORMATS,
     ID_PATTERN,
     MAX_ID_LENGTH,
     NOT_IDS,
     WRONG_LANGUAGE_CODES,
-    fields_of,
-    is_required,
 )
+from actionplan.plan.shapes import fields_of, is_required
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # what every YAML language server reads
 

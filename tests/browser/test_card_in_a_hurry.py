@@ -25,8 +25,8 @@ from test_card import START, axe_report, axe_violations
 from actionplan.card.render import key_donts
 from actionplan.plan.graph import Graph
 from actionplan.plan.read import check_plan
+from actionplan.plan.scalars import ID_PATTERN, MAX_ID_LENGTH
 from actionplan.plan.translate import localize
-from actionplan.plan.validate import ID_PATTERN, MAX_ID_LENGTH
 from actionplan.project import default_dir
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ import pytest
 from hostile import build_over_good, plan_files
 
 from actionplan.plan import model
-from actionplan.plan.validate import fields_of, shape
+from actionplan.plan.shapes import fields_of, shape
 
 PLACEHOLDER = {"placeholder": "fill in"}
 

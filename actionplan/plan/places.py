@@ -1,0 +1,82 @@
+"""Where a value is written in a content file: its line and column, line by line for a text over
+several lines, and a comment after it that the author may have meant as part of it."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from actionplan.errors import Pos
+from actionplan.plan.loader import SourceFile, node_pos
+
+# A value followed by ' #' and a letter or digit, as a colour, a hashtag or a number is.
+COMMENT = re.compile(r"[ \t]+(#[^\s#].*)")
+
+
+class Places:
+    """The places of the values in one file."""
+
+    def __init__(self, source: SourceFile) -> None:
+        self.name = source.name
+        self.text = source.text
+        # The lines where a value is followed by ' #' and more: a comment the author may have
+        # meant as part of the value (found once per file, looked up per value).
+        self.comment_lines = {
+            source.text.count("\n", 0, m.start()) for m in COMMENT.finditer(source.text)
+        }
+
+    def pos(self, node: yaml.Node) -> Pos:
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            return self._block_pos(node)
+        return node_pos(self.name, node)
+
+    def _block_pos(self, node: yaml.ScalarNode) -> Pos:
+        """Where a block text (after '|' or '>') starts: the line below its indicator, at the
+        indentation of its text, so that line n of the text is n lines further down."""
+        text, end = self.text, node.end_mark.index
+        start = text.find("\n", node.start_mark.index, end) + 1  # a mark's index counts characters
+        while 0 < start < end:  # the first line with text sets the indentation
+            stop = text.find("\n", start, end)
+            row = text[start : stop if stop >= 0 else end]
+            if row.strip():
+                indent = len(row) - len(row.lstrip(" "))
+                return Pos(self.name, node.start_mark.line + 2, indent + 1)
+            start = stop + 1
+        return node_pos(self.name, node)
+
+    def place_lines(self, at: dict[str, Pos], key: str, node: yaml.Node) -> None:
+        """Where each line after the first of a text that runs over several lines was written,
+        as at["body@2"]: folding ('>', or plain text over lines) and '\\n' in quotes make the
+        text's lines other than the file's."""
+        if not isinstance(node, yaml.ScalarNode) or "\n" not in node.value.rstrip("\n"):
+            return
+        text, start, end = self.text, node.start_mark.index, node.end_mark.index
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        for k, row in enumerate(node.value.split("\n")):
+            probe = row.split(maxsplit=1)[0][:16] if row.strip() else ""  # unchanged by folding
+            found = text.find(probe, start, end) if probe else -1
+            if found >= 0:
+                line += text.count("\n", start, found)
+                column = found - text.rfind("\n", 0, found)
+                start = found + len(probe)
+            if k:
+                at[f"{key}@{k}"] = Pos(self.name, line, column)
+
+    def comment(self, node: yaml.ScalarNode) -> tuple[str, Pos] | None:
+        """A comment right after the value on its line that starts '#' and a letter or digit,
+        as a colour, a hashtag or a number does, with where it is."""
+        mark = node.end_mark
+        if mark.line not in self.comment_lines or node.style in ("|", ">"):
+            return None
+        text = self.text
+        stop = text.find("\n", mark.index)
+        match = COMMENT.match(text, mark.index, stop if stop >= 0 else len(text))
+        if match is None:
+            return None
+        column = mark.column + match.start(1) - mark.index + 1
+        return match.group(1).rstrip(), Pos(self.name, mark.line + 1, column)
+
+    def written(self, node: yaml.Node) -> str:
+        """The value as it is written in the file."""
+        return self.text[node.start_mark.index : node.end_mark.index]
