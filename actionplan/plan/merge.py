@@ -12,15 +12,14 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from actionplan import files
 from actionplan.card.cache import Store
 from actionplan.errors import PlanError, Pos, Problems, display_path, short
 from actionplan.i18n import N_, _
 from actionplan.plan import checks, model
+from actionplan.plan.layers import complete, overlay, read_layer_file
 from actionplan.plan.loader import READS, Role, SourceFile
-from actionplan.plan.validate import Reader, complete, overlay, read_file
+from actionplan.plan.validate import read_file
 
 LOGO_TYPES = {
     ".svg": "image/svg+xml",
@@ -85,7 +84,20 @@ def merge(
     settings = model.LocalSettings()
     info_overrides: list[Any] = []
     for source in local:
-        settings = _merge_local(source, problems, settings, info_overrides, nodes, contacts, laws)
+        layer = read_layer_file(source, problems)
+        for key, partial in layer.contacts.items():
+            merged = (
+                overlay(contacts[key], partial) if key in contacts else complete(partial, problems)
+            )
+            if merged is not None:
+                contacts[key] = merged
+        if layer.plan is not None:  # put over the base's once it is known
+            info_overrides.append(layer.plan)
+        if layer.local is not None:
+            settings = overlay(settings, layer.local)
+        if layer.content is not None:
+            nodes.update(layer.content.nodes)
+            laws.update(layer.content.laws)
 
     base_info = info
     if info is not None:
@@ -229,70 +241,6 @@ def _read(source: SourceFile, cls: type, what: str, problems: Problems) -> Any |
     if source.key and value is not None and not found.has_errors:
         Store(READS).put(source.key, (cls.__qualname__, what, value, found))
     return value
-
-
-def _merge_local(
-    source: SourceFile,
-    problems: Problems,
-    settings: model.LocalSettings,
-    info_overrides: list[Any],
-    nodes: dict[str, Any],
-    contacts: dict[str, Any],
-    laws: dict[str, Any],
-) -> model.LocalSettings:
-    """Put one file of the local layer over what is read so far; the local settings it leaves.
-
-    The plan's metadata is overridden key by key once the base's is known (info_overrides).
-    """
-    reader = Reader(source, problems)
-    root = source.root
-    if not isinstance(root, yaml.MappingNode):
-        reader.fail(
-            root,
-            _("{file} must be a mapping, found a list or text").format(file=source.path.name),
-            _("start it with 'local:', 'contacts:' or 'nodes:'"),
-        )
-        return settings
-    # Sections overridden key by key are read on their own, before the rest of the file.
-    by_key: dict[str, yaml.Node | None] = {"plan": None, "local": None, "contacts": None}
-    rest_pairs = []
-    for key_node, value_node in root.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key not in by_key:
-            rest_pairs.append((key_node, value_node))
-        elif not (isinstance(value_node, yaml.ScalarNode) and value_node.tag.endswith(":null")):
-            by_key[key] = value_node
-    rest = yaml.MappingNode(
-        root.tag,
-        rest_pairs,
-        root.start_mark,
-        root.end_mark,
-    )
-    content = reader.read_section(
-        rest, model.LocalFile, _("the file {name}").format(name=source.path.name)
-    )
-    # Once the reader has stopped (aliases that expand too far), each read gives nothing.
-    if by_key["contacts"] is not None:
-        for key, partial in reader.read_partial_map(
-            by_key["contacts"], model.Contact, "'contacts'"
-        ).items():
-            merged = (
-                overlay(contacts[key], partial) if key in contacts else complete(partial, problems)
-            )
-            if merged is not None:
-                contacts[key] = merged
-    if by_key["plan"] is not None:
-        given = reader.read_section(by_key["plan"], model.PlanInfo, "'plan'", partial=True)
-        if given is not None:
-            info_overrides.append(given)
-    if by_key["local"] is not None:
-        given = reader.read_section(by_key["local"], model.LocalSettings, "'local'", partial=True)
-        if given is not None:
-            settings = overlay(settings, given)
-    if content is not None and not reader.stopped:
-        nodes.update(content.nodes)
-        laws.update(content.laws)
-    return settings
 
 
 def _logo_folder(root: Path, local: list[SourceFile], settings: model.LocalSettings) -> Path:

@@ -33,7 +33,6 @@ from actionplan.plan.shapes import (
     entry_keys,
     fields_of,
     has_id,
-    is_required,
     required_keys,
     shape,
 )
@@ -403,23 +402,3 @@ def with_id(value: Any, key: str, pos: Pos) -> Any:
             object.__setattr__(value, "id", key)
         object.__setattr__(value, "pos", pos)
     return value
-
-
-def complete(partial: Partial, problems: Problems) -> Any | None:
-    """Turn a local object that overrides nothing into a whole one, if it has every key."""
-    known = fields_of(partial.cls)
-    missing = [k for k, (f, _) in known.items() if is_required(f) and f.name not in partial.values]
-    for key in missing:
-        problems.error(
-            partial.pos,
-            _("'{id}' has no '{key}'").format(id=partial.values.get("id"), key=key),
-            _("add '{key}:', or use the id of an existing entry to override it").format(key=key),
-        )
-    if missing:
-        return None
-    return partial.cls(pos=partial.pos, at=partial.at, **partial.values)
-
-
-def overlay(base: Any, partial: Partial) -> Any:
-    """The base object with the local layer's fields put over it."""
-    return dataclasses.replace(base, at={**base.at, **partial.at}, **partial.values)
