@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import click
-
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
@@ -59,6 +57,8 @@ class Problem:
         """`file:line:col: severity: message (hint)`; with `styled`, the severity in colour."""
         word = self.severity.value
         if styled:
+            import click  # only where a problem is shown: reading a plan never needs it
+
             word = click.style(word, fg=_COLOURS[self.severity], bold=True)
         text = f"{self.pos}: {word}: {self.message}"
         if self.hint:
@@ -96,6 +96,8 @@ class Problems(list[Problem]):
 
 def show(problems: Iterable[Problem], color: bool | None = None) -> None:
     """Print each problem on a line of standard error; colour as click decides (`color`)."""
+    import click
+
     for p in problems:
         click.echo(p.format(styled=color is not False), err=True, color=color)
 
@@ -106,6 +108,8 @@ class ActionplanError(Exception):
     exit_code = EXIT_CONTENT
 
     def show(self, color: bool | None = None) -> None:
+        import click
+
         click.echo(f"error: {self}", err=True, color=color)
 
 

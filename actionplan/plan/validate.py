@@ -84,6 +84,7 @@ class Reader:
         self.scalars = ScalarReader(self.places, problems)
         self.pos = self.places.pos
         self.fail = self.scalars.fail
+        self.text = self.scalars.text  # looked up once: read() asks for text a great many times
         self.comment_lines = self.places.comment_lines
         self.stopped = False
         self.seen: set[int] = set()
@@ -161,6 +162,8 @@ class Reader:
         if self.comment_lines and isinstance(node, yaml.ScalarNode):
             self.scalars.check_comment(node, what)
         if kind == "str":
+            if isinstance(node, yaml.ScalarNode):  # most values: text, never a placeholder
+                return self.text(node, what)
             return self._text(node, what)
         if kind == "format":
             base, tag, fill_in = arg
