@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.cli import cli
-from actionplan.plan import checks, model
+from actionplan.plan import model, translate
 from actionplan.plan.read import check_plan
 from actionplan.plan.translate import localize
 from actionplan.project import BASE_ENV
@@ -72,7 +72,7 @@ def test_a_translation_without_the_owner_keeps_its_fingerprint(base: Path) -> No
     entry = plan.translations["en"].plan
     assert entry is not None and entry.owner is None
     # The fingerprint written before the owner could be translated: the title's alone.
-    assert entry.fingerprint == checks.fingerprint(plan.info, ["title"])
+    assert entry.fingerprint == translate.fingerprint(plan.info, ["title"])
     assert _messages(base) == []  # neither stale nor asked for the owner
     owner = localize(plan, "en").info.owner
     assert owner == "Standardindhold (tilpasses af kommunen)"
@@ -83,7 +83,7 @@ def test_the_owner_is_translated_and_fingerprinted(base: Path) -> None:
     _translate_owner(base)
     plan = _plan(base)
     assert plan.translations["en"].plan is not None
-    assert plan.translations["en"].plan.fingerprint == checks.fingerprint(
+    assert plan.translations["en"].plan.fingerprint == translate.fingerprint(
         plan.info, ["title", "owner"]
     )
     assert _messages(base) == []
@@ -152,5 +152,5 @@ def test_stamp_writes_a_base_translation_against_the_base_owner(tmp_path: Path) 
     text = (content / "translations" / "en.yaml").read_text(encoding="utf-8")
     base_info = _plan(content).base_info
     assert base_info is not None and base_info.owner == "Standardindhold (tilpasses af kommunen)"
-    assert f'fingerprint: "{checks.fingerprint(base_info, ["title", "owner"])}"' in text
+    assert f'fingerprint: "{translate.fingerprint(base_info, ["title", "owner"])}"' in text
     assert not [m for m in _messages(content) if "placeholder" not in m]

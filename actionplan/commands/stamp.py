@@ -17,7 +17,7 @@ import yaml
 
 from actionplan.card.write import write_atomic
 from actionplan.errors import Problems, display_path
-from actionplan.plan import checks, model
+from actionplan.plan import model, translate
 from actionplan.plan.loader import Role, SourceFile, find_files, parse, read_text
 from actionplan.plan.read import load_plan
 from actionplan.plan.validate import read_file
@@ -59,7 +59,7 @@ def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[S
         # The base's translations translate the base's metadata, not the layer's over it.
         info = (plan.base_info if role is Role.TRANSLATION else None) or plan.info
         for what, original, entry_node, entry in _entries(plan, info, tr, tree):
-            expected = checks.fingerprint(original, checks.covered(original, entry))
+            expected = translate.fingerprint(original, translate.covered(original, entry))
             if entry.fingerprint == expected or (entry.fingerprint and not stale):
                 continue
             edits.append(_edit(text, entry_node, expected))

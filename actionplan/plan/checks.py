@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from urllib.parse import urlsplit
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.i18n import N_, _, ngettext
-from actionplan.plan import model
+from actionplan.plan import model, translate
 from actionplan.plan.graph import Graph
 from actionplan.plan.shapes import fields_of, per_class, shape
 from actionplan.suggest import closest
@@ -558,42 +557,6 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
 
 # Translations -------------------------------------------------------------------------------
 
-TRANSLATED = {
-    model.PlanInfo: ("title", "summary", "owner"),
-    model.Contact: ("name", "role", "hours", "note"),
-    model.Law: ("title", "summary"),
-    model.Question: ("title", "body", "options"),
-    model.Step: ("title", "body", "who", "checklist", "do_not"),
-    model.Outcome: ("title", "body", "follow_up"),
-}
-# A translation may leave these out: names of people and places, and opening hours, read the same
-# in most languages.  A fingerprint covers only the fields an entry gives (`covered`), so an entry
-# that leaves one out keeps the fingerprint it had before the field could be translated.
-OPTIONAL = {(model.Contact, "name"), (model.Contact, "hours"), (model.PlanInfo, "owner")}
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, tuple):
-        return [t for item in value for t in _texts(item)]
-    if isinstance(value, model.Option):
-        return [value.label, value.hint or ""]
-    return [value or ""]
-
-
-def fingerprint(obj: model.Located, names: typing.Iterable[str] | None = None) -> str:
-    """A short hash of the original texts a translation covers (all translatable ones by default).
-
-    A translation records it; when one of those originals changes, the translation is stale.
-    """
-    names = TRANSLATED.get(type(obj), ()) if names is None else names
-    texts = [f"{name}={text}" for name in names for text in _texts(getattr(obj, name))]
-    return hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()[:8]
-
-
-def covered(original: model.Located, text: Any) -> list[str]:
-    """The fields of original that the translation entry gives."""
-    return [n for n in TRANSLATED.get(type(original), ()) if getattr(text, n, None)]
-
 
 def check_translations(plan: model.Plan) -> list[Problem]:
     """What is missing or stale in each translation; in a draft, only notes (see _as_notes)."""
@@ -637,22 +600,8 @@ def _check_translation(plan: model.Plan, lang: str, tr: model.Translation) -> li
     return problems
 
 
-def _wanted(original: model.Located) -> list[str]:
-    """The fields a translation must give: those with a real value that reads differently."""
-    result = []
-    for name in TRANSLATED.get(type(original), ()):
-        value = getattr(original, name)
-        if (
-            value
-            and not isinstance(value, model.Placeholder)
-            and (type(original), name) not in OPTIONAL
-        ):
-            result.append(name)
-    return result
-
-
 def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> list[Problem]:
-    wanted = _wanted(original)
+    wanted = translate.wanted(original)
     if text is None:
         if not wanted:
             return []
@@ -661,7 +610,7 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
                 pos,
                 _("{what} is not translated into '{lang}'").format(what=what, lang=lang),
                 _("add it to translations/{lang}.yaml with fingerprint: {fingerprint}").format(
-                    lang=lang, fingerprint=fingerprint(original, wanted)
+                    lang=lang, fingerprint=translate.fingerprint(original, wanted)
                 ),
                 W,
             )
@@ -679,7 +628,7 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
                     W,
                 )
             )
-    for name in covered(original, text):
+    for name in translate.covered(original, text):
         given, source = getattr(text, name), getattr(original, name)
         if isinstance(given, tuple) and len(given) != len(source):
             problems.append(
@@ -701,7 +650,7 @@ def _check_entry(lang: str, what: str, original: Any, text: Any, pos: Pos) -> li
                     W,
                 )
             )
-    expected = fingerprint(original, covered(original, text))
+    expected = translate.fingerprint(original, translate.covered(original, text))
     if text.fingerprint is None:
         problems.append(
             Problem(

@@ -16,7 +16,7 @@ from actionplan import files
 from actionplan.card.cache import Store
 from actionplan.errors import PlanError, Pos, Problems, display_path, short
 from actionplan.i18n import N_, _
-from actionplan.plan import checks, model
+from actionplan.plan import model, translate
 from actionplan.plan.layers import complete, overlay, read_layer_file
 from actionplan.plan.loader import READS, Role, SourceFile
 from actionplan.plan.validate import read_file
@@ -216,10 +216,10 @@ def _without_base_owner(tr: model.Translation, base: model.PlanInfo) -> model.Tr
     text = tr.plan
     if text is None or not text.owner:
         return tr
-    names = checks.covered(base, text)
+    names = translate.covered(base, text)
     fingerprint = text.fingerprint
-    if fingerprint == checks.fingerprint(base, names):
-        fingerprint = checks.fingerprint(base, [n for n in names if n != "owner"])
+    if fingerprint == translate.fingerprint(base, names):
+        fingerprint = translate.fingerprint(base, [n for n in names if n != "owner"])
     return dataclasses.replace(
         tr, plan=dataclasses.replace(text, owner=None, fingerprint=fingerprint)
     )
