@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from actionplan.card.cache import Store
+from actionplan.cache import Store
 from actionplan.commands.build import build_card
 from actionplan.project import Project
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from actionplan.card import cache
-from actionplan.card.cache import Store
+from actionplan import cache
+from actionplan.cache import Store
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.plan import loader
 from actionplan.project import BASE_ENV, Project

@@ -20,7 +20,7 @@ import rjsmin  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from actionplan import files
-from actionplan.card.cache import Store, digest
+from actionplan.cache import Store, digest
 from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError

@@ -22,8 +22,8 @@ import yaml
 from jinja2.loaders import split_template_path
 
 from actionplan import files
+from actionplan.cache import template_cache
 from actionplan.card.assets import inline_images
-from actionplan.card.cache import template_cache
 from actionplan.card.contrast import contrast_problems
 from actionplan.card.filters import FILTERS
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path, short

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from actionplan import files
-from actionplan.card.cache import Store, digest
+from actionplan.cache import Store, digest
 from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import _
 from actionplan.plan.yaml_problems import describe_char, explain, mark_pos

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from actionplan import files
-from actionplan.card.cache import Store
+from actionplan.cache import Store
 from actionplan.errors import PlanError, Pos, Problems, display_path, short
 from actionplan.i18n import N_, _
 from actionplan.plan import model, translate
