@@ -172,9 +172,12 @@ def translate_help(command: click.Command) -> None:
     They are written in English where the commands are declared, and marked with N_ for the
     catalogue; the English stays on each object, to translate again when the language changes.
     """
-    texts: list[Any] = [command, *command.params]
-    for sub in getattr(command, "commands", {}).values():
-        texts += [sub, *sub.params]
+    texts: list[Any] = []
+    commands = [command]
+    while commands:  # the command, its subcommands, theirs (`theme list`)
+        current = commands.pop()
+        texts += [current, *current.params]
+        commands += getattr(current, "commands", {}).values()
     for item in texts:
         if not hasattr(item, "english_help"):
             item.english_help = item.help
@@ -198,6 +201,7 @@ class ActionplanGroup(click.Group):
     that `--help` and usage errors are in it too (a `--lang` given then overrides it)."""
 
     command_class = ActionplanCommand
+    group_class = type  # `theme` and its commands too
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _translated_help_option(super().get_help_option(ctx))
@@ -446,22 +450,26 @@ def stamp(v: Options, path: Path, stale: bool, plan_name: str | None) -> None:
                 echo(f"  {entry}", err=True)
 
 
-@cli.group(invoke_without_command=True)
+@cli.group(
+    invoke_without_command=True,
+    help=N_(
+        "The card's theme: list its files, or copy one into the project to edit.\n\n"
+        "Without a command, lists the default theme's files, as `theme list` does."
+    ),
+)
 @click.pass_context
 def theme(ctx: click.Context) -> None:
-    """The card's theme: list its files, or copy one into the project to edit.
-
-    Without a command, lists the default theme's files, as `theme list` does.
-    """
     if ctx.invoked_subcommand is None:
         ctx.invoke(theme_list)
 
 
-@theme.command("list")
+@theme.command(
+    "list",
+    help=N_("List the default theme's files, and which of them the project in PATH overrides."),
+)
 @path_argument
 @handle_errors
 def theme_list(path: Path = Path(".")) -> None:
-    """List the default theme's files, and which of them the project in PATH overrides."""
     from actionplan.commands.theme import default_theme, theme_files
 
     try:
@@ -469,35 +477,42 @@ def theme_list(path: Path = Path(".")) -> None:
     except PlanError:
         project = None  # no project here: the default theme alone
     templates = project.templates if project else None
-    echo(f"the default theme, in {display_path(default_theme())}:")
+    echo(_("the default theme, in {folder}:").format(folder=display_path(default_theme())))
     for f in theme_files(templates):
         own = display_path(project.root / "templates" / f.name) if project and f.own else ""
         if f.default and own:
-            echo(f"  {f.name:<16} overridden by {own}")
+            echo(f"  {f.name:<16} " + _("overridden by {file}").format(file=own))
         elif f.default:
             echo(f"  {f.name}")
         else:
-            echo(f"  {f.name:<16} {own}, the project's own")
-    echo("copy one into the project to edit it: actionplan theme copy NAME")
+            echo(f"  {f.name:<16} " + _("{file}, the project's own").format(file=own))
+    echo(_("copy one into the project to edit it: actionplan theme copy NAME"))
 
 
-@theme.command("copy")
+@theme.command(
+    "copy",
+    help=N_(
+        "Copy the default theme's file NAME into the templates/ of the project in PATH, to "
+        "edit.\n\nAn existing file is never overwritten."
+    ),
+)
 @click.argument("name")
 @path_argument
 @verbosity
 @click.pass_obj
 @handle_errors
 def theme_copy(v: Options, name: str, path: Path) -> None:
-    """Copy the default theme's file NAME into the templates/ of the project in PATH, to edit.
-
-    An existing file is never overwritten.
-    """
     from actionplan.commands.theme import copy_to_project
 
     project = Project.find(path)
     target = copy_to_project(name, project.root / "templates")
     if not v.quiet:
-        echo(f"copied {name} to {display_path(target)}: it now overrides the default's", err=True)
+        echo(
+            _("copied {name} to {file}: it now overrides the default's").format(
+                name=name, file=display_path(target)
+            ),
+            err=True,
+        )
 
 
 @cli.command(

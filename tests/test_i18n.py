@@ -200,3 +200,15 @@ def test_usage_errors_in_danish() -> None:
     assert code == 2
     assert "Fejl: Der er ingen kommando, der hedder 'chek'." in err
     assert "(Mente du en af: 'check', 'schema'?)" in err
+
+
+def test_theme_in_danish() -> None:
+    code, out, _err = run("--lang", "da", "theme", "list", str(DEAD_END.parent))
+    assert code == 0
+    assert out.startswith("standardtemaet, i ")
+    assert out.endswith(
+        "kopiér en fil ind i projektet for at rette i den: actionplan theme copy NAME\n"
+    )
+    _code, out, _err = run("--lang", "da", "theme", "copy", "--help")
+    assert "Kopiér standardtemaets fil NAME ind i templates/" in out
+    assert "Vis denne hjælp og stop." in out

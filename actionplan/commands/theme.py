@@ -12,6 +12,7 @@ from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.i18n import _
 from actionplan.project import default_dir
 from actionplan.suggest import closest
 
@@ -51,8 +52,10 @@ def copy_to_project(name: str, templates: Path) -> Path:
         guess = closest(name, default)
         raise PlanError.at(
             Pos(name),
-            "not a file of the default theme",
-            f"did you mean {guess}?" if guess else "`actionplan theme` lists them",
+            _("not a file of the default theme"),
+            _("did you mean {guess}?").format(guess=guess)
+            if guess
+            else _("`actionplan theme` lists them"),
         )
     source = default_theme() / name
     target = templates / name
@@ -64,8 +67,8 @@ def copy_to_project(name: str, templates: Path) -> Path:
     except FileExistsError:
         raise PlanError.at(
             Pos(display_path(target)),
-            "already exists: your own copy, which overrides the default",
-            "edit it, or remove it first to copy the default again",
+            _("already exists: your own copy, which overrides the default"),
+            _("edit it, or remove it first to copy the default again"),
         ) from None
     except OSError as exc:
         raise files.error(display_path(target), exc) from None
