@@ -212,3 +212,13 @@ def test_theme_in_danish() -> None:
     _code, out, _err = run("--lang", "da", "theme", "copy", "--help")
     assert "Kopiér standardtemaets fil NAME ind i templates/" in out
     assert "Vis denne hjælp og stop." in out
+
+
+def test_diff_in_danish() -> None:
+    upgrades = FIXTURES / "base"
+    code, out, _err = run("--lang", "da", "diff", str(upgrades / "v1"), str(upgrades / "v2"))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Grundplan: Handleplan ved digitale krænkelser (2026.1 → 2026.2)"
+    assert lines[1] == "+ tilføjet, - fjernet, ~ ændret"
+    assert "  + henvist: outcome “Den unge har fået råd” (ny)" in lines

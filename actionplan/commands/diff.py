@@ -22,6 +22,7 @@ import yaml
 from actionplan import __version__
 from actionplan.commands.paths import TooManyRoutes, find_routes
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
+from actionplan.i18n import N_, _
 from actionplan.plan import loader, merge, model
 from actionplan.project import LOCK_FILE, base_for
 
@@ -128,6 +129,12 @@ def merged(root: Path, files: list[loader.SourceFile]) -> model.Plan:
 # The lock -----------------------------------------------------------------------------------
 
 
+def _restore() -> str:
+    return _(
+        "restore it from version control, or record the base anew with 'actionplan diff --accept'"
+    )
+
+
 def read_lock(content: Path) -> Snapshot | None:
     """The snapshot of the base plan the project last reviewed, or None when it has none."""
     path = content / LOCK_FILE
@@ -138,16 +145,14 @@ def read_lock(content: Path) -> Snapshot | None:
     except (OSError, ValueError) as exc:
         raise PlanError.at(
             Pos(display_path(path)),
-            f"cannot read the record of the reviewed base plan: {exc}",
-            "restore it from version control, or record the base anew with "
-            "'actionplan diff --accept'",
+            _("cannot read the record of the reviewed base plan: {reason}").format(reason=exc),
+            _restore(),
         ) from None
     if not isinstance(data, dict) or not isinstance(data.get("base"), dict):
         raise PlanError.at(
             Pos(display_path(path)),
-            "this is not a record of a reviewed base plan",
-            "restore it from version control, or record the base anew with "
-            "'actionplan diff --accept'",
+            _("this is not a record of a reviewed base plan"),
+            _restore(),
         )
     base: Snapshot = data["base"]
     return base
@@ -185,8 +190,13 @@ def lock_problems(content: Path, upstream: model.Plan) -> list[Problem]:
     return [
         Problem(
             Pos(display_path(content / LOCK_FILE)),
-            f"the base plan has changed since this project reviewed it ({versions})",
-            "see what changed with 'actionplan diff', then take it with 'actionplan diff --accept'",
+            _("the base plan has changed since this project reviewed it ({versions})").format(
+                versions=versions
+            ),
+            _(
+                "see what changed with 'actionplan diff', then take it with "
+                "'actionplan diff --accept'"
+            ),
             Severity.WARNING,
         )
     ]
@@ -216,38 +226,46 @@ def compare(
     lines: list[Line] = []
     title = new["plan"].get("title", "")
     old_v, new_v = old["plan"].get("version"), new["plan"].get("version")
-    version = f"{old_v} → {new_v}" if old_v != new_v else f"{new_v}, unchanged version"
-    lines.append(Line(f"Base plan: {title} ({version})", "heading"))
-    lines.append(Line("+ added, - removed, ~ changed", "text"))
+    version = (
+        f"{old_v} → {new_v}"
+        if old_v != new_v
+        else _("{version}, unchanged version").format(version=new_v)
+    )
+    lines.append(
+        Line(_("Base plan: {title} ({version})").format(title=title, version=version), "heading")
+    )
+    lines.append(Line(_("+ added, - removed, ~ changed"), "text"))
     meta = _field_changes(old["plan"], new["plan"])
     if meta:
-        lines.append(Line("The plan", "heading"))
+        lines.append(Line(_("The plan"), "heading"))
         lines += [dataclasses.replace(line, depth=1) for line in meta]
     changed: dict[str, set[str]] = {}
     for section, noun in KINDS:
         part, changed[section] = _section(old[section], new[section], noun)
         if part:
-            lines.append(Line(_HEADINGS[section], "heading"))
+            lines.append(Line(_(_HEADINGS[section]), "heading"))
             lines += part
     lines += _routes(old, new)
     review = []
-    for section, noun in KINDS:
-        verb = "changed" if section == "contacts" else "replaced"
+    for section, _noun in KINDS:
         mine = (overrides or {}).get(section, {})
         for key in sorted(set(mine) & changed[section]):
-            review.append(
-                Line(f"! you {verb} {noun} {key}; upstream changed it: review yours", "review", 1)
-            )
-            review.append(Line(f"yours is in {mine[key]}", "detail", 2))
+            review.append(Line(_(_REVIEW[section]).format(key=key), "review", 1))
+            review.append(Line(_("yours is in {file}").format(file=mine[key]), "detail", 2))
     if review:
-        lines.append(Line("Your own versions of what changed", "heading"))
+        lines.append(Line(_("Your own versions of what changed"), "heading"))
         lines += review
     if len(lines) == 2:
-        lines.append(Line("No step, fact, contact or route has changed.", "text", 1))
+        lines.append(Line(_("No step, fact, contact or route has changed."), "text", 1))
     return lines
 
 
-_HEADINGS = {"nodes": "Steps and questions", "contacts": "Contacts", "laws": "Laws"}
+_HEADINGS = {"nodes": N_("Steps and questions"), "contacts": N_("Contacts"), "laws": N_("Laws")}
+_REVIEW = {
+    "nodes": N_("! you replaced node {key}; upstream changed it: review yours"),
+    "contacts": N_("! you changed contact {key}; upstream changed it: review yours"),
+    "laws": N_("! you replaced law {key}; upstream changed it: review yours"),
+}
 
 
 def _name(data: dict[str, Any]) -> str:
@@ -263,7 +281,9 @@ def _section(old: dict[str, Any], new: dict[str, Any], noun: str) -> tuple[list[
     changed = set()
     for key, data in new.items():
         if key not in old:
-            lines.append(Line(f"+ {key}: {_name(data)} (new)", "added", 1))
+            lines.append(
+                Line("+ " + _("{key}: {name} (new)").format(key=key, name=_name(data)), "added", 1)
+            )
             lines += _describe(data)
         elif old[key] != data:
             changed.add(key)
@@ -272,7 +292,13 @@ def _section(old: dict[str, Any], new: dict[str, Any], noun: str) -> tuple[list[
     for key, data in old.items():
         if key not in new:
             changed.add(key)
-            lines.append(Line(f"- {key}: {_name(data)} (removed)", "removed", 1))
+            lines.append(
+                Line(
+                    "- " + _("{key}: {name} (removed)").format(key=key, name=_name(data)),
+                    "removed",
+                    1,
+                )
+            )
     return lines, changed
 
 
@@ -345,7 +371,9 @@ def _routes(old: Snapshot, new: Snapshot) -> list[Line]:
             lines.append(Line(f"~ {_answers(answers)}", "changed", 1))
             lines.append(
                 Line(
-                    f"now ends at {_outcome(new, end)}, not at {_outcome(old, before[answers])}",
+                    _("now ends at {end}, not at {before}").format(
+                        end=_outcome(new, end), before=_outcome(old, before[answers])
+                    ),
                     "detail",
                     2,
                 )
@@ -353,19 +381,19 @@ def _routes(old: Snapshot, new: Snapshot) -> list[Line]:
     for answers, end in after.items():
         if answers not in before:
             lines.append(Line(f"+ {_answers(answers)}", "added", 1))
-            lines.append(Line(f"ends at {_outcome(new, end)}", "detail", 2))
+            lines.append(Line(_("ends at {end}").format(end=_outcome(new, end)), "detail", 2))
     for answers, end in before.items():
         if answers not in after:
             lines.append(Line(f"- {_answers(answers)}", "removed", 1))
-            lines.append(Line(f"ended at {_outcome(old, end)}", "detail", 2))
+            lines.append(Line(_("ended at {end}").format(end=_outcome(old, end)), "detail", 2))
     if lines:
-        lines.insert(0, Line("Routes (by the answers on the way)", "heading"))
+        lines.insert(0, Line(_("Routes (by the answers on the way)"), "heading"))
     return lines
 
 
 def _answers(answers: tuple[str, ...]) -> str:
     if not answers:
-        return "the only route"
+        return _("the only route")
     return ", ".join(f"{a.split('=', 1)[0]} “{_short(a.split('=', 1)[1], 30)}”" for a in answers)
 
 
@@ -377,7 +405,7 @@ def _outcome(snap: Snapshot, key: str) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, dict):
         if "placeholder" in value and len(value) == 1:
-            return f"[to fill in: {_short(value['placeholder'])}]"
+            return "[" + _("to fill in: {text}").format(text=_short(value["placeholder"])) + "]"
         return ", ".join(f"{k}: {_text(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "[" + ", ".join(_text(v) for v in value) + "]"

@@ -9,6 +9,7 @@ from pathlib import Path
 from actionplan import __version__
 from actionplan.commands.diff import write_lock
 from actionplan.errors import PlanError, Pos
+from actionplan.i18n import _
 from actionplan.plan.loader import LOCAL_FILE
 from actionplan.plan.schema import editor_settings, schema_files
 from actionplan.project import default_base
@@ -130,13 +131,13 @@ def new_project(
     """
     if dest.is_file():
         raise PlanError.at(
-            Pos(str(dest)), "is a file, not a folder", "give the name of a new folder"
+            Pos(str(dest)), _("is a file, not a folder"), _("give the name of a new folder")
         )
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise PlanError.at(
             Pos(str(dest)),
-            "already exists and is not an empty folder",
-            "give the name of a new folder",
+            _("already exists and is not an empty folder"),
+            _("give the name of a new folder"),
         )
     try:
         requirement = source or installed_source()
@@ -146,7 +147,9 @@ def new_project(
         requirement = None  # no workflow to write; the README says which version to install
     base = default_base()
     if not base.is_dir():
-        raise PlanError.at(Pos(str(base)), "the default plan is missing", "reinstall actionplan")
+        raise PlanError.at(
+            Pos(str(base)), _("the default plan is missing"), _("reinstall actionplan")
+        )
     dest.mkdir(parents=True, exist_ok=True)
     if copy_base:
         shutil.copytree(
@@ -216,15 +219,17 @@ def new_plan(root: Path, name: str) -> list[Path]:
     if project.content == project.root:
         raise PlanError.at(
             Pos(str(root)),
-            "is a content folder, not a project",
-            "give the project's folder, the one with content/ in it",
+            _("is a content folder, not a project"),
+            _("give the project's folder, the one with content/ in it"),
         )
     folder = project.root / PLANS_DIR / name
     problem = plan_name_problem(name)
     if problem:
         raise PlanError.at(Pos(str(folder)), *problem)
     if folder.exists():
-        raise PlanError.at(Pos(str(folder)), "already exists", "give the new plan another name")
+        raise PlanError.at(
+            Pos(str(folder)), _("already exists"), _("give the new plan another name")
+        )
     first = check_plan(project.content, shared=project.shared).plan
     language = first.info.language if first is not None else "da"
     path = folder / "plan.yaml"
