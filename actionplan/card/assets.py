@@ -14,6 +14,7 @@ from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
+from actionplan.i18n import _
 
 MAX_IMAGE_BYTES = 512 * 1024  # as for the logo: the card is read on weak connections
 IMAGE_TYPES = {
@@ -45,8 +46,8 @@ def inline_images(text: str, name: str, folder: Path) -> str:
         problems += [
             Problem(
                 _pos(folder / name, text, m.start()),
-                "@import loads another style sheet, which the card cannot",
-                "put the rules in custom.css",
+                _("@import loads another style sheet, which the card cannot"),
+                _("put the rules in custom.css"),
             )
             for m in _CSS_IMPORT.finditer(text)
         ]
@@ -90,37 +91,41 @@ def _data_url(ref: str, folder: Path) -> str:
     if re.match(r"[a-z][a-z0-9+.-]*:|//", ref, re.IGNORECASE):
         raise PlanError.at(
             Pos(""),
-            f"'{quoted}' is not a file in the templates folder: the card makes no request, "
-            "so it would not be shown",
-            "save the file in templates/ and name it from there, such as images/logo.png: "
-            "it is then made part of the card",
+            _(
+                "'{file}' is not a file in the templates folder: the card makes no request, "
+                "so it would not be shown"
+            ).format(file=quoted),
+            _(
+                "save the file in templates/ and name it from there, such as images/logo.png: "
+                "it is then made part of the card"
+            ),
         )
     path = folder / ref.split("?")[0]
     suffix = path.suffix.lower()
     if suffix in FONT_SUFFIXES:
         raise PlanError.at(
             Pos(""),
-            f"'{quoted}' is a font, which the card does not load",
-            "name fonts the reader's device has, in local.yaml's font",
+            _("'{file}' is a font, which the card does not load").format(file=quoted),
+            _("name fonts the reader's device has, in local.yaml's font"),
         )
     media_type = IMAGE_TYPES.get(suffix)
     if media_type is None:
         raise PlanError.at(
             Pos(""),
-            f"'{quoted}' is not an image the card can show",
-            "use an SVG, PNG, JPEG, GIF or WebP file",
+            _("'{file}' is not an image the card can show").format(file=quoted),
+            _("use an SVG, PNG, JPEG, GIF or WebP file"),
         )
     if not files.inside(path, folder):
         raise PlanError.at(
             Pos(""),
-            f"'{quoted}' is outside the templates folder",
-            "copy the image into the templates folder",
+            _("'{file}' is outside the templates folder").format(file=quoted),
+            _("copy the image into the templates folder"),
         )
     try:
         data = files.read_bytes(
             path,
             limit=MAX_IMAGE_BYTES,
-            too_large="the card must stay small: use a smaller image, or an SVG",
+            too_large=_("the card must stay small: use a smaller image, or an SVG"),
         )
     except PlanError as exc:
         problems = [Problem(p.pos, f"'{quoted}': {p.message}", p.hint) for p in exc.problems]

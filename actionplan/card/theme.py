@@ -27,6 +27,7 @@ from actionplan.card.assets import inline_images
 from actionplan.card.contrast import contrast_problems
 from actionplan.card.filters import FILTERS
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path, short
+from actionplan.i18n import N_, _
 from actionplan.plan import loader, model
 from actionplan.project import default_dir
 from actionplan.suggest import closest
@@ -166,10 +167,12 @@ class Theme:
             problems.append(
                 Problem(
                     word.pos,
-                    f"'{short(key)}' is not one of the card's words, so it is not used",
-                    f"did you mean '{guess}'?"
+                    _("'{key}' is not one of the card's words, so it is not used").format(
+                        key=short(key)
+                    ),
+                    _("did you mean '{match}'?").format(match=guess)
                     if guess
-                    else "the words are those of the default theme's i18n/en.yaml",
+                    else _("the words are those of the default theme's i18n/en.yaml"),
                     Severity.WARNING,
                 )
             )
@@ -179,28 +182,32 @@ class Theme:
         """A template that failed to render, as an error at the template's line."""
         pos = template_pos(exc)
         if isinstance(exc, jinja2.UndefinedError):
-            return PlanError.at(pos, _undefined(str(exc)), UNDEFINED_HINT)
+            return PlanError.at(pos, _undefined(str(exc)), _(UNDEFINED_HINT))
         if isinstance(exc, jinja2.TemplateSyntaxError):
             return PlanError.at(
                 pos,
-                f"not a valid template: {short(exc.message or str(exc), 120)}",
-                "Jinja's syntax: {{ value }}, {% if ... %}...{% endif %}, {% for x in xs %}",
+                _("not a valid template: {reason}").format(
+                    reason=short(exc.message or str(exc), 120)
+                ),
+                _("Jinja's syntax: {{ value }}, {% if ... %}...{% endif %}, {% for x in xs %}"),
             )
         if isinstance(exc, RecursionError):
             return PlanError.at(
                 template_pos(exc, self.custom),
-                "the templates extend or include one another in a circle",
-                "a template that extends its own name extends the default theme's: "
-                "look for a loop between your templates",
+                _("the templates extend or include one another in a circle"),
+                _(
+                    "a template that extends its own name extends the default theme's: "
+                    "look for a loop between your templates"
+                ),
             )
         return PlanError.at(
             pos,
-            f"the templates failed: {exc}",
-            "fix the template, or remove your override of it",
+            _("the templates failed: {reason}").format(reason=exc),
+            _("fix the template, or remove your override of it"),
         )
 
 
-UNDEFINED_HINT = "see what the templates get in docs/theming.md; is it misspelt?"
+UNDEFINED_HINT = N_("see what the templates get in docs/theming.md; is it misspelt?")
 _NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(.*)'\Z", re.S)
 _IS_UNDEFINED = re.compile(r"'(.*)' is undefined\Z", re.S)
 
@@ -209,14 +216,14 @@ def _undefined(message: str) -> str:
     """Jinja's message about an undefined name, in the words of the theme."""
     match = _IS_UNDEFINED.match(message)
     if match:
-        return f"'{short(match[1])}' is not a variable of the templates"
+        return _("'{name}' is not a variable of the templates").format(name=short(match[1]))
     match = _NO_ATTRIBUTE.match(message)
     if match:
         kind, name = match[1], short(match[2])
         if kind == "dict":
-            return f"'{name}' is undefined: the mapping has no such key"
-        return f"'{name}' is undefined: {kind} has no such field"
-    return f"undefined: {short(message, 120)}"
+            return _("'{name}' is undefined: the mapping has no such key").format(name=name)
+        return _("'{name}' is undefined: {kind} has no such field").format(name=name, kind=kind)
+    return _("undefined: {reason}").format(reason=short(message, 120))
 
 
 @cache
@@ -236,7 +243,7 @@ def read_words(text: str, name: str) -> dict[str, Word]:
     is written; raises PlanError at the line of anything else."""
     root = loader.parse(text, name)
     if not isinstance(root, yaml.MappingNode):
-        raise PlanError.at(loader.node_pos(name, root), "must be a mapping of words")
+        raise PlanError.at(loader.node_pos(name, root), _("must be a mapping of words"))
     return dict(_word(name, key, value) for key, value in root.value)
 
 
@@ -246,23 +253,27 @@ def _word(name: str, key: yaml.Node, value: yaml.Node) -> tuple[str, Word]:
     pos = loader.node_pos(name, value)
     word = short(str(getattr(key, "value", "")))
     if value.tag not in _WORD_TAGS:  # such as !!python/object: nothing is constructed
-        raise PlanError.at(pos, f"not valid YAML: the tag '{value.tag[:60]}' is not allowed")
+        raise PlanError.at(
+            pos, _("not valid YAML: the tag '{tag}' is not allowed").format(tag=value.tag[:60])
+        )
     # Only text: a list or mapping (perhaps of aliases, a "billion laughs") is no word.
     if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
         raise PlanError.at(
-            pos, f"the word '{word}' is not text", "write the text after the key, on the same line"
+            pos,
+            _("the word '{word}' is not text").format(word=word),
+            _("write the text after the key, on the same line"),
         )
     if value.tag.endswith(":null") or not value.value.strip():
         raise PlanError.at(
             pos,
-            f"the word '{word}' is empty",
-            "write the word after the key, or remove the line to show the English one",
+            _("the word '{word}' is empty").format(word=word),
+            _("write the word after the key, or remove the line to show the English one"),
         )
     if key.value == "direction" and value.value not in ("ltr", "rtl"):
         raise PlanError.at(
             pos,
-            f"'direction' must be ltr or rtl, found '{short(value.value)}'",
-            "rtl for a language written right to left, else ltr",
+            _("'direction' must be ltr or rtl, found '{value}'").format(value=short(value.value)),
+            _("rtl for a language written right to left, else ltr"),
         )
     return key.value, Word(value.value, loader.node_pos(name, key))
 
@@ -283,10 +294,14 @@ def missing_words(plan: model.Plan, theme: Theme) -> list[Problem]:
         problems.append(
             Problem(
                 where,
-                f"the card has no words of its own in '{lang}' (Back, Start over, ...): "
-                "it shows them in English",
-                f"copy the default theme's i18n/en.yaml to templates/i18n/{lang}.yaml "
-                "and translate it",
+                _(
+                    "the card has no words of its own in '{lang}' (Back, Start over, ...): "
+                    "it shows them in English"
+                ).format(lang=lang),
+                _(
+                    "copy the default theme's i18n/en.yaml to templates/i18n/{lang}.yaml "
+                    "and translate it"
+                ).format(lang=lang),
                 Severity.WARNING,
             )
         )
@@ -374,8 +389,8 @@ class _ThemeLoader(jinja2.BaseLoader):
             if not files.inside(path, folder):
                 raise PlanError.at(
                     Pos(display_path(path)),
-                    "links to a file outside the templates folder",
-                    "copy the file into the templates folder instead of linking to it",
+                    _("links to a file outside the templates folder"),
+                    _("copy the file into the templates folder instead of linking to it"),
                 )
             source = files.read_text(path, display_path(path))
             if template.endswith((".html", ".css")):
