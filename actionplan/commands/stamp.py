@@ -17,6 +17,7 @@ import yaml
 
 from actionplan.card.write import write_atomic
 from actionplan.errors import Problems, display_path
+from actionplan.i18n import _
 from actionplan.plan import model, translate
 from actionplan.plan.loader import Role, SourceFile, find_files, parse, read_text
 from actionplan.plan.read import load_plan
@@ -50,7 +51,7 @@ def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[S
         text = read_text(path, name)
         tree = parse(text, name)
         tr = read_file(
-            SourceFile(path, name, role, tree), model.Translation, "the translation", Problems()
+            SourceFile(path, name, role, tree), model.Translation, _("the translation"), Problems()
         )
         if tr is None:
             continue

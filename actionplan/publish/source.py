@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from actionplan import __version__
 from actionplan.errors import EXIT_USAGE, ActionplanError
+from actionplan.i18n import _
 
 NAME = "actionplan"
 # git+URL@REV, where REV should be a commit id or a tag: a branch name would move under a project.
@@ -65,9 +66,11 @@ def pinned_requirement(spec: str) -> str:
     if _ARCHIVE.search(spec):
         return spec
     raise ValueError(
-        f"{spec!r} is not pinned: give a git URL ending in @COMMIT or @TAG "
-        f"(git+https://HOST/OWNER/actionplan@v{__version__}), actionplan=={__version__} "
-        "for a package index, or the URL of a wheel"
+        _(
+            "{spec} is not pinned: give a git URL ending in @COMMIT or @TAG "
+            "(git+https://HOST/OWNER/actionplan@v{version}), actionplan=={version} "
+            "for a package index, or the URL of a wheel"
+        ).format(spec=repr(spec), version=__version__)
     )
 
 
@@ -87,8 +90,10 @@ def installed_source() -> str:
         # The release workflow builds a wheel only from the tag that names its version.
         return f"git+{url}@v{__version__}"
     raise UnknownSource(
-        f"actionplan {__version__} does not know where its source is published, so a workflow "
-        "could not install it: give --source (a git URL with @COMMIT or @TAG), or --host none"
+        _(
+            "actionplan {version} does not know where its source is published, so a workflow "
+            "could not install it: give --source (a git URL with @COMMIT or @TAG), or --host none"
+        ).format(version=__version__)
     )
 
 
@@ -124,10 +129,23 @@ def _git_source(checkout: Path) -> str:
     ).split()
     remotes = sorted({ref.split("/", 1)[0] for ref in holders}, key=lambda r: r != "origin")
     if not commit or not remotes:
-        where = f"remote {remotes[0]}" if remotes else "any remote"
+        message = (
+            _(
+                "actionplan runs from {checkout}, whose commit {commit} is not on remote "
+                "{remote} that a workflow could install from: push it, or give --source"
+            )
+            if remotes
+            else _(
+                "actionplan runs from {checkout}, whose commit {commit} is not on any remote "
+                "that a workflow could install from: push it, or give --source"
+            )
+        )
         raise UnknownSource(
-            f"actionplan runs from {checkout}, whose commit {commit[:12] or '(none)'} is not on "
-            f"{where} that a workflow could install from: push it, or give --source"
+            message.format(
+                checkout=checkout,
+                commit=commit[:12] or _("(none)"),
+                remote=remotes[0] if remotes else "",
+            )
         )
     url = _https(_git(checkout, "remote", "get-url", remotes[0]))
     return _reachable(f"git+{url}@{commit}")
@@ -153,8 +171,10 @@ def _reachable(requirement: str) -> str:
     url = requirement.removeprefix("git+")
     if not re.match(r"^https?://", url):
         raise UnknownSource(
-            f"actionplan was installed from {url.rsplit('@', 1)[0]}, which a workflow on another "
-            "machine cannot reach: give --source"
+            _(
+                "actionplan was installed from {url}, which a workflow on another "
+                "machine cannot reach: give --source"
+            ).format(url=url.rsplit("@", 1)[0])
         )
     return requirement
 
