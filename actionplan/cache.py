@@ -89,7 +89,7 @@ def code_digest() -> str:
     digest = hashlib.sha256(
         f"{__version__}\0{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}".encode()
     )
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent  # actionplan/ itself, never what is beside it
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0")
         with contextlib.suppress(OSError):

@@ -262,3 +262,28 @@ def test_a_store_keeps_its_newest_entries_and_no_more(
     Store.forget()
     kept = [key for key in keys if store.get(key, tuple) is not None]
     assert kept == keys[-Store.ENTRIES_PER_FOLDER :]
+
+
+def test_the_code_digest_covers_the_package_and_nothing_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "site" / "actionplan"
+    package.mkdir(parents=True)
+    (package / "cache.py").write_text("# the cache\n", encoding="utf-8")
+    (package / "card").mkdir()
+    (package / "card" / "render.py").write_text("# render\n", encoding="utf-8")
+    beside = tmp_path / "site" / "other.py"  # another package installed beside it
+    monkeypatch.setattr(cache, "__file__", str(package / "cache.py"))
+
+    def code() -> str:
+        cache.code_digest.cache_clear()
+        return cache.code_digest()
+
+    try:
+        first = code()
+        beside.write_text("x = 1\n", encoding="utf-8")
+        assert code() == first
+        (package / "card" / "render.py").write_text("# render, changed\n", encoding="utf-8")
+        assert code() != first
+    finally:
+        cache.code_digest.cache_clear()
