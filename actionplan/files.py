@@ -13,7 +13,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from enum import Enum
 from pathlib import Path
 
 from actionplan.errors import PlanError, Pos, display_path
@@ -22,6 +23,16 @@ from actionplan.i18n import N_, _
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a plan's file, a template: far beyond a real one
 MAX_ENTRIES = 100_000  # files and folders looked at in one walk, junk included
 MAX_FOLDER_DEPTH = 32  # a plan uses two or three levels of folders
+# An image the card carries as a data: address (the logo, a theme's pictures): its type by suffix.
+IMAGE_TYPES = {
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+MAX_IMAGE_BYTES = 512 * 1024  # the card is read on weak connections
 
 _KINDS = (
     (stat.S_ISFIFO, N_("this is a named pipe, not a file")),
@@ -225,3 +236,30 @@ def walk(root: Path, hidden: Callable[[str], bool] = lambda name: False) -> list
                 found.append(path)
         todo.extend(reversed(folders))
     return sorted(found)
+
+
+class Refused(Enum):
+    """Why an image file was not read: its caller says so in its own words."""
+
+    NOT_AN_IMAGE = "not an image"
+    OUTSIDE = "outside its folder"
+
+
+def read_image(
+    path: Path,
+    folder: Path,
+    too_large: str,
+    types: Mapping[str, str] = IMAGE_TYPES,
+) -> tuple[str, bytes] | Refused:
+    """An image for the card: its media type and bytes, or why it was refused.
+
+    The type is told by the suffix (one of `types`); the file must lie within `folder`, with
+    links followed, and is read as `read_bytes` reads (at most MAX_IMAGE_BYTES; `too_large` is
+    the hint when it is larger, and what goes wrong in reading raises PlanError).
+    """
+    media_type = types.get(path.suffix.lower())
+    if media_type is None:
+        return Refused.NOT_AN_IMAGE
+    if not inside(path, folder):
+        return Refused.OUTSIDE
+    return media_type, read_bytes(path, limit=MAX_IMAGE_BYTES, too_large=too_large)

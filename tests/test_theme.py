@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from actionplan.card import render, shelf
-from actionplan.card.assets import MAX_IMAGE_BYTES
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
+from actionplan.files import MAX_IMAGE_BYTES
 
 REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "theming.md"

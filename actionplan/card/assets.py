@@ -16,15 +16,6 @@ from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.i18n import _
 
-MAX_IMAGE_BYTES = 512 * 1024  # as for the logo: the card is read on weak connections
-IMAGE_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-}
 FONT_SUFFIXES = (".woff", ".woff2", ".ttf", ".otf", ".eot")
 # A value with Jinja in it is made when the card is rendered (the logo's data: address).
 _TEMPLATED = re.compile(r"\{[{%#]")
@@ -108,26 +99,24 @@ def _data_url(ref: str, folder: Path) -> str:
             _("'{file}' is a font, which the card does not load").format(file=quoted),
             _("name fonts the reader's device has, in local.yaml's font"),
         )
-    media_type = IMAGE_TYPES.get(suffix)
-    if media_type is None:
+    try:
+        image = files.read_image(
+            path, folder, _("the card must stay small: use a smaller image, or an SVG")
+        )
+    except PlanError as exc:
+        problems = [Problem(p.pos, f"'{quoted}': {p.message}", p.hint) for p in exc.problems]
+        raise PlanError(problems) from None
+    if image is files.Refused.NOT_AN_IMAGE:
         raise PlanError.at(
             Pos(""),
             _("'{file}' is not an image the card can show").format(file=quoted),
             _("use an SVG, PNG, JPEG, GIF or WebP file"),
         )
-    if not files.inside(path, folder):
+    if image is files.Refused.OUTSIDE:
         raise PlanError.at(
             Pos(""),
             _("'{file}' is outside the templates folder").format(file=quoted),
             _("copy the image into the templates folder"),
         )
-    try:
-        data = files.read_bytes(
-            path,
-            limit=MAX_IMAGE_BYTES,
-            too_large=_("the card must stay small: use a smaller image, or an SVG"),
-        )
-    except PlanError as exc:
-        problems = [Problem(p.pos, f"'{quoted}': {p.message}", p.hint) for p in exc.problems]
-        raise PlanError(problems) from None
+    media_type, data = image
     return f"data:{media_type};base64,{base64.b64encode(data).decode()}"

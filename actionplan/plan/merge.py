@@ -21,13 +21,8 @@ from actionplan.plan.layers import complete, overlay, read_layer_file
 from actionplan.plan.loader import READS, Role, SourceFile
 from actionplan.plan.validate import read_file
 
-LOGO_TYPES = {
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-}
-MAX_LOGO_BYTES = 512 * 1024
+# The logo is shown in the page's header, where every browser takes these.
+LOGO_TYPES = {s: t for s, t in files.IMAGE_TYPES.items() if s in (".svg", ".png", ".jpg", ".jpeg")}
 
 
 TWICE = {
@@ -261,8 +256,19 @@ def _read_logo(
         return None
     pos = settings.where("logo")
     path = root / settings.logo
-    media_type = LOGO_TYPES.get(path.suffix.lower())
-    if media_type is None:
+    try:
+        logo = files.read_image(
+            path, root, _("the card must stay small: use a smaller or an SVG logo"), LOGO_TYPES
+        )
+    except PlanError as exc:
+        # Said at the logo's line in local.yaml, which names the file, in the reader's words.
+        for p in exc.problems:
+            message = _("the logo '{file}': {message}").format(
+                file=short(settings.logo), message=p.message
+            )
+            problems.error(pos, message, p.hint)
+        return None
+    if logo is files.Refused.NOT_AN_IMAGE:
         problems.error(
             pos,
             _("the logo must be an SVG, PNG or JPEG file: '{file}'").format(
@@ -271,22 +277,9 @@ def _read_logo(
             _("convert it, or give another file"),
         )
         return None
-    if not files.inside(path, root):
+    if logo is files.Refused.OUTSIDE:
         problems.error(
             pos, _("the logo is outside the plan's folder"), _("copy it into the folder")
         )
         return None
-    try:
-        data = files.read_bytes(
-            path,
-            limit=MAX_LOGO_BYTES,
-            too_large=_("the card must stay small: use a smaller or an SVG logo"),
-        )
-    except PlanError as exc:
-        # Said at the logo's line in local.yaml, which names the file, in the reader's words.
-        logo = short(settings.logo)
-        for p in exc.problems:
-            message = _("the logo '{file}': {message}").format(file=logo, message=p.message)
-            problems.error(pos, message, p.hint)
-        return None
-    return media_type, data
+    return logo
