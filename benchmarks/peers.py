@@ -197,19 +197,27 @@ def python_command(*args: str) -> list[str]:
 
 
 class OneWordEdit:
-    """Before each rebuild, change one node's title and change it back the next time: the edit a
-    municipality makes most, and one a build must not start again from scratch for."""
+    """Before each rebuild, change one word of a node's title to one no build has seen: the edit
+    a municipality makes most, and one a build must not start again from scratch for.  (Changing
+    it back and forth would give a text already kept from an earlier run, and time a cache hit
+    rather than an edit.)"""
 
-    TITLE = re.compile(r"^(\s+title: )(.*?)( – ret)?$", re.M)
+    TITLE = re.compile(r"^(    title: )(.*?)(?: – ret\d+)?$", re.M)  # a node's, in nodes:
 
     def __init__(self, project: Path) -> None:
         files = sorted((project / "content").rglob("*.yaml"))
-        self.file = next(f for f in files if self.TITLE.search(f.read_text("utf-8")))
+        self.file = next(
+            f
+            for f in files
+            if re.search(r"^nodes:", text := f.read_text("utf-8"), re.M) and self.TITLE.search(text)
+        )
+        self.count = 0
 
     def __call__(self) -> None:
+        self.count += 1
         text = self.file.read_text("utf-8")
         edited = self.TITLE.sub(
-            lambda m: m.group(1) + m.group(2) + ("" if m.group(3) else " – ret"), text, count=1
+            lambda m: f"{m.group(1)}{m.group(2)} – ret{self.count}", text, count=1
         )
         self.file.write_text(edited, "utf-8")
 
@@ -230,6 +238,8 @@ def compare(
         "PYTHONPATH": str(REPO),
         "ACTIONPLAN_CACHE_DIR": str(work / "cache"),
         "ACTIONPLAN_NO_CACHE": "",
+        # Compiled modules kept, as for an installed tool: pip writes them when it installs.
+        "PYTHONDONTWRITEBYTECODE": "",
     }
     # A build of a plan never built before: read, checked and rendered in full (the compiled
     # templates kept, as after any first build); a rebuild keeps what did not change.
