@@ -105,12 +105,7 @@ def test_bad_plan_gives_expected_problems(case: Path, in_copy: Callable[[Path], 
     assert strict_code == 1
 
 
-def danish_cases() -> list[pytest.ParameterSet]:
-    folders = sorted(p for p in (FIXTURES / "bad").iterdir() if (p / "expected.da.txt").exists())
-    return [pytest.param(p, id=f"bad/{p.name}") for p in folders]
-
-
-@pytest.mark.parametrize("case", danish_cases())
+@pytest.mark.parametrize("case", cases("bad"))
 def test_bad_plan_gives_expected_problems_in_danish(
     case: Path, in_copy: Callable[[Path], Path]
 ) -> None:
@@ -120,6 +115,7 @@ def test_bad_plan_gives_expected_problems_in_danish(
     expected_file = case / "expected.da.txt"
     if REGEN:
         expected_file.write_text("".join(line + "\n" for line in problems), encoding="utf-8")
+    assert expected_file.exists(), f"{case.name} has no expected.da.txt: every case has its Danish"
     expected = expected_file.read_text(encoding="utf-8").splitlines()
     english = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert problems == expected

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
@@ -21,6 +21,8 @@ PO = i18n.LOCALE_DIR / "da" / "LC_MESSAGES" / "actionplan.po"
 MO = PO.with_suffix(".mo")
 POT = i18n.LOCALE_DIR / "actionplan.pot"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# As pyproject's [tool.babel.extract_messages] has them: doc("...") is the model's key descriptions.
+KEYWORDS = {**DEFAULT_KEYWORDS, "doc": None}
 
 
 def msgid(message: str | tuple[str, ...] | list[str]) -> str:
@@ -30,7 +32,7 @@ def msgid(message: str | tuple[str, ...] | list[str]) -> str:
 def extracted() -> dict[str, tuple[str, ...]]:
     """Every message marked in the package, as Babel extracts it: the id, and all its forms."""
     found = {}
-    for _file, _line, message, _comments, _context in extract_from_dir(PACKAGE):
+    for _file, _line, message, _comments, _context in extract_from_dir(PACKAGE, keywords=KEYWORDS):
         forms = (message,) if isinstance(message, str) else tuple(message)
         found[forms[0]] = forms
     return found

@@ -3,8 +3,11 @@
 These classes are also the format's schema: the validator reads YAML into them by their type
 hints (`actionplan.plan.validate`), and `actionplan schema` turns them into JSON Schema
 (`actionplan.plan.schema`).
-A field's `doc` is what an editor shows on hover.  Every object carries `pos`, where it was
-written, and `at`, where each of its fields was written, so any check can point at the line.
+A field's `doc` is what an editor shows on hover and what a hint quotes for a missing key; a
+class's `__doc__` describes its object in the schema.  Both are written in English and marked for
+the message catalogue (docs/translating.md), to be translated where they are shown.
+Every object carries `pos`, where it was written, and `at`, where each of its fields was
+written, so any check can point at the line.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from actionplan.errors import Pos
+from actionplan.i18n import N_
 
 # Kinds of text, told apart in type hints so that the validator and the schema know them.
 MARKDOWN = "markdown"
@@ -61,7 +65,10 @@ class Text(str):
 
 
 def doc(text: str, **kwargs: Any) -> Any:
-    """A dataclass field with the documentation an editor shows for its key."""
+    """A dataclass field with the documentation an editor shows for its key.
+
+    Babel extracts `doc("...")` as a message (pyproject's `keywords`), as it does `N_("...")`.
+    """
     return field(metadata={"doc": text}, **kwargs)
 
 
@@ -81,7 +88,7 @@ class Located:
 
 @dataclass(frozen=True, kw_only=True)
 class PlanInfo(Located):
-    """The plan's metadata."""
+    __doc__ = N_("The plan's metadata.")
 
     title: str = doc("The plan's title, shown at the top of the card.")
     summary: Markdown | None = doc("A short introduction shown on the first screen.", default=None)
@@ -96,7 +103,7 @@ class PlanInfo(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class Contact(Located):
-    """Someone to call, write to or look up."""
+    __doc__ = N_("Someone to call, write to or look up.")
 
     REACHED_BY = ("phone", "url", "email")  # a contact needs at least one of these
 
@@ -114,7 +121,7 @@ class Contact(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class Law(Located):
-    """A legal reference."""
+    __doc__ = N_("A legal reference.")
 
     id: str = _internal(default="")
     title: str = doc("The law and section, such as 'Straffeloven § 235'.")
@@ -126,7 +133,7 @@ class Law(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class Source(Located):
-    """A document the advice comes from."""
+    __doc__ = N_("A document the advice comes from.")
 
     title: str = doc("The document's title.")
     url: Url = doc("Its address (http or https).")
@@ -134,7 +141,7 @@ class Source(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class Option(Located):
-    """One answer to a question."""
+    __doc__ = N_("One answer to a question.")
 
     label: str = doc("The answer, as the reader chooses it.")
     hint: str | None = doc("A short explanation under the label.", default=None)
@@ -160,11 +167,11 @@ class Node(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class Question(Node):
-    """A question the reader answers by choosing an option."""
+    __doc__ = N_("A question the reader answers by choosing an option.")
 
     kind_: Literal["question"] = field(default="question", metadata={"key": "kind"})
     options: tuple[Option, ...] = field(
-        metadata={"doc": "The answers, each leading to a node.", "non_empty": True}
+        metadata={"doc": N_("The answers, each leading to a node."), "non_empty": True}
     )
     may_be_unknown: bool = doc(
         "Set to true when the reader may not know the answer (an age, who took part); "
@@ -175,7 +182,7 @@ class Question(Node):
 
 @dataclass(frozen=True, kw_only=True)
 class Step(Node):
-    """Something to do now."""
+    __doc__ = N_("Something to do now.")
 
     kind_: Literal["step"] = field(default="step", metadata={"key": "kind"})
     who: str | None = doc("Who does this step.", default=None)
@@ -196,7 +203,7 @@ class Step(Node):
 
 @dataclass(frozen=True, kw_only=True)
 class Outcome(Node):
-    """An end: what should now have happened, and what follows up."""
+    __doc__ = N_("An end: what should now have happened, and what follows up.")
 
     kind_: Literal["outcome"] = field(default="outcome", metadata={"key": "kind"})
     follow_up: tuple[Markdown, ...] = doc("What follows up.", default=())
@@ -211,7 +218,7 @@ AnyNode = Union[Question, Step, Outcome]  # noqa: UP007 - read by typing.get_typ
 
 @dataclass(frozen=True, kw_only=True)
 class Colors(Located):
-    """The theme's colours, as CSS colours."""
+    __doc__ = N_("The theme's colours, as CSS colours.")
 
     primary: Color | None = doc("Header and buttons.", default=None)
     primary_text: Color | None = doc("Text on the primary colour.", default=None)
@@ -221,7 +228,7 @@ class Colors(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class LocalSettings(Located):
-    """What a municipality sets for its own card."""
+    __doc__ = N_("What a municipality sets for its own card.")
 
     municipality: str | None = doc("The municipality's name, shown in the header.", default=None)
     logo: FilePath | None = doc("An SVG, PNG or JPEG file beside local.yaml.", default=None)
@@ -241,7 +248,7 @@ class LocalSettings(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class ContentFile(Located):
-    """One file of the base plan."""
+    __doc__ = N_("One file of the base plan.")
 
     plan: PlanInfo | None = doc("The plan's metadata; exactly one file has it.", default=None)
     contacts: Mapping[str, Contact] = doc("Contacts, keyed by id.", default_factory=dict)
@@ -253,23 +260,25 @@ class ContentFile(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class LocalFile(Located):
-    """The local layer: content/local.yaml and the files in content/local/."""
+    __doc__ = N_("The local layer: content/local.yaml and the files in content/local/.")
 
     plan: PlanInfo | None = field(
         default=None,
         metadata={
-            "doc": "The plan's metadata: a key here overrides the base plan's (owner, version...).",
+            "doc": N_(
+                "The plan's metadata: a key here overrides the base plan's (owner, version...)."
+            ),
             "partial": True,
         },
     )
     local: LocalSettings | None = field(
         default=None,
-        metadata={"doc": "The municipality's settings, key by key.", "partial": True},
+        metadata={"doc": N_("The municipality's settings, key by key."), "partial": True},
     )
     contacts: Mapping[str, Contact] = field(
         default_factory=dict,
         metadata={
-            "doc": "Contacts: one with a base plan's id overrides it field by field.",
+            "doc": N_("Contacts: one with a base plan's id overrides it field by field."),
             "partial": True,
         },
     )
@@ -284,12 +293,16 @@ class LocalFile(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class OptionText(Located):
+    __doc__ = N_("A translated answer: its label and its hint.")
+
     label: str = doc("The translated label.")
     hint: str | None = doc("The translated hint.", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
 class NodeText(Located):
+    __doc__ = N_("A node's texts in the file's language.")
+
     fingerprint: str | None = doc("Which version of the original this translates.", default=None)
     title: str | None = doc("The translated title.", default=None)
     body: Markdown | None = doc("The translated body.", default=None)
@@ -304,6 +317,8 @@ class NodeText(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class ContactText(Located):
+    __doc__ = N_("A contact's texts in the file's language.")
+
     fingerprint: str | None = doc("Which version of the original this translates.", default=None)
     name: str | None = doc("The translated name.", default=None)
     role: str | None = doc("The translated role.", default=None)
@@ -313,6 +328,8 @@ class ContactText(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class LawText(Located):
+    __doc__ = N_("A legal reference's texts in the file's language.")
+
     fingerprint: str | None = doc("Which version of the original this translates.", default=None)
     title: str | None = doc("The translated title.", default=None)
     summary: Markdown | None = doc("The translated summary.", default=None)
@@ -320,6 +337,8 @@ class LawText(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class PlanText(Located):
+    __doc__ = N_("The plan's texts in the file's language.")
+
     fingerprint: str | None = doc("Which version of the original this translates.", default=None)
     title: str | None = doc("The translated title.", default=None)
     summary: Markdown | None = doc("The translated summary.", default=None)
@@ -332,12 +351,14 @@ class PlanText(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class LocalText(Located):
+    __doc__ = N_("The local layer's texts in the file's language.")
+
     municipality: str | None = doc("The municipality's name in this language.", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Translation(Located):
-    """A translation file, content/translations/<language>.yaml."""
+    __doc__ = N_("A translation file, content/translations/<language>.yaml.")
 
     language: LanguageTag = doc("The language of this file, such as 'en'.")
     name: str = doc("The language's own name, shown in the language switcher.")

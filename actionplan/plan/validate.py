@@ -379,7 +379,8 @@ class Reader:
             if key == "kind":
                 continue
             ok = False
-            doc = known[key][0].metadata.get("doc", "").rstrip(".")
+            doc = known[key][0].metadata.get("doc", "")
+            doc = _(doc).rstrip(".") if doc else ""  # the key's description, in the language set
             self.fail(
                 node,
                 _("{what} has no '{key}'").format(what=what, key=key),
