@@ -49,11 +49,14 @@ class TooManyRoutes(PlanError):
 def iter_routes(plan: model.Plan) -> Iterator[Route]:
     """Every route from the start to an outcome, depth first in the order the options are written
     (plan.graph.Graph.routes)."""
+    stops: dict[tuple[str, str | None], Stop] = {}  # routes share most of their stops
+
+    def stop(node_id: str, answer: str | None) -> Stop:
+        node = plan.nodes[node_id]
+        return Stop(node_id, node.kind, node.title, answer)
+
     for route in Graph(plan).routes():
-        yield tuple(
-            Stop(node_id, plan.nodes[node_id].kind, plan.nodes[node_id].title, answer)
-            for node_id, answer in route
-        )
+        yield tuple(stops.get(key) or stops.setdefault(key, stop(*key)) for key in route)
 
 
 def find_routes(plan: model.Plan, limit: int = DEFAULT_LIMIT) -> list[Route]:

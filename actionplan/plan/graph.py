@@ -119,6 +119,7 @@ class Graph:
         if self.start not in alive:
             return
         path = [self.start]
+        on_path = {self.start}  # the same nodes, to ask in one step whether one is on the path
         answers: list[str | None] = [None]  # the answer given at each node on the path
         if self.start in self.outcomes:
             yield ((self.start, None),)
@@ -128,17 +129,16 @@ class Graph:
             edge = next(ways[-1], None)
             if edge is None:
                 ways.pop()
-                path.pop()
+                on_path.discard(path.pop())
                 answers.pop()
                 continue
-            if edge.loop or edge.target not in alive or edge.target in path:
+            if edge.loop or edge.target not in alive or edge.target in on_path:
                 continue
             answers[-1] = edge.label
-            path.append(edge.target)
-            answers.append(None)
-            if edge.target in self.outcomes:
-                yield tuple(zip(path, answers, strict=True))
-                path.pop()
-                answers.pop()
+            if edge.target in self.outcomes:  # not on the path: an outcome leads nowhere
+                yield (*zip(path, answers, strict=True), (edge.target, None))
             else:
+                path.append(edge.target)
+                on_path.add(edge.target)
+                answers.append(None)
                 ways.append(iter(self.ways[edge.target]))
