@@ -384,7 +384,8 @@ def build(v: Options, path: Path, out: Path | None, strict: bool, plan_name: str
 
 @cli.command(
     help=N_(
-        "Print the JSON Schema of one kind of file, for editors that check YAML as you type.\n"
+        "Print the JSON Schema of one kind of file, for editors that check YAML as you type, "
+        "in the language of these messages.\n"
         "\n"
         "KIND is content (the plan's files), local (content/local.yaml), translation "
         "(content/translations/*.yaml) or words (templates/i18n/*.yaml)."
@@ -400,15 +401,19 @@ def build(v: Options, path: Path, out: Path | None, strict: bool, plan_name: str
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help=N_("Write every schema into this folder (a project's schema/) instead of printing one."),
+    help=N_(
+        "Write every schema into this folder (a project's schema/), the Danish in its da/, "
+        "instead of printing one."
+    ),
 )
 @handle_errors
 def schema(kind: str, out: Path | None) -> None:
     from actionplan.card.write import write_atomic
+    from actionplan.i18n import language
     from actionplan.plan.schema import schema_files, schema_text
 
     if out is None:
-        click.echo(schema_text(kind), nl=False)
+        click.echo(schema_text(kind, language()), nl=False)
         return
     for name, text in schema_files().items():
         write_atomic(out / name, text.encode())

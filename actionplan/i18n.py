@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "actionplan"
@@ -58,6 +59,18 @@ def set_language(code: str) -> None:
         else _gettext.translation(DOMAIN, LOCALE_DIR, [code], fallback=True)
     )
     _speak_through_click()
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Speak `code` inside the block, then the language set before: for a text made in a language
+    of its own, such as the Danish JSON Schemas, whatever the command line speaks."""
+    before = _language
+    set_language(code)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:

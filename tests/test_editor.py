@@ -1,5 +1,7 @@
 """What an author sees in an editor: the YAML language server (npm yaml-language-server) reading a
-project made by `actionplan new`, through the editor settings and schemas `new` writes.
+project made by `actionplan new`, through the editor settings and schemas `new` writes.  The
+default plan is Danish, so the project's editor speaks Danish: the schemas in schema/da/.  The
+server's own words ("Property titel is not allowed.") are its own, in English.
 
 The server runs over stdio as an editor runs it; .ci/run installs it (see tests/yaml_server.py).
 """
@@ -101,9 +103,18 @@ def test_a_wrong_value_is_explained_not_shown_as_a_pattern(
     )
     uri = _open(server, project / "content" / "kontakter.yaml", text)
     messages = {d["range"]["start"]["line"]: d["message"] for d in server.wait_for_diagnostics(uri)}
-    assert messages[3].startswith("This is not a phone number: use digits, spaces")
-    assert "write ae, oe and aa for æ, ø and å" in messages[4]
+    assert messages[3].startswith("Dette er ikke et telefonnummer: brug cifre, mellemrum")
+    assert "skriv ae, oe og aa for æ, ø og å" in messages[4]
     assert not any("pattern" in m for m in messages.values())
+
+
+def test_hovering_over_a_key_explains_it_in_danish(project: Path, server: LanguageServer) -> None:
+    text = NODE_FILE.format(cursor="")
+    uri = _open(server, project / "content" / "nodes" / "forklaring.yaml", text)
+    server.wait_for_diagnostics(uri)
+    line = text.splitlines().index("    next: slut")
+    shown = server.hover_text(uri, line, 6)
+    assert "\n\nId'et på det punkt, der kommer bagefter.\n\nPåkrævet.\n\n" in shown, shown
 
 
 def test_local_yaml_has_its_own_schema(project: Path, server: LanguageServer) -> None:

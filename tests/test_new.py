@@ -72,6 +72,10 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
         "content/base-lock.json",
         "content/local.yaml",
         "schema/content.schema.json",
+        "schema/da/content.schema.json",
+        "schema/da/local.schema.json",
+        "schema/da/translation.schema.json",
+        "schema/da/words.schema.json",
         "schema/local.schema.json",
         "schema/translation.schema.json",
         "schema/words.schema.json",
@@ -86,6 +90,7 @@ def test_new_makes_a_project_to_fill_in(tmp_path: Path, default_content: Path) -
     assert len(report.warnings) == 2  # the placeholders: the local layer is there to fill in
     assert (dest / ".gitignore").read_text() == "build/\n"
     settings = json.loads((dest / ".vscode" / "settings.json").read_text())["yaml.schemas"]
+    assert "./schema/local.schema.json" in settings  # an English plan, the English schemas
     for schema in settings:  # each file the editor is pointed at is there
         json.loads((dest / schema).read_text())
     readme = (dest / "README.md").read_text()
@@ -103,6 +108,26 @@ def test_new_copy_base_copies_the_whole_base_plan(tmp_path: Path, default_conten
     assert files(dest / "content") == files(default_content)
     assert Project.find(dest).base is None  # the copy is the project's own base plan now
     assert len(check_plan(dest / "content").warnings) == 2
+
+
+def test_a_danish_plan_gets_the_danish_schemas(tmp_path: Path, default_content: Path) -> None:
+    plan = {**PLAN, "plan": {**PLAN["plan"], "language": "da"}}
+    (default_content / "plan.yaml").write_text(yaml.safe_dump(plan), encoding="utf-8")
+    schema_line = "# yaml-language-server: $schema=../schema/local.schema.json\n"
+    (default_content / "local.yaml").write_text(schema_line + LOCAL, encoding="utf-8")
+    dest = tmp_path / "kommune"
+    assert new(dest)[0] == 0
+    settings = json.loads((dest / ".vscode" / "settings.json").read_text())["yaml.schemas"]
+    assert sorted(settings) == [
+        "./schema/da/content.schema.json",
+        "./schema/da/local.schema.json",
+        "./schema/da/translation.schema.json",
+        "./schema/da/words.schema.json",
+    ]
+    local = (dest / "content" / "local.yaml").read_text(encoding="utf-8")
+    assert local == "# yaml-language-server: $schema=../schema/da/local.schema.json\n" + LOCAL
+    danish = json.loads((dest / "schema" / "da" / "local.schema.json").read_text())
+    assert danish["title"] == "actionplans lokale lag (content/local.yaml)"
 
 
 def test_new_accepts_an_empty_folder(tmp_path: Path, default_content: Path) -> None:

@@ -43,6 +43,7 @@ def test_the_wheel_carries_the_default_plan_theme_and_schema(wheel: Path) -> Non
     assert "actionplan/_default/templates/card.html" in names
     assert "actionplan/_default/templates/i18n/da.yaml" in names
     assert "actionplan/_default/schema/content.schema.json" in names
+    assert "actionplan/_default/schema/da/content.schema.json" in names
     assert "actionplan/locale/da/LC_MESSAGES/actionplan.mo" in names
     assert not any(name.startswith(("tests/", "build/")) for name in names)
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -11,8 +13,15 @@ from click.testing import CliRunner
 from yaml12 import load as editor_load
 
 from actionplan.cli import cli
+from actionplan.i18n import LANGUAGES
 from actionplan.plan.loader import Role, load_files
-from actionplan.plan.schema import FILE_KINDS, editor_settings, json_schema, schema_files
+from actionplan.plan.schema import (
+    FILE_KINDS,
+    editor_settings,
+    json_schema,
+    schema_files,
+    schema_line_in,
+)
 from actionplan.project import default_dir
 
 ROLES = {
@@ -23,20 +32,70 @@ ROLES = {
 }
 
 
-@pytest.mark.parametrize("kind", FILE_KINDS)
-def test_committed_schemas_are_current(kind: str) -> None:
-    name = FILE_KINDS[kind][0]
+def files_under(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("name", sorted(schema_files()))
+def test_committed_schemas_are_current(name: str) -> None:
     committed = (default_dir("schema") / name).read_text(encoding="utf-8")
     assert committed == schema_files()[name], "run: actionplan schema -o schema"
 
 
 def test_the_schema_folder_holds_the_schemas_and_nothing_else() -> None:
-    assert sorted(p.name for p in default_dir("schema").iterdir()) == sorted(schema_files())
+    assert files_under(default_dir("schema")) == sorted(schema_files())
+    assert "da/content.schema.json" in schema_files()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", FILE_KINDS)
+def test_each_schema_is_valid_draft_7(kind: str, language: str) -> None:
+    jsonschema.Draft7Validator.check_schema(json_schema(kind, language))
+
+
+WORDS = ("title", "description", "markdownDescription", "errorMessage", "patternErrorMessage")
+
+
+def words_of(schema: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every text of the schema meant for a reader, by where it is."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in WORDS and isinstance(value, str):
+                yield f"{where}/{key}", value
+            elif key == "markdownEnumDescriptions":
+                yield from ((f"{where}/{key}/{i}", v) for i, v in enumerate(value))
+            else:
+                yield from words_of(value, f"{where}/{key}")
+    elif isinstance(schema, list):
+        for i, item in enumerate(schema):
+            yield from words_of(item, f"{where}/{i}")
 
 
 @pytest.mark.parametrize("kind", FILE_KINDS)
-def test_each_schema_is_valid_draft_7(kind: str) -> None:
-    jsonschema.Draft7Validator.check_schema(json_schema(kind))
+def test_the_danish_schema_is_the_english_in_danish(kind: str) -> None:
+    english, danish = json_schema(kind, "en"), json_schema(kind, "da")
+    english_words, danish_words = dict(words_of(english)), dict(words_of(danish))
+    assert english_words.keys() == danish_words.keys()
+    same = [w for w in english_words if english_words[w] == danish_words[w]]
+    assert not same, "not translated (docs/translating.md)"
+    # Only the words differ: what the schema accepts is the same.
+    for where in english_words:
+        *path, last = where.strip("/").split("/")
+        for schema in (english, danish):
+            parent = schema
+            for step in path:
+                parent = parent[int(step)] if isinstance(parent, list) else parent[step]
+            parent[last if not isinstance(parent, list) else int(last)] = ""
+    assert english == danish
+
+
+def test_the_danish_schema_explains_in_danish() -> None:
+    contact = json_schema("content", "da")["definitions"]["Contact"]
+    phone = contact["properties"]["phone"]
+    assert phone["patternErrorMessage"].startswith("Dette er ikke et telefonnummer: brug cifre")
+    assert phone["markdownDescription"].startswith("Et telefonnummer, som vises som et link")
+    assert contact["properties"]["name"]["markdownDescription"].endswith("\n\nPåkrævet.")
+    assert contact["description"] == "En, man kan ringe eller skrive til eller slå op."
 
 
 def test_cli_prints_one_schema_and_writes_all(tmp_path: Path) -> None:
@@ -51,7 +110,13 @@ def test_cli_prints_one_schema_and_writes_all(tmp_path: Path) -> None:
     }
     result = CliRunner().invoke(cli, ["schema", "-o", str(tmp_path / "schema")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == sorted(schema_files())
+    assert files_under(tmp_path / "schema") == sorted(schema_files())
+
+
+def test_cli_prints_a_schema_in_the_language_of_its_messages() -> None:
+    result = CliRunner().invoke(cli, ["--lang", "da", "schema", "local"])
+    assert result.exit_code == 0
+    assert result.output == schema_files()["da/local.schema.json"]
 
 
 def test_each_node_kind_has_a_branch_of_its_own() -> None:
@@ -98,3 +163,29 @@ def test_the_editor_settings_give_each_file_one_schema() -> None:
     assert set(settings) == {f"./schema/{name}" for name, _ in FILE_KINDS.values()}
     content = settings["./schema/content.schema.json"]
     assert "!content/local.yaml" in content and "!content/translations/**" in content
+    danish = json.loads(editor_settings(language="da"))["yaml.schemas"]
+    assert danish == {key.replace("/schema/", "/schema/da/"): v for key, v in settings.items()}
+
+
+@pytest.mark.parametrize(
+    ("line", "danish"),
+    [
+        (
+            "# yaml-language-server: $schema=../schema/local.schema.json",
+            "# yaml-language-server: $schema=../schema/da/local.schema.json",
+        ),
+        (
+            "# yaml-language-server: $schema=../../schema/content.schema.json",
+            "# yaml-language-server: $schema=../../schema/da/content.schema.json",
+        ),
+        ("# yaml-language-server: $schema=../schema/da/local.schema.json", None),  # already
+        ("# yaml-language-server: $schema=https://example.org/other.json", None),
+        ("# a comment that names ../schema/local.schema.json", None),
+        ("plan:", None),
+    ],
+)
+def test_a_files_schema_line_points_at_the_danish_schema(line: str, danish: str | None) -> None:
+    text = f"{line}\nplan:\n  title: x\n"
+    pointed = schema_line_in(text, "da")
+    assert pointed == (text if danish is None else f"{danish}\nplan:\n  title: x\n")
+    assert schema_line_in(text, "en") == text

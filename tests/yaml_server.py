@@ -1,7 +1,8 @@
 """A small client for the YAML language server (npm yaml-language-server) over stdio.
 
 It speaks just enough of the Language Server Protocol to open a file and ask what an editor asks:
-its diagnostics and the completions at a place.  The server runs on the machine's Node.
+its diagnostics, the completions at a place and what hovering there shows.  The server runs on
+the machine's Node.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class LanguageServer:
                     "workspace": {"configuration": True},
                     "textDocument": {
                         "completion": {"completionItem": {"snippetSupport": True}},
+                        "hover": {"contentFormat": ["markdown", "plaintext"]},
                         "publishDiagnostics": {"versionSupport": True},
                     },
                 },
@@ -116,6 +118,15 @@ class LanguageServer:
         )
         items = result.get("items", []) if isinstance(result, dict) else result or []
         return [item["label"] for item in items]
+
+    def hover_text(self, uri: str, line: int, character: int) -> str:
+        """What the editor shows on hovering at (line, character), both counted from 0."""
+        result = self.request(
+            "textDocument/hover",
+            {"textDocument": {"uri": uri}, "position": {"line": line, "character": character}},
+        )
+        contents = result.get("contents", "") if isinstance(result, dict) else ""
+        return str(contents.get("value", "") if isinstance(contents, dict) else contents)
 
     # The protocol -----------------------------------------------------------------------------
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from actionplan import __version__
 from actionplan.commands.diff import write_lock
 from actionplan.errors import PlanError, Pos
-from actionplan.i18n import _
+from actionplan.i18n import LANGUAGES, _
 from actionplan.plan.loader import LOCAL_FILE
-from actionplan.plan.schema import editor_settings, schema_files
+from actionplan.plan.schema import editor_settings, schema_files, schema_line_in
 from actionplan.project import default_base
 from actionplan.publish.hosting import host_files
 from actionplan.publish.source import UnknownSource, installed_source
@@ -55,9 +55,10 @@ Put a file in `templates/` with the same name as one in the default theme to rep
 {publish}
 
 ## Editor support
-`.vscode/settings.json` gives each kind of file its schema in `schema/`, so editors with a YAML
-language server complete keys and underline mistakes. After upgrading actionplan, refresh the
-schemas with `actionplan schema -o schema`.
+`.vscode/settings.json` gives each kind of file its schema in `schema/`, in the plan's language
+(`schema/da/` for a Danish plan), so editors with a YAML language server complete keys, explain
+them and underline mistakes. After upgrading actionplan, refresh the schemas with
+`actionplan schema -o schema`.
 """
 
 TEMPLATES_README = """\
@@ -159,12 +160,13 @@ def new_project(
         (dest / "content").mkdir()
         shutil.copyfile(base / LOCAL_FILE, dest / "content" / LOCAL_FILE)
         write_lock(dest / "content")  # the base plan the project starts from, as reviewed
+    language = schema_language(dest / "content")
     files = {
         "README.md": project_readme(dest.resolve().name, host, requirement),
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
         **schema_files("schema"),
-        ".vscode/settings.json": editor_settings(),
+        ".vscode/settings.json": editor_settings(language=language),
     }
     if requirement:
         files.update(host_files(host, requirement, __version__))
@@ -173,6 +175,24 @@ def new_project(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return sorted(p for p in dest.rglob("*") if p.is_file())
+
+
+def schema_language(content: Path) -> str:
+    """The language of the schemas an editor gets for the project: its plan's language where
+    there are schemas in it (Danish), else English; and the `$schema` line of each YAML file in
+    content/ pointed at them."""
+    from actionplan.plan.read import check_plan
+
+    plan = check_plan(content).plan
+    language = plan.info.language if plan is not None else "en"
+    if language not in LANGUAGES:
+        return "en"
+    for path in sorted(content.rglob("*.y*ml")):
+        text = path.read_text(encoding="utf-8")
+        pointed = schema_line_in(text, language)
+        if pointed != text:
+            path.write_text(pointed, encoding="utf-8")
+    return language
 
 
 def project_readme(name: str, host: str, requirement: str | None) -> str:

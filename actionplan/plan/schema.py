@@ -7,6 +7,10 @@ language server does (YAML 1.2: `yes` and `2026-11-25` are text, `112` is a numb
 what `actionplan check` accepts; tests/test_schema_agreement.py holds the two to that.  What no
 schema can see (an id defined in another file, a link inside Markdown, today's date) only `check`
 reports.
+
+The schemas come in each language the command line speaks: their descriptions and messages are the
+catalogue's (docs/translating.md), the English in schema/ and the Danish in schema/da/, and
+`actionplan new` points a project at the schemas in its plan's language.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import typing
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
+from actionplan.i18n import LANGUAGES, N_, _, speaking
 from actionplan.plan import model
 from actionplan.plan.scalars import (
     _FORMATS,
@@ -62,9 +67,12 @@ FILE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "words": ("words.schema.json", ("templates/i18n/*.yaml",)),
 }
 _TITLES = {
-    "content": (model.ContentFile, "actionplan content file"),
-    "local": (model.LocalFile, "actionplan local layer (content/local.yaml)"),
-    "translation": (model.Translation, "actionplan translation (content/translations/*.yaml)"),
+    "content": (model.ContentFile, N_("actionplan content file")),
+    "local": (model.LocalFile, N_("actionplan local layer (content/local.yaml)")),
+    "translation": (
+        model.Translation,
+        N_("actionplan translation (content/translations/*.yaml)"),
+    ),
 }
 
 # A date the calendar has, as YYYY-MM-DD (the month and day may drop a leading zero).
@@ -77,38 +85,70 @@ DATE_PATTERN = (
 )
 
 _TEXT_TYPES = ["string", "number", "boolean"]  # what YAML 1.2 may make of a plain text
-_NOT_EMPTY = {
-    "pattern": r"\S",
-    "patternErrorMessage": "This text is empty: write the text, or remove the key.",
-}
 
 
-def json_schema(kind: str = "content") -> dict[str, Any]:
-    """The schema of one kind of file: 'content', 'local', 'translation' or 'words'."""
-    if kind == "words":
-        return words_schema()
-    cls, title = _TITLES[kind]
-    defs: dict[str, Any] = {}
-    root = _object(cls, defs)
-    body = defs.pop(root["$ref"].rsplit("/", 1)[1])
-    return {"$schema": DRAFT, "title": title, **body, "definitions": defs}
+def _not_empty() -> dict[str, str]:
+    return {
+        "pattern": r"\S",
+        "patternErrorMessage": _("This text is empty: write the text, or remove the key."),
+    }
 
 
-def schema_text(kind: str = "content") -> str:
-    return _dump(json_schema(kind))
+def json_schema(kind: str = "content", language: str = "en") -> dict[str, Any]:
+    """The schema of one kind of file, 'content', 'local', 'translation' or 'words', with its
+    descriptions and messages in `language` ('en' or 'da')."""
+    with speaking(language):
+        if kind == "words":
+            return words_schema()
+        cls, title = _TITLES[kind]
+        defs: dict[str, Any] = {}
+        root = _object(cls, defs)
+        body = defs.pop(root["$ref"].rsplit("/", 1)[1])
+        return {"$schema": DRAFT, "title": _(title), **body, "definitions": defs}
+
+
+def schema_text(kind: str = "content", language: str = "en") -> str:
+    return _dump(json_schema(kind, language))
+
+
+def language_folder(language: str) -> str:
+    """Where a language's schemas are, within the schema folder: English at its top, the others
+    in a folder named by their code (da/)."""
+    return "" if language == "en" else language
 
 
 def schema_files(folder: str = "") -> dict[str, str]:
-    """Every schema's text by its file name, under folder."""
-    prefix = f"{folder}/" if folder else ""
-    return {prefix + name: schema_text(kind) for kind, (name, _) in FILE_KINDS.items()}
+    """Every schema's text by its path under folder, in every language."""
+    files = {}
+    for language in LANGUAGES:
+        prefix = "/".join(p for p in (folder, language_folder(language)) if p)
+        for kind, (name, _patterns) in FILE_KINDS.items():
+            files[f"{prefix}/{name}" if prefix else name] = schema_text(kind, language)
+    return files
 
 
-def editor_settings(folder: str = "schema") -> str:
+def editor_settings(folder: str = "schema", language: str = "en") -> str:
     """.vscode/settings.json: which files each schema is for, so that a new file is covered
-    without a `$schema` line of its own."""
-    schemas = {f"./{folder}/{name}": list(patterns) for name, patterns in FILE_KINDS.values()}
+    without a `$schema` line of its own; the schemas in `language`."""
+    where = "/".join(p for p in (".", folder, language_folder(language)) if p)
+    schemas = {f"{where}/{name}": list(patterns) for name, patterns in FILE_KINDS.values()}
     return _dump({"yaml.schemas": schemas})
+
+
+SCHEMA_LINE = "# yaml-language-server: $schema="  # a file's own schema, on its first line
+
+
+def schema_line_in(text: str, language: str) -> str:
+    """A YAML file's text with its `$schema` line, if it names one of the English schemas,
+    pointed at the same schema in `language` (../schema/local.schema.json becomes
+    ../schema/da/local.schema.json)."""
+    first, newline, rest = text.partition("\n")
+    folder, _slash, name = first.removeprefix(SCHEMA_LINE).rpartition("/")
+    names = {n for n, _patterns in FILE_KINDS.values()}
+    if not first.startswith(SCHEMA_LINE) or name not in names or not folder.endswith("schema"):
+        return text
+    where = "/".join(p for p in (folder, language_folder(language)) if p)
+    return f"{SCHEMA_LINE}{where}/{name}{newline}{rest}"
 
 
 def _dump(data: Any) -> str:
@@ -117,12 +157,13 @@ def _dump(data: Any) -> str:
 
 def _describe(text: str, required: bool = False, default: Any = None) -> dict[str, str]:
     """description (plain) and markdownDescription (what an editor shows on hover)."""
+    text = _(text)
     more = ""
     if required:
-        more = "\n\nRequired."
+        more = "\n\n" + _("Required.")
     elif default not in (None, (), "", dataclasses.MISSING):
         shown = json.dumps(default) if not isinstance(default, str) else default
-        more = f"\n\nDefault: `{shown}`."
+        more = "\n\n" + _("Default: `{value}`.").format(value=shown)
     return {"description": text, "markdownDescription": text + more}
 
 
@@ -157,7 +198,9 @@ def _object(cls: type, defs: dict[str, Any], partial: bool = False) -> dict[str,
         }
         reached_by = getattr(cls, "REACHED_BY", ())
         if reached_by and not partial:
-            needs = f"Add at least one way to reach them: {', '.join(reached_by)}."
+            needs = _("Add at least one way to reach them: {keys}.").format(
+                keys=", ".join(reached_by)
+            )
             defs[name]["anyOf"] = [{"required": [k], "errorMessage": needs} for k in reached_by]
     return {"$ref": f"#/definitions/{name}"}
 
@@ -166,7 +209,7 @@ def _node(defs: dict[str, Any]) -> dict[str, Any]:
     """A node: its `kind` chooses the branch, and the branch alone says which keys it takes."""
     if "Node" not in defs:
         kinds = list(model.NODE_KINDS)
-        docs = [(cls.__doc__ or "").strip() for cls in model.NODE_KINDS.values()]
+        docs = [_((cls.__doc__ or "").strip()) for cls in model.NODE_KINDS.values()]
         branches = [
             {
                 "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
@@ -176,12 +219,12 @@ def _node(defs: dict[str, Any]) -> dict[str, Any]:
         ]
         defs["Node"] = {
             "type": "object",
-            **_describe("A question, a step or an outcome: its kind says which keys it takes."),
+            **_describe(N_("A question, a step or an outcome: its kind says which keys it takes.")),
             "properties": {
                 "kind": {
                     "enum": kinds,
                     "markdownEnumDescriptions": docs,
-                    **_describe("question, step or outcome", True),
+                    **_describe(N_("question, step or outcome"), True),
                 }
             },
             "required": ["kind"],
@@ -195,7 +238,7 @@ def _id_pattern() -> str:
     return rf"^(?!ap-)(?!(?:{words})$)" + ID_PATTERN.pattern.removesuffix("\\Z") + "$"
 
 
-_ID_MESSAGE = (
+_ID_MESSAGE = N_(
     "An id uses lower-case letters a-z, digits and '-', such as call-police "
     "(write ae, oe and aa for æ, ø and å); it may not start with 'ap-' "
     "or be a word YAML reads as a value, such as null or true."
@@ -207,7 +250,7 @@ def _id_key() -> dict[str, Any]:
         "type": "string",
         "pattern": _id_pattern(),
         "maxLength": MAX_ID_LENGTH,
-        "patternErrorMessage": _ID_MESSAGE,
+        "patternErrorMessage": _(_ID_MESSAGE),
     }
 
 
@@ -217,8 +260,8 @@ def _id_ref() -> dict[str, Any]:
         "type": ["string", "integer"],
         "minimum": 0,
         "pattern": _id_pattern(),
-        "patternErrorMessage": _ID_MESSAGE,
-        "errorMessage": "Write the id of a node, contact or law here.",
+        "patternErrorMessage": _(_ID_MESSAGE),
+        "errorMessage": _("Write the id of a node, contact or law here."),
     }
 
 
@@ -229,29 +272,35 @@ def _id_map(values: dict[str, Any]) -> dict[str, Any]:
 def text_schema(placeholder: bool = True, markdown: bool = False) -> dict[str, Any]:
     """Text: any scalar (YAML may read it as a number or true/false; the plan keeps it as
     written) that is not blank, or a `{placeholder: ...}` where placeholders are allowed."""
-    what = "Markdown text" if markdown else "text"
-    schema: dict[str, Any] = {"type": list(_TEXT_TYPES), **_NOT_EMPTY}
+    schema: dict[str, Any] = {"type": list(_TEXT_TYPES), **_not_empty()}
     if placeholder:
-        schema.update(_PLACEHOLDER)
+        schema.update(_placeholder())
         schema["type"].append("object")
         schema["errorMessage"] = (
-            f"Write {what} on the same line as the key, or {{placeholder: what to fill in}}."
+            _("Write Markdown text on the same line as the key, or {placeholder: what to fill in}.")
+            if markdown
+            else _("Write text on the same line as the key, or {placeholder: what to fill in}.")
         )
     else:
-        schema["errorMessage"] = f"Write {what} on the same line as the key."
+        schema["errorMessage"] = (
+            _("Write Markdown text on the same line as the key.")
+            if markdown
+            else _("Write text on the same line as the key.")
+        )
     return schema
 
 
-# `{placeholder: ...}`, as keywords of the text's own schema.  Not as `properties`: an editor
-# would then complete every text key with a placeholder in it.
-_PLACEHOLDER: dict[str, Any] = {
-    "propertyNames": {
-        "enum": ["placeholder"],
-        "errorMessage": "Only {placeholder: what to fill in} is written in braces here.",
-    },
-    "required": ["placeholder"],
-    "additionalProperties": {"type": list(_TEXT_TYPES), **_NOT_EMPTY},
-}
+def _placeholder() -> dict[str, Any]:
+    """`{placeholder: ...}`, as keywords of the text's own schema.  Not as `properties`: an
+    editor would then complete every text key with a placeholder in it."""
+    return {
+        "propertyNames": {
+            "enum": ["placeholder"],
+            "errorMessage": _("Only {placeholder: what to fill in} is written in braces here."),
+        },
+        "required": ["placeholder"],
+        "additionalProperties": {"type": list(_TEXT_TYPES), **_not_empty()},
+    }
 
 
 def _format(tag: str, placeholder: bool) -> dict[str, Any]:
@@ -262,14 +311,14 @@ def _format(tag: str, placeholder: bool) -> dict[str, Any]:
     schema: dict[str, Any] = {
         "type": ["string"],
         "pattern": text,
-        "patternErrorMessage": f"This is not {name}: {hint}.",
+        "patternErrorMessage": _("This is not {name}: {hint}.").format(name=_(name), hint=_(hint)),
     }
     if tag == "phone":  # digits alone are a number to YAML 1.2
         schema.update(type=["string", "integer"], minimum=0)
     if placeholder:
-        schema.update(_PLACEHOLDER)
+        schema.update(_placeholder())
         schema["type"].append("object")
-    schema["errorMessage"] = f"Write {name} here: {hint}."
+    schema["errorMessage"] = _("Write {name} here: {hint}.").format(name=_(name), hint=_(hint))
     return schema
 
 
@@ -296,9 +345,9 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
         obj = defs[cls.__name__]
         return {
             "type": [*_TEXT_TYPES, "object"],
-            **_NOT_EMPTY,
+            **_not_empty(),
             **{k: obj[k] for k in ("properties", "required", "additionalProperties")},
-            "errorMessage": "Write the text, or a mapping with its keys.",
+            "errorMessage": _("Write the text, or a mapping with its keys."),
         }
     if origin is tuple:
         return {"type": "array", "items": _type(typing.get_args(hint)[0], defs)}
@@ -309,18 +358,18 @@ def _type(hint: Any, defs: dict[str, Any]) -> dict[str, Any]:
     if hint is str:
         return text_schema()
     if hint is bool:
-        return {"type": "boolean", "errorMessage": "Write true or false, without quotes."}
+        return {"type": "boolean", "errorMessage": _("Write true or false, without quotes.")}
     if hint is int:
         return {
             "type": "integer",
             "minimum": 0,
-            "errorMessage": "Write a whole number, such as 365.",
+            "errorMessage": _("Write a whole number, such as 365."),
         }
     if hint is dt.date:
         return {
             "type": "string",
             "pattern": DATE_PATTERN,
-            "errorMessage": "Write a real date as YYYY-MM-DD, such as 2026-11-25.",
+            "errorMessage": _("Write a real date as YYYY-MM-DD, such as 2026-11-25."),
         }
     if dataclasses.is_dataclass(hint):
         return _object(typing.cast(type, hint), defs)
@@ -340,22 +389,28 @@ def words_schema() -> dict[str, Any]:
         if key == "direction":
             properties[key] = {
                 "enum": ["ltr", "rtl"],
-                **_describe("rtl for a language written right to left, else ltr.", default="ltr"),
+                **_describe(
+                    N_("rtl for a language written right to left, else ltr."), default="ltr"
+                ),
             }
             continue
-        text = f"English: {word}" + (f"; Danish: {danish[key]}" if key in danish else "")
+        lines = [_("English: {word}").format(word=word)]
+        if key in danish:
+            lines.append(_("Danish: {word}").format(word=danish[key]))
         properties[key] = {
             **text_schema(placeholder=False),
-            "description": text,
-            "markdownDescription": text.replace("; ", "  \n"),
+            "description": "; ".join(lines),
+            "markdownDescription": "  \n".join(lines),
         }
     return {
         "$schema": DRAFT,
-        "title": "actionplan theme words (templates/i18n/*.yaml)",
+        "title": _("actionplan theme words (templates/i18n/*.yaml)"),
         "type": "object",
         **_describe(
-            "The card's own words (Back, Start over, ...) in one language; "
-            "a word left out is shown in English."
+            N_(
+                "The card's own words (Back, Start over, ...) in one language; "
+                "a word left out is shown in English."
+            )
         ),
         "properties": properties,
         "additionalProperties": False,
