@@ -3,6 +3,7 @@ the card a clean build makes, byte for byte, whatever input changed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -14,10 +15,12 @@ import pytest
 from actionplan import cache
 from actionplan.cache import Store
 from actionplan.commands.build import BuildResult, build_card, build_site
+from actionplan.commands.check import check_project
 from actionplan.plan import loader
 from actionplan.project import BASE_ENV, Project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TODAY = dt.date(2026, 12, 1)
 
 
 def build(root: Path, out: Path) -> tuple[bytes, list[str]]:
@@ -287,3 +290,78 @@ def test_the_code_digest_covers_the_package_and_nothing_beside_it(
         assert code() != first
     finally:
         cache.code_digest.cache_clear()
+
+
+def kept_problems(root: Path) -> list[str]:
+    """What checking the project finds, in a process that checked it before (as `serve` does):
+    what did not change is taken from the cache's memory and the checks' own."""
+    return [p.format() for p in check_project(Project.find(root), today=TODAY).problems]
+
+
+def clean_problems(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    with monkeypatch.context() as m:
+        m.setenv(cache.OFF_VAR, "1")
+        return kept_problems(root)
+
+
+def test_a_check_after_an_edit_finds_what_a_clean_check_finds(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    nodes = project / "content" / "nodes"
+    body = "    body: Fx trusler mod liv, selvskade eller et aftalt møde med en voksen."
+    extra = "  ekstra:\n    kind: outcome\n    title: Ekstra\n"
+
+    def add_extra() -> None:
+        text = (nodes / "politi.yaml").read_text(encoding="utf-8")
+        (nodes / "politi.yaml").write_text(text + extra, encoding="utf-8")
+
+    # (what changes, whether start.yaml's link then names no node)
+    changes: list[tuple[str, Callable[[], object], bool]] = [
+        ("nothing", lambda: None, False),
+        # start.yaml links to a node that no file has.
+        ("a link", lambda: edit(nodes / "start.yaml", body, body + " Se [mere](#ekstra)."), True),
+        # Only politi.yaml changes, and gets the node: start.yaml's link no longer dangles.
+        ("the node it names", add_extra, False),
+        ("nothing again", lambda: None, False),
+        # ... and loses it again: the link in start.yaml, unchanged, dangles once more.
+        ("the node removed", lambda: edit(nodes / "politi.yaml", extra, ""), True),
+        ("an option's label", lambda: edit(nodes / "start.yaml", "label: Nej", "label: Ja"), True),
+        (
+            "a placeholder",
+            lambda: edit(
+                project / "content" / "local.yaml",
+                'phone: {placeholder: "SSP-konsulentens telefonnummer"}',
+                'phone: "12 34 56 78"',
+            ),
+            True,
+        ),
+        # Only the translation changes: an entry without its fingerprint.
+        (
+            "a translation",
+            lambda: edit(
+                project / "content" / "translations" / "en.yaml",
+                '    fingerprint: "9d274e28"\n',
+                "",
+            ),
+            True,
+        ),
+        # The original changes under its translation: en.yaml, unchanged, is stale.
+        (
+            "the original of a translation",
+            lambda: edit(nodes / "start.yaml", "Er nogen i akut fare", "Er nogen i fare"),
+            True,
+        ),
+    ]
+    Store.forget()
+    before = kept_problems(project)
+    for what, change, dangles in changes:
+        change()
+        expected = clean_problems(project, monkeypatch)
+        assert what.startswith("nothing") or expected != before, f"changing {what} changes nothing"
+        assert kept_problems(project) == expected, f"after changing {what}"
+        found = [p for p in expected if "no node with the id 'ekstra'" in p]
+        assert [p.split(":")[0].rsplit("/", 1)[-1] for p in found] == (
+            ["start.yaml"] if dangles else []
+        ), what
+        before = expected

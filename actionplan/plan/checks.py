@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from actionplan import i18n
+from actionplan.cache import OFF_VAR
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.i18n import N_, _, ngettext
@@ -19,6 +22,52 @@ from actionplan.plan.shapes import fields_of, per_class, shape
 from actionplan.suggest import closest
 
 W = Severity.WARNING
+
+
+class Kept:
+    """Each object's problems, as one check found them when it last checked the same plan
+    folder in this process: `serve` checks again after every save, and most objects are the
+    ones it checked before.
+
+    An entry is used only for the very objects it was found for (the model is immutable, and
+    the cache hands back the objects of a file that did not change, not copies), and only while
+    everything else the check reads, its `context`, is equal to what it was (such as the set of
+    node ids, for a link to a node); otherwise the object is checked anew.  Off, like the cache,
+    with ACTIONPLAN_NO_CACHE.
+    """
+
+    _last: ClassVar[dict[tuple[str, str], tuple[object, dict[object, tuple[Any, Any, Any]]]]] = {}
+
+    def __init__(self, check: str, plan: model.Plan, context: object = ()) -> None:
+        where = (check, str(plan.root))
+        self.context = (i18n.language(), context)  # messages are in the language asked for
+        self.new: dict[object, tuple[Any, Any, Any]] = {}
+        self.old: dict[object, tuple[Any, Any, Any]] = {}
+        if os.environ.get(OFF_VAR):
+            return
+        last_context, last = self._last.get(where, (None, {}))
+        if last_context == self.context:
+            self.old = last
+        self._last[where] = (self.context, self.new)
+
+    def __call__(
+        self, key: object, obj: Any, find: Callable[..., Any], *args: Any, also: Any = None
+    ) -> Any:
+        """What `find(*args)` gives for `obj` (and `also`, where it reads a second object), kept
+        under `key` (unique among the check's objects)."""
+        entry = self.old.get(key)
+        if entry is None or entry[0] is not obj or entry[1] is not also:
+            entry = (obj, also, find(*args))
+        self.new[key] = entry
+        return entry[2]
+
+    @classmethod
+    def forget(cls) -> None:
+        cls._last.clear()
+
+
+def _ids(plan: model.Plan) -> tuple[frozenset[str], ...]:
+    return frozenset(plan.nodes), frozenset(plan.contacts), frozenset(plan.laws)
 
 
 def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
@@ -49,18 +98,23 @@ def check_references(plan: model.Plan, graph: Graph) -> list[Problem]:
             problems.append(
                 _missing("contact", cid, item_pos(plan.info, "emergency", i), plan.contacts)
             )
+    kept = Kept("references", plan, _ids(plan))
     for key, node in plan.nodes.items():
-        for edge in graph.ways[key]:
-            if edge.target not in plan.nodes:
-                problems.append(_missing("node", edge.target, edge.pos, plan.nodes))
-        for i, cid in enumerate(getattr(node, "contacts", ())):
-            if cid not in plan.contacts:
-                problems.append(
-                    _missing("contact", cid, item_pos(node, "contacts", i), plan.contacts)
-                )
-        for i, lid in enumerate(getattr(node, "legal", ())):
-            if lid not in plan.laws:
-                problems.append(_missing("law", lid, item_pos(node, "legal", i), plan.laws))
+        problems += kept(key, node, _node_references, plan, graph, key, node)
+    return problems
+
+
+def _node_references(plan: model.Plan, graph: Graph, key: str, node: model.Node) -> list[Problem]:
+    problems = []
+    for edge in graph.ways[key]:
+        if edge.target not in plan.nodes:
+            problems.append(_missing("node", edge.target, edge.pos, plan.nodes))
+    for i, cid in enumerate(getattr(node, "contacts", ())):
+        if cid not in plan.contacts:
+            problems.append(_missing("contact", cid, item_pos(node, "contacts", i), plan.contacts))
+    for i, lid in enumerate(getattr(node, "legal", ())):
+        if lid not in plan.laws:
+            problems.append(_missing("law", lid, item_pos(node, "legal", i), plan.laws))
     return problems
 
 
@@ -138,70 +192,79 @@ def check_graph(plan: model.Plan, graph: Graph) -> list[Problem]:
 
 def check_options(plan: model.Plan) -> list[Problem]:
     problems = []
-    for node in plan.nodes.values():
+    kept = Kept("options", plan)
+    for key, node in plan.nodes.items():
         if isinstance(node, model.Question):
-            seen: dict[str, model.Option] = {}
-            for option in node.options:
-                key = option.label.strip().casefold()
-                if key in seen:
-                    label = short(option.label)
-                    problems.append(
-                        Problem(
-                            option.where("label"),
-                            _("two options on '{id}' read '{label}'").format(
-                                id=node.id, label=label
-                            ),
-                            _("the first is on line {line}; give each option its own label").format(
-                                line=seen[key].pos.line
-                            ),
-                        )
-                    )
-                seen.setdefault(key, option)
-            if node.may_be_unknown and not any(o.unknown for o in node.options):
-                problems.append(
-                    Problem(
-                        node.where("may_be_unknown"),
-                        _(
-                            "question '{id}' asks for something the reader may not know, "
-                            "but has no option for 'don't know'"
-                        ).format(id=node.id),
-                        _(
-                            "add one, such as 'Ved ikke', with unknown: true, "
-                            "leading to the safer handling"
-                        ),
-                        W,
-                    )
+            problems += kept(key, node, _question_options, node)
+    return problems
+
+
+def _question_options(node: model.Question) -> list[Problem]:
+    problems = []
+    seen: dict[str, model.Option] = {}
+    for option in node.options:
+        key = option.label.strip().casefold()
+        if key in seen:
+            label = short(option.label)
+            problems.append(
+                Problem(
+                    option.where("label"),
+                    _("two options on '{id}' read '{label}'").format(id=node.id, label=label),
+                    _("the first is on line {line}; give each option its own label").format(
+                        line=seen[key].pos.line
+                    ),
                 )
+            )
+        seen.setdefault(key, option)
+    if node.may_be_unknown and not any(o.unknown for o in node.options):
+        problems.append(
+            Problem(
+                node.where("may_be_unknown"),
+                _(
+                    "question '{id}' asks for something the reader may not know, "
+                    "but has no option for 'don't know'"
+                ).format(id=node.id),
+                _("add one, such as 'Ved ikke', with unknown: true, leading to the safer handling"),
+                W,
+            )
+        )
     return problems
 
 
 def check_key_donts(plan: model.Plan) -> list[Problem]:
     """Each key warning a step marks is one of its warnings."""
     problems = []
-    for node in plan.nodes.values():
+    kept = Kept("key_do_not", plan)
+    for key, node in plan.nodes.items():
         if isinstance(node, model.Step):
-            count = len(node.do_not)
-            for i, number in enumerate(node.key_do_not):
-                if not 1 <= number <= count:
-                    has = (
-                        ngettext("{n} warning", "{n} warnings", count).format(n=count)
-                        if count
-                        else _("no warnings")
+            problems += kept(key, node, _step_key_donts, node)
+    return problems
+
+
+def _step_key_donts(node: model.Step) -> list[Problem]:
+    problems = []
+    count = len(node.do_not)
+    for i, number in enumerate(node.key_do_not):
+        if not 1 <= number <= count:
+            has = (
+                ngettext("{n} warning", "{n} warnings", count).format(n=count)
+                if count
+                else _("no warnings")
+            )
+            message = _("key_do_not names warning {number}, but step '{id}' has {has}")
+            problems.append(
+                Problem(
+                    item_pos(node, "key_do_not", i),
+                    message.format(number=number, id=node.id, has=has),
+                    (
+                        _("name one of 1 to {count}").format(count=count)
+                        if count > 1
+                        else _("name 1")
                     )
-                    message = _("key_do_not names warning {number}, but step '{id}' has {has}")
-                    problems.append(
-                        Problem(
-                            item_pos(node, "key_do_not", i),
-                            message.format(number=number, id=node.id, has=has),
-                            (
-                                _("name one of 1 to {count}").format(count=count)
-                                if count > 1
-                                else _("name 1")
-                            )
-                            if count
-                            else _("add the warning to do_not, or remove key_do_not"),
-                        )
-                    )
+                    if count
+                    else _("add the warning to do_not, or remove key_do_not"),
+                )
+            )
     return problems
 
 
@@ -235,7 +298,15 @@ def is_home_page(url: str) -> bool:
 def check_sources(plan: model.Plan) -> list[Problem]:
     """Sources and law links that are a site's home page rather than the page itself."""
     problems = []
-    for obj in plan_objects(plan):
+    kept = Kept("sources", plan)
+    for key, top in top_objects(plan):
+        problems += kept(key, top, _home_pages, top)
+    return problems
+
+
+def _home_pages(top: model.Located) -> list[Problem]:
+    problems = []
+    for obj in objects(top):
         for name in DEEP_LINKS.get(type(obj), ()):
             url = getattr(obj, name)
             if url and not isinstance(url, model.Placeholder) and is_home_page(url):
@@ -295,6 +366,30 @@ def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
         yield from objects(part)
 
 
+def top_objects(plan: model.Plan) -> Iterator[tuple[object, Any]]:
+    """(key, object) for each object at the top of the plan: its metadata, settings, each
+    contact, law and node; what plan_objects walks into, in the same order."""
+    yield "plan", plan.info
+    yield "local", plan.local
+    for kind, part in (("contact", plan.contacts), ("law", plan.laws), ("node", plan.nodes)):
+        for key, obj in part.items():
+            yield (kind, key), obj
+
+
+def translated_objects(plan: model.Plan) -> Iterator[tuple[object, Any]]:
+    """(key, translation) for each translation and draft, which hold translated texts."""
+    for lang, tr in {**plan.translations, **plan.drafts}.items():
+        yield ("translation", lang), tr
+
+
+Text = tuple[model.Located, str, int | None, str, bool]  # an object's, as text_fields gives
+
+
+def texts_in(top: Any) -> list[Text]:
+    """Every text of the objects inside `top`, itself included: (object, *text_fields)."""
+    return [(obj, *text) for obj in objects(top) for text in text_fields(obj)]
+
+
 def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool]]:
     """(field name, list index, text, is Markdown) for every text value of obj, items included."""
     for name, is_md in _layout(type(obj))[0]:
@@ -311,28 +406,36 @@ def check_text(plan: model.Plan) -> list[Problem]:
     """Every text in one walk: placeholders left in the plan, and links in Markdown (the
     translations' too): only safe schemes, no images, in-plan links to existing nodes."""
     problems = []
-    for obj in plan_objects(plan):
-        for name, index, text, is_md in text_fields(obj):
-            if isinstance(text, model.Placeholder):
-                pos = item_pos(obj, name, index)
-                problems.append(
-                    Problem(
-                        pos,
-                        _("placeholder not filled in: {text}").format(text=short(text, 60)),
-                        _placeholder_hint(obj, name)
-                        if pos.file in plan.upstream
-                        else _("replace {placeholder: ...} with the real value in local.yaml")
-                        if pos.file.rsplit("/", 1)[-1] == "local.yaml"
-                        else _("replace {placeholder: ...} with the real value"),
-                        W,
-                    )
+    texts = Kept("texts", plan)
+    kept = Kept("text", plan, (frozenset(plan.nodes), plan.upstream))
+    for key, top in top_objects(plan):
+        found = texts(key, top, texts_in, top)
+        problems += kept(key, top, _text_problems, plan, found, True)
+    for key, top in translated_objects(plan):
+        found = texts(key, top, texts_in, top)
+        problems += kept(key, top, _text_problems, plan, found, False)
+    return problems
+
+
+def _text_problems(plan: model.Plan, texts: list[Text], placeholders: bool) -> list[Problem]:
+    problems = []
+    for obj, name, index, text, is_md in texts:
+        if placeholders and isinstance(text, model.Placeholder):
+            pos = item_pos(obj, name, index)
+            problems.append(
+                Problem(
+                    pos,
+                    _("placeholder not filled in: {text}").format(text=short(text, 60)),
+                    _placeholder_hint(obj, name)
+                    if pos.file in plan.upstream
+                    else _("replace {placeholder: ...} with the real value in local.yaml")
+                    if pos.file.rsplit("/", 1)[-1] == "local.yaml"
+                    else _("replace {placeholder: ...} with the real value"),
+                    W,
                 )
-            elif is_md:
-                problems += _link_problems(plan, obj, name, index, text)
-    for obj in objects({**plan.translations, **plan.drafts}):
-        for name, index, text, is_md in text_fields(obj):
-            if is_md:
-                problems += _link_problems(plan, obj, name, index, text)
+            )
+        elif is_md:
+            problems += _link_problems(plan, obj, name, index, text)
     return problems
 
 
@@ -430,39 +533,48 @@ def check_plan_links(
     own (links into it are then not checked: its own errors say what to fix first).
     """
     problems = []
-    for obj in [*plan_objects(plan), *objects({**plan.translations, **plan.drafts})]:
-        for name, index, text, is_md in text_fields(obj):
-            if not is_md or markdown.PLAN_LINK not in text.lower():
+    texts = Kept("texts", plan)
+    kept = Kept("plan links", plan, dict(plans))
+    for key, top in [*top_objects(plan), *translated_objects(plan)]:
+        found = texts(key, top, texts_in, top)
+        problems += kept(key, top, _plan_link_problems, plans, found)
+    return problems
+
+
+def _plan_link_problems(
+    plans: typing.Mapping[str, typing.Collection[str] | None], texts: list[Text]
+) -> list[Problem]:
+    problems = []
+    for obj, name, index, text, is_md in texts:
+        if not is_md or markdown.PLAN_LINK not in text.lower():
+            continue
+        for href, line in markdown.links(text):
+            if href[:5].lower() != markdown.PLAN_LINK:
                 continue
-            for href, line in markdown.links(text):
-                if href[:5].lower() != markdown.PLAN_LINK:
-                    continue
-                target, _hash, node = href[5:].partition("#")
-                pos = text_line_pos(obj, name, index, line)
-                if target not in plans:
-                    match = closest(target, plans)
-                    hint = (
-                        _("did you mean '{match}'?").format(match=f"plan:{match}")
-                        if match
-                        else _("the project's plans are {plans}").format(
-                            plans=", ".join(sorted(plans))
-                        )
+            target, _hash, node = href[5:].partition("#")
+            pos = text_line_pos(obj, name, index, line)
+            if target not in plans:
+                match = closest(target, plans)
+                hint = (
+                    _("did you mean '{match}'?").format(match=f"plan:{match}")
+                    if match
+                    else _("the project's plans are {plans}").format(plans=", ".join(sorted(plans)))
+                )
+                message = _("no plan with the id '{id}'").format(id=target)
+                problems.append(Problem(pos, message, hint))
+                continue
+            ids = plans[target]
+            if node and ids is not None and node not in ids:
+                match = closest(node, ids)
+                hint = (
+                    _("did you mean '{match}'?").format(match=f"plan:{target}#{match}")
+                    if match
+                    else _("link to a node of the plan '{plan}', or to the plan alone").format(
+                        plan=target
                     )
-                    message = _("no plan with the id '{id}'").format(id=target)
-                    problems.append(Problem(pos, message, hint))
-                    continue
-                ids = plans[target]
-                if node and ids is not None and node not in ids:
-                    match = closest(node, ids)
-                    hint = (
-                        _("did you mean '{match}'?").format(match=f"plan:{target}#{match}")
-                        if match
-                        else _("link to a node of the plan '{plan}', or to the plan alone").format(
-                            plan=target
-                        )
-                    )
-                    message = _("the plan '{plan}' has no node with the id '{id}'")
-                    problems.append(Problem(pos, message.format(plan=target, id=node), hint))
+                )
+                message = _("the plan '{plan}' has no node with the id '{id}'")
+                problems.append(Problem(pos, message.format(plan=target, id=node), hint))
     return problems
 
 
@@ -561,10 +673,11 @@ def check_dates(plan: model.Plan, today: dt.date) -> list[Problem]:
 def check_translations(plan: model.Plan) -> list[Problem]:
     """What is missing or stale in each translation; in a draft, only notes (see _as_notes)."""
     problems: list[Problem] = []
+    kept = Kept("translations", plan)
     for lang, tr in plan.translations.items():
-        problems += _check_translation(plan, lang, tr)
+        problems += _check_translation(plan, lang, tr, kept)
     for lang, tr in plan.drafts.items():
-        problems += _as_notes(_check_translation(plan, lang, tr))
+        problems += _as_notes(_check_translation(plan, lang, tr, kept))
     return problems
 
 
@@ -575,7 +688,9 @@ def _as_notes(problems: list[Problem]) -> list[Problem]:
     ]
 
 
-def _check_translation(plan: model.Plan, lang: str, tr: model.Translation) -> list[Problem]:
+def _check_translation(
+    plan: model.Plan, lang: str, tr: model.Translation, kept: Kept
+) -> list[Problem]:
     problems: list[Problem] = []
     pairs: list[tuple[str, model.Located, Any, Pos]] = []
     pairs.append((_("the plan"), plan.info, tr.plan, tr.where("plan")))
@@ -596,7 +711,10 @@ def _check_translation(plan: model.Plan, lang: str, tr: model.Translation) -> li
             what = _(named[kind]).format(id=key)
             pairs.append((what, original, texts.get(key), tr.where(kind + "s")))
     for what, entry, text, pos in pairs:
-        problems += _check_entry(lang, what, entry, text, pos)
+        # An entry's problems depend on these values, and on the original and its translation.
+        problems += kept(
+            (lang, what, pos), entry, _check_entry, lang, what, entry, text, pos, also=text
+        )
     return problems
 
 
