@@ -65,11 +65,12 @@ def _keys(cls: type) -> set[str]:
     return set(fields_of(cls)) - {"kind"}
 
 
+@pytest.mark.parametrize("folder", ["content/nodes", "plans/bekymring/nodes"])
 def test_completion_after_kind_step_offers_only_step_keys(
-    project: Path, server: LanguageServer
+    project: Path, server: LanguageServer, folder: str
 ) -> None:
     text = NODE_FILE.format(cursor="")
-    uri = _open(server, project / "content" / "nodes" / "ny.yaml", text)
+    uri = _open(server, project / folder / "ny.yaml", text)
     line = text.splitlines().index("    ")
     server.wait_for_diagnostics(uri)  # the file is read, with its schema
     offered = set(server.completion_labels(uri, line, 4))

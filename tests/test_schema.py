@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,44 @@ def test_the_editor_settings_give_each_file_one_schema() -> None:
     assert "!content/local.yaml" in content and "!content/translations/**" in content
     danish = json.loads(editor_settings(language="da"))["yaml.schemas"]
     assert danish == {key.replace("/schema/", "/schema/da/"): v for key, v in settings.items()}
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """A file pattern of the editor's settings ('*' within a folder, '**' across folders)."""
+    parts = re.split(r"(\*\*/|\*\*|\*)", pattern)
+    wild = {"**/": "(?:.*/)?", "**": ".*", "*": "[^/]*"}
+    return re.fullmatch("".join(wild.get(p) or re.escape(p) for p in parts), path) is not None
+
+
+def _kinds_of(path: str) -> list[str]:
+    return [
+        kind
+        for kind, (_name, patterns) in FILE_KINDS.items()
+        if any(_matches(p, path) for p in patterns if not p.startswith("!"))
+        and not any(_matches(p[1:], path) for p in patterns if p.startswith("!"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("content/plan.yaml", "content"),
+        ("content/nodes/start.yaml", "content"),
+        ("content/local.yaml", "local"),
+        ("content/local/nodes.yaml", "local"),
+        ("content/translations/en.yaml", "translation"),
+        ("content/local/translations/en.yaml", "translation"),
+        ("plans/bekymring/plan.yaml", "content"),
+        ("plans/bekymring/nodes/start.yml", "content"),
+        ("plans/bekymring/local.yaml", "local"),
+        ("plans/bekymring/translations/en.yaml", "translation"),
+        ("shared/local.yaml", "local"),
+        ("shared/translations/en.yaml", "translation"),
+        ("templates/i18n/da.yaml", "words"),
+    ],
+)
+def test_every_file_of_a_project_of_several_plans_gets_one_schema(path: str, kind: str) -> None:
+    assert _kinds_of(path) == [kind]
 
 
 @pytest.mark.parametrize(

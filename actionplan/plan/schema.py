@@ -36,33 +36,52 @@ from actionplan.plan.shapes import fields_of, is_required
 
 DRAFT = "http://json-schema.org/draft-07/schema#"  # what every YAML language server reads
 
+# The folders that hold a plan: the first, and each further plan of a project; and the local
+# layer all of a project's plans share (docs/format.md; project.PLANS_DIR and SHARED_DIR).
+PLAN_FOLDERS = ("content", "plans/*")
+SHARED_FOLDER = "shared"
+
+
+def _in(folders: tuple[str, ...], *patterns: str) -> tuple[str, ...]:
+    """Each pattern within each folder; an exclusion ('!x') stays one."""
+    return tuple(
+        f"!{folder}/{p[1:]}" if p.startswith("!") else f"{folder}/{p}"
+        for folder in folders
+        for p in patterns
+    )
+
+
 # The kinds of file, each with the schema file that describes it and the files it is for
 # (patterns relative to the project folder, as the editor's settings give them).
 FILE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "content": (
         "content.schema.json",
-        (
-            "content/*.yaml",
-            "content/**/*.yaml",
-            "content/*.yml",
-            "content/**/*.yml",
-            "!content/local.yaml",
-            "!content/local/**",
-            "!content/translations/**",
+        _in(
+            PLAN_FOLDERS,
+            "*.yaml",
+            "**/*.yaml",
+            "*.yml",
+            "**/*.yml",
+            "!local.yaml",
+            "!local/**",
+            "!translations/**",
         ),
     ),
     "local": (
         "local.schema.json",
-        ("content/local.yaml", "content/local/*.yaml", "content/local/*.yml"),
+        _in(PLAN_FOLDERS, "local.yaml", "local/*.yaml", "local/*.yml")
+        + _in((SHARED_FOLDER,), "local.yaml", "local/*.yaml", "local/*.yml"),
     ),
     "translation": (
         "translation.schema.json",
-        (
-            "content/translations/*.yaml",
-            "content/translations/*.yml",
-            "content/local/translations/*.yaml",
-            "content/local/translations/*.yml",
-        ),
+        _in(
+            PLAN_FOLDERS,
+            "translations/*.yaml",
+            "translations/*.yml",
+            "local/translations/*.yaml",
+            "local/translations/*.yml",
+        )
+        + _in((SHARED_FOLDER,), "translations/*.yaml", "translations/*.yml"),
     ),
     "words": ("words.schema.json", ("templates/i18n/*.yaml",)),
 }
