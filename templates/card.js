@@ -1,8 +1,11 @@
 /* The card's behaviour: one node at a time, the path in the URL, nothing stored anywhere.
    Everything works without this script too: nodes are sections, options are #id links.
-   What it needs from the templates is written down in docs/theming.md: the plan's data in the
+   What it needs from the templates is written down in docs/theming.md: the plan's ways in the
    JSON of #ap-data, and the hooks in the markup (the language boxes, the node sections, and
-   each control's data-action). It never reads the plan's texts back out of the page. */
+   each control's data-action). A node's texts are read from its section, so that no title is in
+   the card twice. Each node's section is in a <noscript> of its own: without the script it is
+   markup as any other, with it only text, no elements, until the script first needs the node
+   and makes it (a large card holds far fewer elements, and every click costs less). */
 // words: answered change change_answer copy_failed earlier_answer follow_up link_copied
 // words: node_shown outcome question restart_confirm step summary_copied summary_made
 // words: summary_title
@@ -12,12 +15,11 @@
   var data = JSON.parse(doc.getElementById("ap-data").textContent);
   // Every lookup by a node id or a language is a Map: an id may be any name, even one that
   // plain objects have already ("constructor").
-  var nodes = new Map(), langs = new Map(), words = new Map(), texts = new Map();
+  var nodes = new Map(), langs = new Map(), words = new Map();
   data.nodes.forEach(function (n, i) { nodes.set(n[0], { kind: n[1], to: n.slice(2), i: i }); });
   Object.keys(data.languages).forEach(function (lang) {
     var l = data.languages[lang];
     words.set(lang, new Map(Object.keys(l.ui).map(function (k) { return [k, l.ui[k]]; })));
-    texts.set(lang, l.text);
   });
   Array.prototype.forEach.call(doc.querySelectorAll(".ap-lang[data-lang]"), function (el) {
     if (words.has(el.getAttribute("data-lang"))) langs.set(el.getAttribute("data-lang"), el);
@@ -52,8 +54,30 @@
 
   function anchor(lang, node) { return lang === data.primary ? node : lang + "/" + node; }
   function section(lang, node) {
-    var el = doc.getElementById(anchor(lang, node));
+    var el = doc.getElementById(anchor(lang, node)) || unpack(lang, node);
     return el && el.classList.contains("ap-node") && langs.get(lang).contains(el) ? el : null;
+  }
+  // A node still in its <noscript>, made into elements: the node's place in the plan's order
+  // finds it (groups of a hundred, one node each), or else a search of the language's box.
+  function unpack(lang, node) {
+    var n = nodes.get(node), box = langs.get(lang), at = null;
+    if (!n || !box) return null;
+    var group = part(lang, ".ap-nodes", true)[Math.floor(n.i / 100)];
+    var id = 'id="' + anchor(lang, node).replace(/&/g, "&amp;").replace(/"/g, "&quot;") + '"';
+    at = group && group.children[n.i % 100];
+    if (!at || at.tagName !== "NOSCRIPT" || at.textContent.indexOf(id) < 0) {
+      at = Array.prototype.find.call(box.querySelectorAll("noscript"), function (ns) {
+        return ns.textContent.indexOf(id) >= 0;
+      });
+    }
+    if (at) make(at); else each(box.querySelectorAll("noscript"), make);
+    return doc.getElementById(anchor(lang, node));
+  }
+  function makeAll(lang) { each(langs.get(lang).querySelectorAll(".ap-nodes > noscript"), make); }
+  function make(noscript) {
+    var shell = doc.createElement("template");
+    shell.innerHTML = noscript.textContent;
+    noscript.parentNode.replaceChild(shell.content, noscript);
   }
   // The parts of a language box that the script changes (the first match, or `all` of them), each
   // looked up once: most come after every node in the box, and a search per step would read
@@ -68,11 +92,14 @@
     return parts.get(key);
   }
   function ui(key) { return words.get(current ? current.lang : data.primary).get(key) || key; }
-  // A node's texts in a language: [title, option labels...].
-  function text(lang, node) { return texts.get(lang)[nodes.get(node).i]; }
-  function titleOf(lang, node) {
-    return nodes.has(node) ? text(lang, node)[0] : section(lang, node).querySelector("h2").textContent;
+  // A node's texts in a language, as the reader sees them: without the urgent tag, a hint or a
+  // mark of the script's own.
+  function textOf(el) {
+    var copy = el.cloneNode(true);
+    each(copy.querySelectorAll(".ap-urgent-tag, .ap-hint, .ap-earlier"), function (e) { e.remove(); });
+    return copy.textContent.trim();
   }
+  function titleOf(lang, node) { return textOf(section(lang, node).querySelector("h2")); }
   function stamp(date) {
     function two(n) { return (n < 10 ? "0" : "") + n; }
     return date.getFullYear() + "-" + two(date.getMonth() + 1) + "-" + two(date.getDate()) +
@@ -232,7 +259,9 @@
     if (content) e.textContent = content;
     return e;
   }
-  function answerOf(lang, step) { return text(lang, step.node)[1 + step.choice]; }
+  function answerOf(lang, step) {
+    return textOf(section(lang, step.node).querySelectorAll(".ap-option")[step.choice]);
+  }
 
   function pathItem(lang, step) {
     var li = el("li"), title = titleOf(lang, step.node);
@@ -422,7 +451,11 @@
       root.classList.add("ap-print-summary");
       window.print();
     }],
-    ["print", function () { root.classList.add("ap-print-all"); window.print(); }],
+    ["print", function (link, state) {
+      root.classList.add("ap-print-all");
+      makeAll(state.lang);
+      window.print();
+    }],
     ["skip", function (link, state) { part(state.lang, ".ap-main").focus(); }]
   ]);
   function follow(link) {
@@ -439,6 +472,14 @@
       (link.classList.contains("ap-option") ? "choose" : link.classList.contains("ap-next") ? "next" : ""));
     if (!action && link.matches("a[href^='#']")) action = follow;
     if (action && action(link, current) !== true) event.preventDefault();
+  });
+  // Printed from anywhere but the start screen, the whole plan in the language shown: every node
+  // made first. A browser's own print and the card's button both say so before printing.
+  window.addEventListener("beforeprint", function () {
+    var lang = current && current.lang, atStart = current && langs.get(lang).classList.contains("ap-at-start");
+    if (!lang || root.classList.contains("ap-print-summary")) return;
+    if (atStart && !root.classList.contains("ap-print-all")) return;
+    makeAll(lang);
   });
   window.addEventListener("afterprint", function () {
     root.classList.remove("ap-print-summary");

@@ -36,7 +36,7 @@ NODES = "nodes"  # the cache's store of nodes rendered, a file per project and l
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
 _BLOCK_BREAK = re.compile(
-    r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main)\b)"
+    r">\n+<(?=/?(?:section|div|ul|ol|li|p|h[1-6]|fieldset|legend|nav|header|footer|main|noscript)\b)"
 )
 
 
@@ -177,8 +177,8 @@ def script_data(
     plan: model.Plan, graph: Graph, order: list[str], pages: list[Page], words: tuple[str, ...]
 ) -> dict[str, Any]:
     """All the script knows of the plan (docs/theming.md): the start, the primary language, each
-    node as [id, kind, the ids it leads to], and per language its direction, the script's words
-    and each node's texts as [title, option labels], in the order of the nodes."""
+    node as [id, kind, the ids it leads to] in the order of the nodes, and per language its
+    direction and the script's words. The nodes' texts it reads from their sections."""
     return {
         "start": plan.info.start,
         "primary": plan.info.language,
@@ -187,13 +187,6 @@ def script_data(
             p.lang: {
                 "dir": p.dir,
                 "ui": {k: p.ui[k] for k in words if k in p.ui},
-                "text": [
-                    [
-                        str(p.plan.nodes[i].title),
-                        *(str(o.label) for o in getattr(p.plan.nodes[i], "options", ())),
-                    ]
-                    for i in order
-                ],
             }
             for p in pages
         },

@@ -151,6 +151,23 @@ class Move:
     hash: str
 
 
+# Each node of a language block in the card's order, with its kind and targets: the sections on
+# the page and those the script has not made yet (still the text of their <noscript>).
+GRAPH_JS = """box => {
+    const shell = document.createElement('template');
+    const sections = [...box.querySelectorAll('.ap-node, .ap-nodes > noscript')].flatMap(e => {
+        if (e.tagName !== 'NOSCRIPT') return [e];
+        shell.innerHTML = e.textContent;
+        return [...shell.content.querySelectorAll('.ap-node')];
+    });
+    return sections.filter(s => !s.classList.contains('ap-page')).map(s => [
+        s.id.split('/').pop(),
+        s.className.match(/ap-(question|step|outcome)/)[1],
+        [...s.querySelectorAll('.ap-option, .ap-next')].map(a =>
+            a.getAttribute('href').slice(1).split('~')[0].split('/').pop())]);
+}"""
+
+
 class Card:
     """A card open in a page, with the moves a user makes and what they can see.
 
@@ -171,6 +188,12 @@ class Card:
         """Load the card at `fragment` (e.g. 'hvad~1', 'en/ring'), as if from a link."""
         self.page.goto(self.url + ("#" + fragment if fragment else ""))
         return self
+
+    def print_media(self) -> None:
+        """The page as a browser prints it: the card is told first (`beforeprint`, as a
+        browser's print does), then the print style sheet applies."""
+        self.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        self.page.emulate_media(media="print")
 
     def go(self, fragment: str) -> None:
         """Move to `fragment` within the loaded card, as typing it into the address bar would."""
@@ -297,14 +320,7 @@ class Card:
         block = f".ap-lang[data-lang='{lang}']" if lang else ".ap-lang"
         return {
             node: (kind, targets)
-            for node, kind, targets in self.page.locator(
-                block
-            ).first.evaluate("""box => [...box.querySelectorAll('.ap-node')]
-                    .filter(s => !s.classList.contains('ap-page')).map(s => [
-                        s.id.split('/').pop(),
-                        s.className.match(/ap-(question|step|outcome)/)[1],
-                        [...s.querySelectorAll('.ap-option, .ap-next')].map(a =>
-                            a.getAttribute('href').slice(1).split('~')[0].split('/').pop())])""")
+            for node, kind, targets in self.page.locator(block).first.evaluate(GRAPH_JS)
         }
 
     def pages(self, lang: str | None = None) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import SMALL
 from playwright.sync_api import Page, expect
 from test_card import START, axe_report, axe_violations
 
@@ -27,7 +28,7 @@ from actionplan.plan.graph import Graph
 from actionplan.plan.read import check_plan
 from actionplan.plan.scalars import ID_PATTERN, MAX_ID_LENGTH
 from actionplan.plan.translate import localize
-from actionplan.project import default_dir
+from actionplan.project import Project, default_dir
 
 if TYPE_CHECKING:
     from conftest import Card
@@ -289,8 +290,14 @@ def test_an_urgent_step_leads_with_a_full_width_call(open_card: Callable[..., Ca
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_screen_readers_hear_titles_urgency_and_grouped_options(card: Card, lang: str) -> None:
-    data = card.data()
-    texts = dict(zip((n[0] for n in data["nodes"]), data["languages"][lang]["text"], strict=True))
+    # The plan's own texts, from the plan (the card keeps each of them once, in its node).
+    plan = check_plan(Project.find(SMALL).content).plan
+    assert plan is not None
+    localized = plan if lang == plan.info.language else localize(plan, lang)
+    texts = {
+        node_id: [str(node.title), *(str(o.label) for o in getattr(node, "options", ()))]
+        for node_id, node in localized.nodes.items()
+    }
     for fragment in card.routes(lang).values():
         card.go(fragment)
         node = card.node()
@@ -336,7 +343,7 @@ def test_no_step_numbers_on_the_screen(card: Card) -> None:
     for fragment in card.screens():
         card.go(fragment)
         assert card.page.evaluate(NUMBERS_SHOWN) == [], fragment
-    card.page.emulate_media(media="print")
+    card.print_media()
     assert card.page.evaluate(NUMBERS_SHOWN)  # the printed key keeps them
 
 
@@ -587,7 +594,7 @@ def test_printing_the_start_screen_gives_the_one_page_action_card(
     open_card: Callable[..., Card], default_url: str, lang: str, tmp_path: Path
 ) -> None:
     card = open_card("" if lang == "da" else "en/akut-fare", url=default_url)
-    card.page.emulate_media(media="print")
+    card.print_media()
     sheet = card.lang().locator(".ap-onepage")
     expect(sheet).to_be_visible()
     assert card.visible_nodes() == []  # the action card alone
@@ -613,7 +620,7 @@ def test_print_the_whole_plan_from_the_start(open_card: Callable[..., Card]) -> 
     card = open_card(script="window.print = () => { window.__printed = true; };")
     card.button("print").click()
     assert card.page.evaluate("window.__printed")
-    card.page.emulate_media(media="print")
+    card.page.emulate_media(media="print")  # no 'beforeprint': the button makes every node itself
     assert len(card.visible_nodes()) == len(card.graph()) + len(card.pages())
     expect(card.lang().locator(".ap-onepage")).to_be_hidden()
     card.page.evaluate("window.dispatchEvent(new Event('afterprint'))")
@@ -637,7 +644,7 @@ def test_the_action_card_has_a_qr_code_to_the_published_card(
         f"local:\n  address: {address}\n", encoding="utf-8"
     )
     card = open_card(url=build_card_url(small_card))
-    card.page.emulate_media(media="print")
+    card.print_media()
     qr = card.lang().locator(".ap-onepage-qr")
     expect(qr).to_be_visible()
     expect(qr).to_contain_text(address)
