@@ -66,3 +66,17 @@ def test_a_failed_build_ends_with_a_summary(tmp_path: Path) -> None:
     code, _, err = _run("build", str(root))
     assert code == 1
     assert err[-1] == f"not built: 1 error, 0 warnings ({root / 'build'} is left as it was)"
+
+
+def test_the_closing_lines_in_danish(tmp_path: Path) -> None:
+    root = _project(tmp_path, "{placeholder: Hvad der er sket}")
+    code, out, _ = _run("--lang", "da", "check", str(root), "--strict")
+    assert code == 1
+    assert out[-1].endswith(": 0 fejl, 1 advarsel: afvist, fordi --strict også afviser advarsler")
+    code, _, err = _run("--lang", "da", "build", str(root), "--strict")
+    assert code == 1
+    assert ": warning: pladsholder, der ikke er udfyldt: Hvad der er sket" in err[0]
+    assert err[-1] == (
+        "ikke bygget: 0 fejl, 1 advarsel: afvist, fordi --strict også afviser advarsler "
+        f"({root / 'build'} er ikke ændret)"
+    )

@@ -61,16 +61,19 @@ def theme_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> P
     return work
 
 
+@pytest.mark.parametrize("lang", ["en", "da"])
 @pytest.mark.parametrize(
     "case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name
 )
 def test_a_theme_case_gives_the_same_problems_in_check_and_build(
-    case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: Path, lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The exact problem lines, in English (expected.txt) and Danish (expected.da.txt)."""
     work = theme_case(case, tmp_path, monkeypatch)
-    expected_file = case / "expected.txt"
-    check = CliRunner().invoke(cli, ["check", "."], env={"NO_COLOR": "1"})
-    build = CliRunner().invoke(cli, ["build", "."], env={"NO_COLOR": "1"})
+    expected_file = case / ("expected.txt" if lang == "en" else f"expected.{lang}.txt")
+    env = {"NO_COLOR": "1"}
+    check = CliRunner().invoke(cli, ["--lang", lang, "check", "."], env=env)
+    build = CliRunner().invoke(cli, ["--lang", lang, "build", "."], env=env)
     if REGEN:
         lines = "".join(f"{line}\n" for line in _problems(check.stderr))
         expected_file.write_text(lines, encoding="utf-8")
@@ -80,6 +83,9 @@ def test_a_theme_case_gives_the_same_problems_in_check_and_build(
     failed = any(": error: " in line for line in expected)
     assert (check.exit_code, build.exit_code) == ((1, 1) if failed else (0, 0))
     assert (work / "build" / "index.html").exists() != failed
+    if lang != "en" and expected:
+        english = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
+        assert expected != english, "the Danish is the English: translate the message"
 
 
 def test_an_override_that_extends_its_own_name_extends_the_default_theme(
