@@ -23,18 +23,21 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2026, 12, 1)
 
 
-def build(root: Path, out: Path) -> tuple[bytes, list[str]]:
-    """The card and the warnings of a build, as a new process would make them."""
-    Store.forget()
+def build(root: Path, out: Path, new_process: bool = True) -> tuple[bytes, list[str]]:
+    """The card and the warnings of a build, as a new process would make them (or, with
+    new_process False, as `serve` makes them: after the builds before it in the same process)."""
+    if new_process:
+        Store.forget()
     result: BuildResult = build_card(Project.find(root), out)
     return result.path.read_bytes(), [p.format() for p in result.warnings]
 
 
 def clean(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
-    """A build with no cache at all."""
+    """A build with no cache at all (what the process keeps in memory left as it was)."""
     with monkeypatch.context() as m:
         m.setenv("ACTIONPLAN_CACHE_DIR", "")
-        return build(root, out)
+        m.setenv(cache.OFF_VAR, "1")
+        return build(root, out, new_process=False)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -52,8 +55,9 @@ SVG = (
 )
 
 
+@pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
 def test_after_every_kind_of_change_the_cached_card_is_the_clean_card(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     content, templates = project / "content", project / "templates"
@@ -74,6 +78,22 @@ def test_after_every_kind_of_change_the_cached_card_is_the_clean_card(
                 content / "translations" / "en.yaml",
                 "Is anyone in immediate danger right now?",
                 "Is anyone in danger right now?",
+            ),
+        ),
+        # A step put in early: every later node's number changes, and its file does not.
+        (
+            "the order of the steps",
+            lambda: (
+                edit(
+                    content / "nodes" / "start.yaml",
+                    "        next: modtag\n",
+                    "        next: mellem\n",
+                ),
+                edit(
+                    content / "nodes" / "start.yaml",
+                    "nodes:\n",
+                    "nodes:\n  mellem:\n    kind: step\n    title: Mellem\n    next: modtag\n",
+                ),
             ),
         ),
         (
@@ -97,12 +117,13 @@ def test_after_every_kind_of_change_the_cached_card_is_the_clean_card(
         ("the plan's metadata", lambda: edit(content / "plan.yaml", "title:", "title: Ny")),
     ]
     before = clean(project, tmp_path / "clean-0", monkeypatch)
-    assert build(project, tmp_path / "cached-0") == before
+    assert build(project, tmp_path / "cached-0", new_process) == before
     for i, (what, change) in enumerate(changes, 1):
         change()
         expected = clean(project, tmp_path / f"clean-{i}", monkeypatch)
         assert what == "nothing" or expected != before, f"changing {what} changes nothing"
-        assert build(project, tmp_path / f"cached-{i}") == expected, f"after changing {what}"
+        cached = build(project, tmp_path / f"cached-{i}", new_process)
+        assert cached == expected, f"after changing {what}"
         before = expected
 
 

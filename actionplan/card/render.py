@@ -252,7 +252,8 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     done = []
     for page in pages:
         page = replace(page, briefs=contact_briefs(theme, card.context(page), page.plan))
-        page = replace(page, node_html=rendered_nodes(theme, plan.root, card.context(page)))
+        nodes = rendered_nodes(theme, plan.root, card.context(page), plan)
+        page = replace(page, node_html=nodes)
         html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
         done.append(replace(page, html=Markup(html)))
     document = Document(
@@ -290,7 +291,14 @@ def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
     )
 
 
-def rendered_nodes(theme: Theme, root: Path, context: dict[str, Any]) -> dict[str, Markup] | None:
+# In one process (`serve`), each node's key as the last build of a page worked it out: by the
+# page's name, its digest, the numbers and, by node id, (the original node, its translation, key).
+_keys: dict[str, tuple[bytes, dict[str, int], dict[str, tuple[Any, Any, bytes]]]] = {}
+
+
+def rendered_nodes(
+    theme: Theme, root: Path, context: dict[str, Any], original: model.Plan | None = None
+) -> dict[str, Markup] | None:
     """Each node's section in one language, as node.html renders it, for language.html to put
     in place (`node_html`); those rendered by an earlier build are taken from the cache.
 
@@ -302,6 +310,11 @@ def rendered_nodes(theme: Theme, root: Path, context: dict[str, Any]) -> dict[st
     node.html or its filters that reads more of the plan must add it here.  A project's own
     node.html, other than the default one, may read anything, so its nodes are not kept (None:
     language.html renders each in place, as without a cache).
+
+    `original`, the plan before it was translated: a node whose original and translation are
+    the objects of the last build in this process, on a page with the same digest and numbers,
+    has the key it had then, without its repr (the model is immutable, and the translated node
+    is made from those two alone).
     """
     store = Store(NODES)
     source = theme.source("node.html")
@@ -331,13 +344,30 @@ def rendered_nodes(theme: Theme, root: Path, context: dict[str, Any]) -> dict[st
     used: dict[bytes, str] = {}
     found: dict[str, Markup] = {}
     template = theme.template("node.html")
+    last_page, last_numbers, last_keys = _keys.get(name, (b"", {}, {}))
+    if last_page != page or last_numbers != numbers:
+        last_keys = {}
+    keys: dict[str, tuple[Any, Any, bytes]] = {}
+    tr = None
+    if original is not None and context["lang"] != original.info.language:
+        tr = original.translations.get(context["lang"])
     for node_id in context["order"]:
         node = plan.nodes[node_id]
-        leads_to = [(edge.target, numbers.get(edge.target)) for edge in edges(node)]
-        # The node's repr holds every field of it but its positions, which no card shows: a
-        # line added above a node in its file does not make it new.
-        text = repr((node, numbers.get(node_id), leads_to))
-        key = hashlib.blake2b(page + text.encode("utf-8", "surrogatepass"), digest_size=24).digest()
+        untranslated = original.nodes.get(node_id) if original is not None else None
+        text_of = tr.nodes.get(node_id) if tr is not None else None
+        was = last_keys.get(node_id)
+        if untranslated is not None and was and was[0] is untranslated and was[1] is text_of:
+            key = was[2]
+        else:
+            leads_to = [(edge.target, numbers.get(edge.target)) for edge in edges(node)]
+            # The node's repr holds every field of it but its positions, which no card shows:
+            # a line added above a node in its file does not make it new.
+            text = repr((node, numbers.get(node_id), leads_to))
+            key = hashlib.blake2b(
+                page + text.encode("utf-8", "surrogatepass"), digest_size=24
+            ).digest()
+        if untranslated is not None:
+            keys[node_id] = (untranslated, text_of, key)
         html = kept.get(key)
         if html is None:
             html = template.render(context, node=node, node_id=node_id)
@@ -345,6 +375,7 @@ def rendered_nodes(theme: Theme, root: Path, context: dict[str, Any]) -> dict[st
         found[node_id] = Markup(html)
     if used.keys() != kept.keys():  # only what this build used: the file does not grow
         store.put(name, used)
+    _keys[name] = (page, dict(numbers), keys)
     return found
 
 
