@@ -232,6 +232,20 @@ def test_inject_puts_the_script_at_the_end_of_the_body() -> None:
     assert "var version = 7," in html and html.endswith("</body></html>")
 
 
+@pytest.mark.parametrize(
+    ("page", "before"),
+    [
+        ("<body><p>a</p></BODY>\n</html>", "<body><p>a</p>"),  # in any case
+        ("<body><p>a</p></body><!-- </body> --></html>", "<body><p>a</p></body><!-- "),  # the last
+        ("<p>a</p></p>", "<p>a</p></p>"),  # none: at the end
+    ],
+)
+def test_the_script_goes_before_the_last_end_of_the_body(page: str, before: str) -> None:
+    html = inject_live_script(page, 1)
+    assert html.startswith(before + "<script>(function"), html
+    assert html.endswith(page[len(before) :])
+
+
 def test_the_banner_is_text_only() -> None:
     assert "textContent" in LIVE_SCRIPT and "innerHTML" not in LIVE_SCRIPT
 

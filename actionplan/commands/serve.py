@@ -114,9 +114,18 @@ def inject_live_script(page: str, version: int) -> str:
         page,
         count=1,
     )
-    end = page.lower().rfind("</body>")
-    end = len(page) if end < 0 else end
+    end = _body_end(page)
     return f"{page[:end]}<script>{script}</script>\n{page[end:]}"
+
+
+def _body_end(page: str) -> int:
+    """Where the last </body>, in any case, starts (the page's end if it has none): looked for
+    from the end, as a copy of the whole page in lower case took a tenth of a large card's build."""
+    at = len(page)
+    while (at := page.rfind("</", 0, at)) >= 0:
+        if page[at : at + 7].lower() == "</body>":
+            return at
+    return len(page)
 
 
 @dataclass
