@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -144,11 +145,91 @@ CACHED_TEXTS = 1 << 16
 
 @functools.lru_cache(maxsize=CACHED_TEXTS)
 def render(text: str) -> str:
+    fast = _fast_render(text)
+    if fast is not None:
+        return fast
     html: str = parser().render(text)
     return html
 
 
 @functools.lru_cache(maxsize=CACHED_TEXTS)
 def render_inline(text: str) -> str:
+    # A text on one line, without space at either end, is one paragraph (or a heading, a list
+    # item, a rule: then the fast renderer's output is not a paragraph, and the parser renders
+    # it): the paragraph's content is the text rendered inline.
+    if text and "\n" not in text and text.strip(" ") == text:
+        fast = _fast_render(text)
+        if fast is not None and fast.startswith("<p>") and fast.endswith("</p>\n"):
+            return fast[3:-5]
     html: str = parser().renderInline(text)
     return html
+
+
+# The fast path: cmark (through cmarkgfm) renders CommonMark some fifteen times faster than
+# markdown-it-py, and gives the same HTML for texts without what its rules and ours treat
+# otherwise.  markdown-it-py stays the reference: it renders every other text, and
+# tests/test_markdown_fast.py holds that the two agree on the texts given to cmark.  (cmarkgfm
+# does not free the string cmark returns, theacodes/cmarkgfm#53: the size of each distinct
+# text's HTML, once per process, as render() keeps what it made.)
+try:
+    from cmarkgfm import markdown_to_html as _cmark  # type: ignore[import-untyped]
+except ImportError:  # pragma: no cover - the library is a dependency; the tool works without
+    _cmark = None
+
+# A list item with nothing on its line: after blank lines, cmark goes on with the list and
+# markdown-it-py begins another.
+_EMPTY_ITEM = re.compile(r"^(?: *(?:[-+*]|[0-9]{1,9}[.)]))+ *$", re.MULTILINE)
+# Emphasis markers next to a character outside ASCII: whether such a marker opens or closes
+# depends on whether that character counts as punctuation, which cmark (CommonMark 0.29) and
+# markdown-it-py (0.31: symbols too, as '€' or an emoji) decide otherwise.
+_BESIDE_EMPHASIS = re.compile(r"[^\x00-\x7f](?=[*_])|(?<=[*_])[^\x00-\x7f]")
+# cmark leaves out strong emphasis right inside strong emphasis ('**a __b__ c**', and with four
+# markers or more in a row, '**b****b****b**'), which markdown-it-py writes, as CommonMark does.
+# Two strong emphases, one in the other, take four runs of two or three markers (two to open,
+# two to close) in one paragraph, and a paragraph never spans a blank line.
+_STRONG_RUN = re.compile(r"\*{2,}|_{2,}")
+_BLANK_LINE = re.compile(r"\n *\n")
+
+
+def _fast_render(text: str) -> str | None:
+    """The text rendered by cmark, or None where cmark could render it otherwise than the
+    parser: links that are not plain (or not allowed), images, raw HTML, code, escapes,
+    entities (_NOT_PLAIN); whitespace other than spaces and line breaks, and control and
+    format characters, which markdown-it-py strips or reads otherwise (Python's notion of
+    whitespace); an empty list item; emphasis next to a character outside ASCII that is not a
+    letter or digit, and what could be strong emphasis in strong emphasis."""
+    if _cmark is None or not text.replace("\n", "").isprintable():
+        return None
+    # _NOT_PLAIN, with what needs no bracket tried first, as plain substrings
+    if any(c in text for c in "`<>\\&~") or "    " in text:
+        return None
+    if ("[" in text or "]" in text) and _NOT_PLAIN.search(text):
+        return None
+    if _EMPTY_ITEM.search(text):
+        return None
+    if may_have_links(text):
+        found = _PLAIN_LINK.findall(text)
+        if len(found) != text.count("]("):
+            return None
+        for target in found:
+            # cmark writes an apostrophe in a link as &#x27;, markdown-it-py as it is
+            if "'" in target or not is_safe_link(target):
+                return None
+    if ("*" in text or "_" in text) and not _emphasis_alike(text):
+        return None
+    html: str = _cmark(text)
+    return html
+
+
+def _emphasis_alike(text: str) -> bool:
+    """Whether cmark reads the text's emphasis as markdown-it-py does (see above)."""
+    if "****" in text or "____" in text:
+        return False
+    # a run of two or three markers holds one '**' or '__'
+    if text.count("**") + text.count("__") >= 4 and any(
+        len(_STRONG_RUN.findall(part)) >= 4 for part in _BLANK_LINE.split(text)
+    ):
+        return False
+    return text.isascii() or all(
+        unicodedata.category(beside)[0] not in "PS" for beside in _BESIDE_EMPHASIS.findall(text)
+    )
