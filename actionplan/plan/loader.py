@@ -412,11 +412,17 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
-            todo.extend(node.value)
+            todo.extend(item for item in node.value if type(item) is not yaml.ScalarNode)
         elif isinstance(node, yaml.MappingNode):
+            pairs = node.value
+            todo.extend(value for _key, value in pairs if type(value) is not yaml.ScalarNode)
+            try:  # most mappings have no key twice: a set of their keys tells at once
+                if len({key.value for key, _value in pairs}) == len(pairs):
+                    continue
+            except TypeError:  # a key that is a list or a mapping
+                pass
             first: dict[str, yaml.Node] = {}
-            for key, value in node.value:
-                todo.append(value)
+            for key, _value in pairs:
                 if not isinstance(key, yaml.ScalarNode) or key.tag == _YAML + "merge":
                     continue  # the reader refuses these, with their own message
                 if key.value in first:
