@@ -16,7 +16,7 @@ from actionplan import cache
 from actionplan.cache import Store
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.commands.check import check_project
-from actionplan.plan import loader
+from actionplan.plan import checks, loader
 from actionplan.project import BASE_ENV, Project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -60,6 +60,7 @@ def test_after_every_kind_of_change_the_cached_card_is_the_clean_card(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(checks.Kept, "keep", not new_process)
     content, templates = project / "content", project / "templates"
     changes: list[tuple[str, Callable[[], None]]] = [
         ("nothing", lambda: None),
@@ -329,6 +330,7 @@ def test_a_check_after_an_edit_finds_what_a_clean_check_finds(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
     nodes = project / "content" / "nodes"
     body = "    body: Fx trusler mod liv, selvskade eller et aftalt møde med en voksen."
     extra = "  ekstra:\n    kind: outcome\n    title: Ekstra\n"

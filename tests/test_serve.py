@@ -23,9 +23,11 @@ from actionplan.commands.serve import (
     STATUS_PATH,
     VERSION_PATH,
     DevServer,
+    LiveCard,
     allow_in_csp,
     inject_live_script,
 )
+from actionplan.plan import checks
 from actionplan.project import Project
 
 NODES = {
@@ -244,6 +246,15 @@ def test_the_script_goes_before_the_last_end_of_the_body(page: str, before: str)
     html = inject_live_script(page, 1)
     assert html.startswith(before + "<script>(function"), html
     assert html.endswith(page[len(before) :])
+
+
+def test_serve_keeps_what_each_check_finds_for_the_next_save(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checks.Kept, "keep", False)  # a build that checks once keeps nothing
+    live = LiveCard(Project.find(project), tmp_path / "live")
+    assert live.rebuild()[0]
+    assert checks.Kept.keep
 
 
 def test_the_banner_is_text_only() -> None:

@@ -30,6 +30,7 @@ from actionplan.card.render import csp_hash
 from actionplan.card.write import write_atomic
 from actionplan.commands.build import CARD_NAME, build_site
 from actionplan.errors import PlanError, Pos, Problem
+from actionplan.plan import checks
 from actionplan.plan.read import Report
 from actionplan.project import PLANS_DIR, Project
 
@@ -151,6 +152,7 @@ class LiveCard:
         and the index); (True, warnings) when it worked, (False, errors) when not."""
         # The plans a save did not touch are not checked again: only the one it changed, or
         # all when it reached further (only is None: the templates, the shared layer).
+        checks.Kept.keep = True  # every save is checked again: keep what each check finds
         if only is None:
             self.checked.clear()
         else:

@@ -32,18 +32,23 @@ class Kept:
     An entry is used only for the very objects it was found for (the model is immutable, and
     the cache hands back the objects of a file that did not change, not copies), and only while
     everything else the check reads, its `context`, is equal to what it was (such as the set of
-    node ids, for a link to a node); otherwise the object is checked anew.  Off, like the cache,
-    with ACTIONPLAN_NO_CACHE.
+    node ids, for a link to a node); otherwise the object is checked anew.  Kept only where the
+    process checks again (`keep`, set by serve), and not with ACTIONPLAN_NO_CACHE; `always`,
+    for what one check hands the next in the same build (each object's texts, walked once).
     """
 
+    keep: ClassVar[bool] = False  # whether this process checks again: serve sets it
     _last: ClassVar[dict[tuple[str, str], tuple[object, dict[object, tuple[Any, Any, Any]]]]] = {}
 
-    def __init__(self, check: str, plan: model.Plan, context: object = ()) -> None:
+    def __init__(
+        self, check: str, plan: model.Plan, context: object = (), always: bool = False
+    ) -> None:
         where = (check, str(plan.root))
         self.context = (i18n.language(), context)  # messages are in the language asked for
         self.new: dict[object, tuple[Any, Any, Any]] = {}
         self.old: dict[object, tuple[Any, Any, Any]] = {}
-        if os.environ.get(OFF_VAR):
+        self.on = always or (Kept.keep and not os.environ.get(OFF_VAR))
+        if not self.on:
             return
         last_context, last = self._last.get(where, (None, {}))
         if last_context == self.context:
@@ -55,6 +60,8 @@ class Kept:
     ) -> Any:
         """What `find(*args)` gives for `obj` (and `also`, where it reads a second object), kept
         under `key` (unique among the check's objects)."""
+        if not self.on:  # a build in a process that checks once: nothing to keep
+            return find(*args)
         entry = self.old.get(key)
         if entry is None or entry[0] is not obj or entry[1] is not also:
             entry = (obj, also, find(*args))
@@ -406,7 +413,7 @@ def check_text(plan: model.Plan) -> list[Problem]:
     """Every text in one walk: placeholders left in the plan, and links in Markdown (the
     translations' too): only safe schemes, no images, in-plan links to existing nodes."""
     problems = []
-    texts = Kept("texts", plan)
+    texts = Kept("texts", plan, always=True)
     kept = Kept("text", plan, (frozenset(plan.nodes), plan.upstream))
     for key, top in top_objects(plan):
         found = texts(key, top, texts_in, top)
@@ -533,7 +540,7 @@ def check_plan_links(
     own (links into it are then not checked: its own errors say what to fix first).
     """
     problems = []
-    texts = Kept("texts", plan)
+    texts = Kept("texts", plan, always=True)
     kept = Kept("plan links", plan, dict(plans))
     for key, top in [*top_objects(plan), *translated_objects(plan)]:
         found = texts(key, top, texts_in, top)
