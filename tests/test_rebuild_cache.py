@@ -8,6 +8,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -17,6 +18,7 @@ from actionplan.cache import Store
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.commands.check import check_project
 from actionplan.plan import checks, loader
+from actionplan.plan.graph import Graph
 from actionplan.project import BASE_ENV, Project
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -388,3 +390,19 @@ def test_a_check_after_an_edit_finds_what_a_clean_check_finds(
             ["start.yaml"] if dangles else []
         ), what
         before = expected
+
+
+def test_a_build_makes_the_plan_s_graph_once(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    make = Graph.__init__
+
+    def counted(self: Graph, plan: Any) -> None:
+        made.append(plan)
+        make(self, plan)
+
+    monkeypatch.setattr(Graph, "__init__", counted)
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
+    build(project, tmp_path / "a")
+    assert len(made) == 1  # the checks' graph is the card's

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import typing
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -73,6 +75,28 @@ class Kept:
         cls._last.clear()
 
 
+# The graph of each plan alive, by the plan's id: made once for the checks and the card.
+_graphs: dict[int, tuple[weakref.ref[model.Plan], Graph]] = {}
+
+
+def graph_of(plan: model.Plan) -> Graph:
+    """The plan's graph, made once per plan (a plan is immutable, and so is its graph): the
+    checks and the card both walk it, and at 10 000 nodes making it takes some 0.1 s."""
+    key = id(plan)
+    kept = _graphs.get(key)
+    if kept is None or kept[0]() is not plan:
+        kept = _graphs[key] = (
+            weakref.ref(plan, functools.partial(_forget_graph, key)),
+            Graph(plan),
+        )
+    return kept[1]
+
+
+def _forget_graph(key: int, ref: weakref.ref[model.Plan]) -> None:
+    if (kept := _graphs.get(key)) is not None and kept[0] is ref:
+        del _graphs[key]
+
+
 def _ids(plan: model.Plan) -> tuple[frozenset[str], ...]:
     return frozenset(plan.nodes), frozenset(plan.contacts), frozenset(plan.laws)
 
@@ -81,7 +105,7 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     """Every problem in a merged plan, errors and warnings, in a stable order."""
     today = today or dt.date.today()
     problems: list[Problem] = []
-    graph = Graph(plan)
+    graph = graph_of(plan)
     problems += check_references(plan, graph)
     if not any(p.is_error for p in problems):
         problems += check_graph(plan, graph)
