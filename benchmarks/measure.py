@@ -52,13 +52,18 @@ class Result:
     browser: dict[str, Any] = field(default_factory=dict)  # see chromium.measure_card
 
 
+# Python as a user's machine runs it: it keeps the modules it compiled (an empty value lets it,
+# where a machine set PYTHONDONTWRITEBYTECODE), so that only the first of the runs compiles.
+AS_A_USER = {"PYTHONDONTWRITEBYTECODE": ""}
+
+
 def run_fresh(args: list[str], extra_env: dict[str, str] | None = None) -> tuple[float, int]:
     """Run `python3 ARGS` in a new process: its wall time (s) and peak resident memory (bytes).
 
     os.wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the largest of all children.
     The checkout is first on the path, so this is the code being measured, installed or not.
     """
-    env = {**os.environ, "PYTHONPATH": str(REPO), **(extra_env or {})}
+    env = {**os.environ, **AS_A_USER, "PYTHONPATH": str(REPO), **(extra_env or {})}
     with tempfile.TemporaryFile() as err:
         quiet = [
             (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
@@ -105,7 +110,8 @@ def count_instructions(args: list[str], extra_env: dict[str, str] | None = None)
     see what waiting for memory costs, which a time does.  The process runs some fifty times
     slower under valgrind.
     """
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "0", **(extra_env or {})}
+    env = {**os.environ, **AS_A_USER, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "0"}
+    env.update(extra_env or {})
     tool = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
     done = subprocess.run(
         [*tool, sys.executable, *args], env=env, capture_output=True, text=True, check=False
