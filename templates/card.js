@@ -229,17 +229,49 @@
       if (link.getAttribute("href") !== href) link.setAttribute("href", href);
     });
     // The overview of the steps marks the one shown, and closes: the step is what to read now.
-    var here = "#" + anchor(lang, state.node), overview = part(lang, ".ap-overview");
+    var overview = part(lang, ".ap-overview");
     if (overview && overview.open) overview.open = false;
-    part(lang, ".ap-overview a", true).forEach(function (link) {
+    markOverview(state);
+    // Ticks are shared by all languages: switching keeps them.
+    each(section(lang, state.node).querySelectorAll(".ap-checklist input"),
+      function (box, i) { box.checked = !!ticks.get(state.node + ":" + i); });
+  }
+
+  // The steps in the handling order, each a list item with its title as its heading has it
+  // (without the urgent tag): for the overview and the printed action card, made from the steps'
+  // sections when first needed, so that no title is in the card twice.
+  function listSteps(lang, list, item) {
+    if (!list || list.children.length) return;
+    data.nodes.forEach(function (n, i) {
+      if (n[1] !== "step") return;
+      var title = section(lang, n[0]).querySelector("h2").cloneNode(true), li = el("li");
+      each(title.querySelectorAll(".ap-urgent-tag"), function (e) { e.remove(); });
+      var inner = item(li, n[0], i);
+      while (title.firstChild) inner.appendChild(title.firstChild);
+      inner.normalize();
+      if (inner.firstChild && inner.firstChild.nodeType === 3) {
+        inner.firstChild.textContent = inner.firstChild.textContent.replace(/^\s+/, "");
+      }
+      list.appendChild(li);
+    });
+  }
+  function fillOverview(lang) {
+    listSteps(lang, part(lang, ".ap-overview ol"), function (li, node) {
+      var link = li.appendChild(el("a"));
+      link.href = "#" + anchor(lang, node);
+      return link;
+    });
+    markOverview(current);
+  }
+  function markOverview(state) {
+    var list = part(state.lang, ".ap-overview ol"), here = "#" + anchor(state.lang, state.node);
+    if (!list) return;
+    each(list.querySelectorAll("a"), function (link) {
       var now = link.getAttribute("href") === here;
       if (now !== link.hasAttribute("aria-current")) {
         if (now) link.setAttribute("aria-current", "step"); else link.removeAttribute("aria-current");
       }
     });
-    // Ticks are shared by all languages: switching keeps them.
-    each(section(lang, state.node).querySelectorAll(".ap-checklist input"),
-      function (box, i) { box.checked = !!ticks.get(state.node + ":" + i); });
   }
 
   // After 'Change', the question marks the answer given before (as GOV.UK's check answers).
@@ -467,6 +499,7 @@
   doc.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var link = event.target.closest("a, button");
+    if (current && event.target.closest(".ap-overview summary")) fillOverview(current.lang);
     if (!link || !current) return;
     var action = actions.get(link.getAttribute("data-action") ||
       (link.classList.contains("ap-option") ? "choose" : link.classList.contains("ap-next") ? "next" : ""));
@@ -478,7 +511,10 @@
   window.addEventListener("beforeprint", function () {
     var lang = current && current.lang, atStart = current && langs.get(lang).classList.contains("ap-at-start");
     if (!lang || root.classList.contains("ap-print-summary")) return;
-    if (atStart && !root.classList.contains("ap-print-all")) return;
+    if (atStart && !root.classList.contains("ap-print-all")) {
+      listSteps(lang, part(lang, ".ap-onepage-steps"), function (li, node, i) { li.value = i + 1; return li; });
+      return;
+    }
     makeAll(lang);
   });
   window.addEventListener("afterprint", function () {
@@ -503,6 +539,10 @@
       requestAnimationFrame(function () { if (current === shown) reveal(section(shown.lang, shown.node)); });
     });
   }
+  // An overview opened some other way than by its summary (find in page, say) is listed too.
+  doc.addEventListener("toggle", function (event) {
+    if (current && event.target.open && event.target.matches(".ap-overview")) fillOverview(current.lang);
+  }, true);
   window.addEventListener("hashchange", arrived);
   window.addEventListener("popstate", arrived);
   history.replaceState({ apDepth: depth() }, ""); // the entry the card opened on is ours
