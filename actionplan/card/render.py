@@ -41,6 +41,13 @@ _BLOCK_BREAK = re.compile(
 )
 
 
+# From this many nodes on, each node is kept as text in a <noscript> until the script first needs
+# it: a card of thousands of nodes is then some ten times fewer elements, and each step costs the
+# browser less.  A smaller card keeps every node as markup, so that where a web server's
+# Content-Security-Policy blocks the card's script, the card still works as without it.
+PACKED_FROM = 1000
+
+
 @dataclass(frozen=True)
 class Page:
     """The card in one language: what language.html, node.html and macros.html get besides the
@@ -66,6 +73,7 @@ class Card:
     primary: str  # the plan's own language
     order: list[str]  # the node ids in the order of the printed key
     numbers: dict[str, int]  # each node's number in that order
+    packed: bool  # each node kept as text in a <noscript> until the script shows it (PACKED_FROM)
     sources: list[model.Source]  # every source the nodes name, once each
     local_contacts: list[str]  # the contacts of local.yaml, for the printed action card
     logo: str | None  # the logo as a data: address
@@ -242,6 +250,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
         primary=primary,
         order=order,
         numbers={node_id: i for i, node_id in enumerate(order, 1)},
+        packed=len(order) >= PACKED_FROM,
         sources=all_sources(plan, order),
         local_contacts=[i for i, c in plan.contacts.items() if Path(c.pos.file).name == LOCAL],
         logo=logo,

@@ -24,7 +24,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlparse
+from urllib.request import url2pathname
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page
@@ -368,17 +369,27 @@ LABELS = """els => els.map(a => {
 
 @pytest.fixture
 def open_card(new_page: Callable[..., Page], card_url: str) -> Callable[..., Card]:
-    """`open_card(fragment="", url=card_url, script=None, **context_options)`: a Card loaded in a
-    fresh page; `script` runs in the page before the card's own (to stub `window.print`, say)."""
+    """`open_card(fragment="", url=card_url, script=None, headers=None, **context_options)`: a
+    Card loaded in a fresh page; `script` runs in the page before the card's own (to stub
+    `window.print`, say); with `headers`, the card's file is served from an http:// address with
+    those response headers (a web server's Content-Security-Policy, say)."""
 
     def make(
         fragment: str = "",
         url: str = card_url,
         script: str | None = None,
+        headers: dict[str, str] | None = None,
         **context_options: object,
     ) -> Card:
         context_options.setdefault("viewport", {"width": 1280, "height": 800})
+        file = url
+        if headers is not None:
+            url = "http://card.test/index.html"
         page = new_page(allow=(url,), **context_options)
+        if headers is not None:
+            body = Path(url2pathname(urlparse(file).path)).read_bytes()
+            sent = {"Content-Type": "text/html; charset=utf-8", **headers}
+            page.route(url, lambda route: route.fulfill(body=body, headers=sent))
         if script:
             page.add_init_script(script)
         return Card(page, url).open(fragment)
