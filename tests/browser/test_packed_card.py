@@ -76,6 +76,21 @@ def test_a_packed_card_without_javascript_shows_every_node_by_its_link(
     assert card.node() == "n900"
     card.page.locator("#n900 .ap-next").click()
     assert card.node() == "n901"
+    assert not card.page.locator(".ap-overview").is_visible()  # the script would list the steps
+
+
+def test_a_small_card_without_javascript_has_its_overview_of_the_steps(
+    open_card: Callable[..., Card],
+) -> None:
+    card = open_card(java_script_enabled=False)
+    overview = card.lang().locator(".ap-overview")
+    overview.locator("summary").click()
+    links = overview.get_by_role("link")
+    assert links.count() > 1
+    last = links.last
+    target = (last.get_attribute("href") or "").removeprefix("#")
+    last.click()
+    assert card.node() == target
 
 
 def test_a_small_card_is_not_packed(card: Card) -> None:
