@@ -25,8 +25,7 @@ from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
 from actionplan.plan import model
-from actionplan.plan.checks import graph_of
-from actionplan.plan.graph import Graph, edges
+from actionplan.plan.graph import Graph, edges, graph_of
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
 from actionplan.project import default_dir
@@ -227,7 +226,7 @@ def render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
 
 def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     primary = plan.info.language
-    graph = graph_of(plan)  # the checks' own
+    graph = graph_of(plan)  # the one the checks walked
     order = graph.order()
     # The local colours and font come after the theme's defaults, custom.css after both.
     css = (

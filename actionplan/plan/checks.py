@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import os
 import typing
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -19,7 +17,7 @@ from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model, translate
-from actionplan.plan.graph import Graph
+from actionplan.plan.graph import Graph, graph_of
 from actionplan.plan.shapes import fields_of, per_class, shape
 from actionplan.suggest import closest
 
@@ -73,28 +71,6 @@ class Kept:
     @classmethod
     def forget(cls) -> None:
         cls._last.clear()
-
-
-# The graph of each plan alive, by the plan's id: made once for the checks and the card.
-_graphs: dict[int, tuple[weakref.ref[model.Plan], Graph]] = {}
-
-
-def graph_of(plan: model.Plan) -> Graph:
-    """The plan's graph, made once per plan (a plan is immutable, and so is its graph): the
-    checks and the card both walk it, and at 10 000 nodes making it takes some 0.1 s."""
-    key = id(plan)
-    kept = _graphs.get(key)
-    if kept is None or kept[0]() is not plan:
-        kept = _graphs[key] = (
-            weakref.ref(plan, functools.partial(_forget_graph, key)),
-            Graph(plan),
-        )
-    return kept[1]
-
-
-def _forget_graph(key: int, ref: weakref.ref[model.Plan]) -> None:
-    if (kept := _graphs.get(key)) is not None and kept[0] is ref:
-        del _graphs[key]
 
 
 def _ids(plan: model.Plan) -> tuple[frozenset[str], ...]:
