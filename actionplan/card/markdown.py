@@ -84,13 +84,12 @@ def links(text: str) -> Iterator[tuple[str, int]]:
     """
     if not may_have_links(text):
         return
-    if not _NOT_PLAIN.search(text):
+    found = _plain_links(text)
+    if found is not None:
         # Only plain links: a regular expression finds exactly what the parser would, faster.
-        found = list(_PLAIN_LINK.finditer(text))
-        if len(found) == text.count("]("):
-            for match in found:
-                yield match.group(1), text.count("\n", 0, match.start())
-            return
+        for match in found:
+            yield match.group(1), text.count("\n", 0, match.start())
+        return
     for token in _link_finder().parse(text):
         line = token.map[0] if token.map else 0
         for child in _inline(token):
@@ -100,6 +99,15 @@ def links(text: str) -> Iterator[tuple[str, int]]:
                 yield "image:", line
             elif child.type in _LINE_BREAKS:
                 line += 1
+
+
+def _plain_links(text: str) -> list[re.Match[str]] | None:
+    """The text's links, where every one is a plain [text](target) and nothing could make one
+    anything else (_NOT_PLAIN); None where only the parser can tell."""
+    if _NOT_PLAIN.search(text):
+        return None
+    found = list(_PLAIN_LINK.finditer(text))
+    return found if len(found) == text.count("](") else None
 
 
 def phone_links(text: str) -> Iterator[tuple[str, str, int]]:
@@ -203,17 +211,15 @@ def _fast_render(text: str) -> str | None:
     # _NOT_PLAIN, with what needs no bracket tried first, as plain substrings
     if any(c in text for c in "`<>\\&~") or "    " in text:
         return None
-    if ("[" in text or "]" in text) and _NOT_PLAIN.search(text):
-        return None
     if _EMPTY_ITEM.search(text):
         return None
-    if may_have_links(text):
-        found = _PLAIN_LINK.findall(text)
-        if len(found) != text.count("]("):
+    if "[" in text or "]" in text:
+        found = _plain_links(text)
+        if found is None:
             return None
-        for target in found:
+        for match in found:
             # cmark writes an apostrophe in a link as &#x27;, markdown-it-py as it is
-            if "'" in target or not is_safe_link(target):
+            if "'" in match.group(1) or not is_safe_link(match.group(1)):
                 return None
     if ("*" in text or "_" in text) and not _emphasis_alike(text):
         return None
