@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -83,18 +84,30 @@ def template_cache() -> TemplateCache | None:
 def code_digest() -> str:
     """A digest of the tool's own code, its version and those of the libraries whose work is
     kept: an entry made by other code is never found."""
-    import markdown_it
     import yaml
 
-    digest = hashlib.sha256(
-        f"{__version__}\0{sys.version}\0{yaml.__version__}\0{markdown_it.__version__}".encode()
-    )
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{yaml.__version__}".encode())
+    # markdown-it-py's version by the file that names it: a build that cmark renders whole never
+    # imports the library, which takes longer than the rest of a small build.
+    digest.update(b"\0" + _module_source("markdown_it"))
     package = Path(__file__).resolve().parent  # actionplan/ itself, never what is beside it
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0")
         with contextlib.suppress(OSError):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _module_source(name: str) -> bytes:
+    """The text of a package's __init__ (where its version is written), found without importing
+    it; nothing where it cannot be read."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return b""
+    try:
+        return Path(spec.origin).read_bytes()
+    except OSError:
+        return b""
 
 
 def digest(*parts: str | bytes) -> str:

@@ -6,10 +6,12 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # markdown-it-py is imported by the first text that cmark does not render
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SAFE_LINK = re.compile(r"(?:https?:|mailto:|tel:|#|plan:)", re.IGNORECASE)
 PLAN_LINK = "plan:"  # plan:<id> or plan:<id>#<node>: another plan of the project (docs/format.md)
@@ -54,6 +56,8 @@ def shows_number(label: str, url: str) -> bool:
 
 @functools.cache
 def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     md.disable("image")  # an image would be a network request; the card makes none
@@ -133,6 +137,8 @@ def phone_links(text: str) -> Iterator[tuple[str, str, int]]:
 @functools.cache
 def _link_finder() -> MarkdownIt:
     """A parser that keeps every link, so that the checker can report the bad ones."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False})
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md

@@ -1,0 +1,51 @@
+"""What a fresh process imports: a build of a small plan is mostly Python starting and importing,
+so a command imports only what it uses (the cost itself is measured by benchmarks/, not here)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Runs the command line in this process and prints the modules it imported.
+RUN = """
+import sys
+from actionplan.cli import main
+sys.argv = ["actionplan", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print("exit", code)
+print(*sorted(sys.modules))
+"""
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    """The modules a fresh `actionplan ARGS` has imported when it ends (it must succeed)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ACTIONPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    status, modules = done.stdout.splitlines()[-2:]
+    assert status == "exit 0", done.stderr
+    return set(modules.split())
+
+
+def test_a_build_that_cmark_renders_whole_does_not_import_markdown_it(tmp_path: Path) -> None:
+    # Every text of the default plan goes the fast path (card/markdown.py): markdown-it-py, the
+    # reference renderer, is imported by the first text that does not, and not before.
+    modules = imported(tmp_path, "build", "-q", str(REPO), "-o", str(tmp_path / "out"))
+    assert "actionplan.card.render" in modules  # the build did render
+    assert "cmarkgfm" in modules
+    assert "markdown_it" not in modules
+    # Nor what only other commands use.
+    assert not {"watchfiles", "segno", "babel", "actionplan.commands.serve"} & modules
