@@ -10,7 +10,6 @@ rarest runs of three letters.  The work per word is bounded whatever the plan's 
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Callable, Iterable, Sized
 
@@ -45,6 +44,8 @@ class Index:
 
     def closest(self, word: str) -> str | None:
         """The known word most like `word`, if one is alike enough."""
+        import difflib  # here: a plan without a mistake never needs it
+
         if len(self.known) <= SMALL:
             self.work += len(self.known)
             close = difflib.get_close_matches(word, self.known, n=1, cutoff=CUTOFF)
@@ -70,6 +71,8 @@ class Index:
         return list(found)
 
     def _best(self, word: str, candidates: list[str]) -> str | None:
+        import difflib
+
         best, best_ratio = None, CUTOFF
         matcher = difflib.SequenceMatcher(b=word)
         for known in candidates:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from actionplan.card import shelf
 from actionplan.card.render import render_card
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError, Problem
@@ -91,20 +90,25 @@ def render_site(
             ]
         )
     reports = check_plans(project, theme, cache, today)
-    entries = [
-        shelf.Entry(f.name, f.out, reports[f.name].plan)  # type: ignore[arg-type]
-        for f in folders
-        if reports[f.name].plan is not None
-    ]
     several = len(folders) > 1
+    if several:  # the index of the plans, and each card's links to it and to the others
+        from actionplan.card import shelf
+
+        entries = [
+            shelf.Entry(f.name, f.out, reports[f.name].plan)  # type: ignore[arg-type]
+            for f in folders
+            if reports[f.name].plan is not None
+        ]
     cards = []
     for folder in chosen:
         report = reports[folder.name]
         if report.plan is None:
             cards.append(Checked(report, None, folder))
             continue
-        entry = next(e for e in entries if e.name == folder.name)
-        site = shelf.site_for(entries, entry, INDEX_NAME) if several else None
+        site = None
+        if several:
+            entry = next(e for e in entries if e.name == folder.name)
+            site = shelf.site_for(entries, entry, INDEX_NAME)
         try:
             html = render_card(report.plan, theme, site)
         except PlanError as exc:

@@ -21,7 +21,6 @@ from actionplan import files
 from actionplan.cache import Store, digest
 from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import _
-from actionplan.plan.yaml_problems import describe_char, explain, mark_pos
 
 if TYPE_CHECKING:  # the checker reads one base; both give the interface used below
     _Base = yaml.CSafeLoader
@@ -334,6 +333,8 @@ def parse(text: str, name: str) -> yaml.Node:
         _check_depth(text, name)
         documents = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
+        from actionplan.plan.yaml_problems import explain, mark_pos  # only a failure needs them
+
         if "maximum nesting depth" in (exc.problem or ""):  # newer libyaml has a limit of its own
             raise PlanError.at(
                 mark_pos(name, text, exc.problem_mark),
@@ -368,6 +369,8 @@ def parse(text: str, name: str) -> yaml.Node:
     if "\ufeff" in text:  # a byte order mark inside: files joined, or text pasted
         offset = text.index("\ufeff")
         line = text.count("\n", 0, offset) + 1
+        from actionplan.plan.yaml_problems import describe_char
+
         raise PlanError.at(
             Pos(name, line, offset - text.rfind("\n", 0, offset)),
             _("an invisible character, {char}, inside the file").format(
@@ -475,6 +478,8 @@ def _check_depth(text: str, name: str) -> None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
+                from actionplan.plan.yaml_problems import mark_pos
+
                 raise PlanError.at(
                     mark_pos(name, text, event.start_mark),
                     _("more than {n} levels of nesting").format(n=MAX_DEPTH),

@@ -20,7 +20,6 @@ from actionplan.card import markdown
 from actionplan.errors import Pos, Problems, short
 from actionplan.i18n import N_, _
 from actionplan.plan.places import Places
-from actionplan.plan.yaml_problems import INVISIBLE, describe_char, invisible_char
 from actionplan.suggest import closest
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -350,6 +349,10 @@ _SPELLED_OUT = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü"
 def id_problem(value: str, what: str | None = None) -> tuple[str, str] | None:
     """(message, hint) when value is not a usable id: an id written as a key, or the value of the
     field `what` that names one."""
+    if ID_PATTERN.match(value) and len(value) <= MAX_ID_LENGTH and value not in NOT_IDS:
+        return None  # as below, at once: the ids of a plan are read in every build
+    from actionplan.plan.yaml_problems import INVISIBLE, describe_char, invisible_char
+
     shown = short(INVISIBLE.sub("", value))
     # the field and the value, or the id alone: "'next': 'x y'", "'x y'"
     subject, given = (what, f": '{shown}'") if what else (f"'{shown}'", "")
