@@ -17,7 +17,8 @@ from actionplan import cache
 from actionplan.cache import Store
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.commands.check import check_project
-from actionplan.plan import checks, loader
+from actionplan.errors import PlanError
+from actionplan.plan import checks, loader, merge
 from actionplan.plan.graph import Graph
 from actionplan.project import BASE_ENV, Project
 
@@ -406,3 +407,127 @@ def test_a_build_makes_the_plan_s_graph_once(
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", "")
     build(project, tmp_path / "a")
     assert len(made) == 1  # the checks' graph is the card's
+
+
+def one_file_plan(folder: Path, n: int = 40) -> Path:
+    """A project whose plan is one file, content/plan.yaml: a chain of n steps, a placeholder
+    and a comment the reader warns about, and a link from one node to another."""
+    nodes = []
+    for i in range(n):
+        body = f"Gør trin {i}."
+        if i == 3:
+            body = "{placeholder: Skriv hvem der ringer}"
+        elif i == 4:
+            body = "Se [trin tyve](#n20)."
+        nodes.append(
+            f"  n{i}:\n    kind: step\n    title: Trin {i}\n    body: {body}\n"
+            + (f"    who: SSP #{i}\n" if i == 6 else "")
+            + f"    next: n{i + 1}\n"
+        )
+    nodes.append(f"  n{n}:\n    kind: outcome\n    title: Slut\n")
+    content = folder / "content"
+    content.mkdir(parents=True)
+    (content / "plan.yaml").write_text(
+        'plan:\n  title: Én fil\n  language: da\n  version: "1"\n  owner: SSP\n'
+        "  reviewed: 2026-11-01\n  start: n0\nnodes:\n" + "".join(nodes),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def build_or_errors(root: Path, out: Path, new_process: bool = True) -> tuple[bytes, list[str]]:
+    """As build, or, where the plan has errors, no card and the errors."""
+    try:
+        return build(root, out, new_process)
+    except PlanError as exc:
+        return b"", [p.format() for p in exc.problems]
+
+
+@pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
+def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(checks.Kept, "keep", not new_process)
+    project = one_file_plan(tmp_path / "project")
+    plan = project / "content" / "plan.yaml"
+    n20 = "  n20:\n    kind: step\n    title: Trin 20\n    body: Gør trin 20.\n    next: n21\n"
+    changes: list[tuple[str, Callable[[], None]]] = [
+        ("a word", lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n")),
+        # The warnings about the placeholder (n3) and the comment after a value (n6) move down.
+        ("a line added above a node", lambda: edit(plan, "  n2:\n", "  # to\n\n  n2:\n")),
+        ("a line added above every node", lambda: edit(plan, "nodes:\n", "nodes:\n# trin\n")),
+        ("a line removed above every node", lambda: edit(plan, "nodes:\n# trin\n", "nodes:\n")),
+        ("a line inside a node", lambda: edit(plan, "  n2:\n", "  n2:\n    who: SSP\n")),
+        (
+            "a node removed",
+            lambda: (
+                edit(plan, "next: n10\n", "next: n11\n"),
+                edit(plan, "  n10:\n    kind: step\n    title: Trin 10\n", "  n10:\n"),
+                edit(plan, "  n10:\n    body: Gør trin 10.\n    next: n11\n", ""),
+            ),
+        ),
+        # n4's link, unchanged, then leads nowhere: an error, and no card.
+        (
+            "a link made dangling",
+            lambda: (edit(plan, "next: n20\n", "next: n21\n"), edit(plan, n20, "")),
+        ),
+        ("the node put back", lambda: edit(plan, "  n21:\n", n20 + "  n21:\n")),
+        ("the step before it put back", lambda: edit(plan, "next: n21\n", "next: n20\n")),
+        (
+            "a node moved to the end",
+            lambda: (
+                edit(plan, n20, ""),
+                plan.write_text(plan.read_text(encoding="utf-8") + n20, encoding="utf-8"),
+            ),
+        ),
+        ("nothing", lambda: None),
+    ]
+    before = clean_or_errors(project, tmp_path / "clean-0", monkeypatch)
+    assert build_or_errors(project, tmp_path / "cached-0", new_process) == before
+    for i, (what, change) in enumerate(changes, 1):
+        change()
+        expected = clean_or_errors(project, tmp_path / f"clean-{i}", monkeypatch)
+        # The card's steps are in the order of the way from the start, not of the file.
+        same = what in ("nothing", "a node moved to the end")
+        assert same or expected != before, f"changing {what} changes nothing"
+        cached = build_or_errors(project, tmp_path / f"cached-{i}", new_process)
+        assert cached == expected, f"after {what}"
+        before = expected
+
+
+def clean_or_errors(
+    root: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[bytes, list[str]]:
+    with monkeypatch.context() as m:
+        m.setenv("ACTIONPLAN_CACHE_DIR", "")
+        m.setenv(cache.OFF_VAR, "1")
+        return build_or_errors(root, out, new_process=False)
+
+
+def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project")
+    build(project, tmp_path / "a")
+    read: list[str] = []
+    real = merge._read_entry
+
+    def counted(text: str, line: int, entry_id: str, *args: Any) -> Any:
+        read.append(entry_id)
+        return real(text, line, entry_id, *args)
+
+    monkeypatch.setattr(merge, "_read_entry", counted)
+    real_parse = loader.parse
+
+    def parse(text: str, name: str) -> Any:
+        assert "  n4:" not in text, "the whole file was parsed"
+        return real_parse(text, name)
+
+    monkeypatch.setattr(loader, "parse", parse)
+    edit(project / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
+    card = build(project, tmp_path / "b")
+    assert read == ["n5"]
+    monkeypatch.undo()
+    assert card == clean(project, tmp_path / "clean", monkeypatch)

@@ -11,6 +11,7 @@ import enum
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -445,8 +446,9 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
 
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)
 _INDICATORS = re.compile(rf"(?:[-?][ \t]+){{{MAX_DEPTH // 4}}}")
-# Two indicators in a row: what a long run of them must hold, found far faster than the run.
-_TWO_INDICATORS = re.compile(r"[-?][ \t]+[-?][ \t]")
+# Two indicators in a row: what a long run of them must hold, found far faster than the run (as
+# two patterns, each searched for from its first, plain character).
+_TWO_INDICATORS = (re.compile(r"-[ \t]+[-?][ \t]"), re.compile(r"\?[ \t]+[-?][ \t]"))
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 
 
@@ -459,8 +461,10 @@ def _might_nest_deeply(text: str) -> bool:
     """
     if " " * MAX_DEPTH in text and _DEEP_INDENT.search(text):
         return True
-    if _TWO_INDICATORS.search(text) and _INDICATORS.search(text):
+    if any(p.search(text) for p in _TWO_INDICATORS) and _INDICATORS.search(text):
         return True
+    if sum(text.count(bracket) for bracket in "[{") <= MAX_DEPTH // 4:
+        return False  # too few brackets to open that many levels
     depth = 0
     for match in _FLOW_BRACKET.finditer(text):
         depth += 1 if match.group() in "[{" else -1
@@ -489,10 +493,94 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
 
 
+# The top-level `nodes:` key alone on its line, with its entries in the lines below.  The
+# patterns that look at the starts of lines start with the line break before them: a pattern
+# that starts with a plain character is searched for far faster than one under `^`.
+_NODES_KEY_LINE = r"nodes:[ \t]*(?:#[^\n]*)?\n"
+_NODES_KEY = re.compile("\n" + _NODES_KEY_LINE)
+_NODES_KEY_FIRST = re.compile(_NODES_KEY_LINE)
+_TOP_LEVEL = re.compile(r"\n[^ \n#]")  # the line of the next top-level key, or of anything else
+_ODD_LINE = r"(?:---|\.\.\.)(?:[ \t\n]|\Z)|%| *\t"  # document markers, directives, tabs
+_ODD = re.compile("\n(?:" + _ODD_LINE + ")")
+_ODD_FIRST = re.compile(_ODD_LINE)
+_ENTRY_KEY = re.compile(r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?=[ \t\n]|\Z)")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A file's text cut at the entries of its top-level `nodes:` mapping (see split_nodes)."""
+
+    skeleton: str  # the text with the entries taken out: `nodes:` is `{}`, on as many lines
+    chunks: list[tuple[int, str, str]]  # each entry's first line (from 0), its id, its text
+    indent: int  # the column of the ids, from 0
+
+
+def split_nodes(text: str) -> Parts | None:
+    """The text cut at each entry of its top-level `nodes:` mapping, so that each entry can be
+    read alone; None wherever that is not plainly the same as reading the whole file.
+
+    An entry runs from the line of its id (at the ids' indentation, as plain text followed by
+    ':') to the next one, comments and blank lines after it included.  Anything else at the ids'
+    indentation or less (but comments), a tab at the start of a line, a document marker or a
+    directive, a file that may nest deeply, a byte order mark or a carriage return: None.
+    Whether each part parses alone, and what it parses to, is checked by the reader of the
+    parts (merge.read_in_parts), which reads the whole file on any doubt.
+    """
+    if "\r" in text or "\ufeff" in text or _ODD_FIRST.match(text) or _ODD.search(text):
+        return None
+    if _might_nest_deeply(text):
+        return None
+    found = _NODES_KEY_FIRST.match(text) or _NODES_KEY.search(text)
+    if found is None or _NODES_KEY.search(text, found.end() - 1):
+        return None
+    start = found.end()  # the line after `nodes:`
+    ended = _TOP_LEVEL.search(text, start - 1)
+    end = ended.start() + 1 if ended else len(text)
+    first = re.compile(r"\n( +)[^ \n#]").search(text, start - 1, end)
+    if first is None:
+        return None
+    indent = len(first.group(1))
+    head = first.start() + 1  # comments and blank lines before the first entry stay with `nodes:`
+    if indent > 1 and re.compile(rf"\n {{1,{indent - 1}}}[^ \n#]").search(text, head - 1, end):
+        return None  # a line less indented than the ids (but a comment)
+    entry = re.compile(rf"\n {{{indent}}}[^ \n#]")
+    starts = [m.start() + 1 for m in entry.finditer(text, head - 1, end)]
+    line = text.count("\n", 0, head)
+    chunks: list[tuple[int, str, str]] = []
+    for i, at in enumerate(starts):
+        key = _ENTRY_KEY.match(text, at + indent)
+        if key is None:
+            return None
+        chunk = text[at : starts[i + 1] if i + 1 < len(starts) else end]
+        chunks.append((line, key.group(1), chunk))
+        line += chunk.count("\n")
+    skeleton = f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
+    return Parts(skeleton, chunks, indent)
+
+
+def compose_part(text: str) -> yaml.Node | None:
+    """A part of a file (split_nodes) composed alone; None on any failure, for the whole file's
+    reader to say what it is."""
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except Exception:
+        return None
+
+
+ReadParts = Callable[[str, str, Role, Path], "tuple[Any, ...] | None"]
+
+
 def load_files(
-    root: Path, base: Path | None = None, shared: Path | None = None
+    root: Path,
+    base: Path | None = None,
+    shared: Path | None = None,
+    read_parts: ReadParts | None = None,
 ) -> list[SourceFile]:
-    """Find and parse every content file of the plan (see find_files); all problems at once."""
+    """Find and parse every content file of the plan (see find_files); all problems at once.
+
+    `read_parts` (merge.read_in_parts) reads a file that the cache does not hold whole entry by
+    entry, taking from the cache the entries it holds; where it gives None, the file is parsed.
+    """
     files: list[SourceFile] = []
     problems = Problems()
     reads = Store(READS)
@@ -504,6 +592,9 @@ def load_files(
             # local layer, read over what came before it, is always read anew).
             key = digest(name, role.value, text) if reads.on and role is not Role.LOCAL else ""
             kept = reads.get(key, tuple) if key else None
+            if kept is None and key and read_parts is not None:
+                kept = read_parts(text, name, role, path)
+                key = "" if kept is not None else key  # kept in parts, not whole
             node = parse(text, name) if kept is None else None
             files.append(SourceFile(path, name, role, node, "&" in text, text, key, kept))
         except PlanError as exc:  # the file cannot be read: so say, and read the others

@@ -9,17 +9,21 @@ the base's entry by entry, and a draft translation is kept apart from the publis
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from actionplan import files
-from actionplan.cache import Store
-from actionplan.errors import PlanError, Pos, Problems, display_path, short
-from actionplan.i18n import N_, _
-from actionplan.plan import model, translate
+from actionplan.cache import Store, digest
+from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
+from actionplan.i18n import N_, _, language
+from actionplan.plan import loader, model, translate
 from actionplan.plan.layers import complete, overlay, read_layer_file
 from actionplan.plan.loader import READS, Role, SourceFile
-from actionplan.plan.validate import read_file
+from actionplan.plan.shapes import fields_of
+from actionplan.plan.validate import Reader, read_file
 
 # The logo is shown in the page's header, where every browser takes these.
 LOGO_TYPES = {s: t for s, t in files.IMAGE_TYPES.items() if s in (".svg", ".png", ".jpg", ".jpeg")}
@@ -49,7 +53,7 @@ def merge(
     contacts: dict[str, Any] = {}
     laws: dict[str, Any] = {}
     for source in base:
-        content = _read(source, model.ContentFile, _("the file"), problems)
+        content = _read(source, *_reads_as(source.role), problems)
         if content is None:
             continue
         if content.plan is not None:
@@ -158,7 +162,7 @@ def _translations(
     for source in files:
         if not source.role.is_translation:
             continue
-        tr = _read(source, model.Translation, _("the translation"), problems)
+        tr = _read(source, *_reads_as(source.role), problems)
         if tr is None:
             continue
         if owner_replaced is not None and source.role is Role.TRANSLATION:
@@ -220,6 +224,14 @@ def _without_base_owner(tr: model.Translation, base: model.PlanInfo) -> model.Tr
     )
 
 
+def _reads_as(role: Role) -> tuple[type, str]:
+    """What a file of this role is read as (the local layer's are read by layers.py), and its
+    name in messages."""
+    if role.is_translation:
+        return model.Translation, _("the translation")
+    return model.ContentFile, _("the file")
+
+
 def _read(source: SourceFile, cls: type, what: str, problems: Problems) -> Any | None:
     """The file read as a `cls` (validate.read_file): None when it has errors, each reported.
 
@@ -235,6 +247,182 @@ def _read(source: SourceFile, cls: type, what: str, problems: Problems) -> Any |
     # Kept only when read without an error: what a reading with errors gives is never used.
     if source.key and value is not None and not found.has_errors:
         Store(READS).put(source.key, (cls.__qualname__, what, value, found))
+    return value
+
+
+PARTS = "parts"  # the store of each file's entries of `nodes:`, read one by one
+_BUCKETS = 32  # a large file's entries are kept in this many values of the store
+
+
+def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ...] | None:
+    """The file read as merge reads it (`_read`: its class, its name in messages, the value and
+    its problems), entry by entry of its `nodes:`; None where it must be read whole.
+
+    Each entry's text (loader.split_nodes) is read alone, and kept under its digest with what
+    it gave: after an edit, only the entries whose text changed are read again, and an entry
+    that only moved (lines added or removed above it) is moved.  The rest of the file, its
+    `nodes:` taken out, is read and kept as a file of its own.  Only where every part reads
+    without an error, each parses to one entry of the id it was cut at, no id is there twice
+    and no alias is used in an entry: what a whole file reads to otherwise (an error, most
+    often) is for the whole file's reader to say.  tests/test_parts.py holds the two readers
+    to the same model, positions and problems.
+    """
+    if role is Role.LOCAL or not Store(READS).on:
+        return None
+    parts = loader.split_nodes(text)
+    if parts is None:
+        return None
+    ids = [entry_id for _line, entry_id, _text in parts.chunks]
+    if len(set(ids)) != len(ids):
+        return None
+    cls, what = _reads_as(role)
+    found = Problems()
+    rest = _read_rest(parts, name, role, path, cls, what)
+    if rest is None:
+        return None
+    value, problems = rest
+    found.extend(problems)
+    nodes = _read_entries(parts, name, role, path, cls, what, found)
+    if nodes is None:
+        return None
+    return (cls.__qualname__, what, dataclasses.replace(value, nodes=nodes), found)
+
+
+def _read_rest(
+    parts: loader.Parts, name: str, role: Role, path: Path, cls: type, what: str
+) -> tuple[Any, tuple[Problem, ...]] | None:
+    """The file but its entries of `nodes:` (`{}` in their place), read, or None."""
+    store = Store(READS)
+    key = digest(PARTS, name, role.value, what, language(), parts.skeleton)
+    kept = store.get(key, tuple)
+    if kept is not None:
+        return kept  # type: ignore[no-any-return]
+    try:
+        root = loader.parse(parts.skeleton, name)
+    except PlanError:
+        return None
+    # `nodes:` must be the `{}` put in place of its entries, where the first of them was.
+    value_node = (
+        next(
+            (v for k, v in root.value if getattr(k, "value", None) == "nodes" and not k.style), None
+        )
+        if isinstance(root, yaml.MappingNode)
+        else None
+    )
+    if not (
+        isinstance(value_node, yaml.MappingNode)
+        and not value_node.value
+        and value_node.start_mark.line == parts.chunks[0][0]
+        and value_node.start_mark.column == parts.indent
+    ):
+        return None
+    problems = Problems()
+    source = SourceFile(path, name, role, root, "&" in parts.skeleton, parts.skeleton)
+    value = read_file(source, cls, what, problems)
+    if value is None or problems.has_errors:
+        return None
+    kept = (value, tuple(problems))
+    store.put(key, kept)
+    return kept
+
+
+def _read_entries(
+    parts: loader.Parts,
+    name: str,
+    role: Role,
+    path: Path,
+    cls: type,
+    what: str,
+    problems: Problems,
+) -> dict[str, Any] | None:
+    """Each entry of `nodes:` by its id, read alone or taken from the store, or None."""
+    store = Store(READS)
+    chunks = parts.chunks
+    buckets = 1 if len(chunks) < 256 else _BUCKETS
+    table = digest(PARTS, name, role.value, what, language(), str(parts.indent), str(buckets))
+    keys = [digest(table, str(i)) for i in range(buckets)]
+    kept: list[dict[bytes, Any]] = [store.get(key, dict) or {} for key in keys]
+    used: list[dict[bytes, Any]] = [{} for _ in range(buckets)]
+    hint = fields_of(cls)["nodes"][1]
+    nodes: dict[str, Any] = {}
+    for line, entry_id, text in chunks:
+        h = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        bucket = h[0] % buckets
+        entry = kept[bucket].get(h)
+        if entry is None:
+            entry = _read_entry(text, line, entry_id, name, role, path, hint)
+            if entry is None:
+                return None
+        elif entry[0] != line:
+            entry = _moved_entry(entry, line)
+        used[bucket][h] = entry
+        problems.extend(entry[2])
+        nodes[entry_id] = entry[1]
+    for key, was, now in zip(keys, kept, used, strict=True):
+        if was.keys() != now.keys() or any(was[h] is not e for h, e in now.items()):
+            store.put(key, now)
+    return nodes
+
+
+def _read_entry(
+    text: str, line: int, entry_id: str, name: str, role: Role, path: Path, hint: Any
+) -> tuple[int, Any, tuple[Problem, ...]] | None:
+    """One entry of `nodes:` read alone, at its line: (its line, the value, its problems)."""
+    root = loader.compose_part(text)
+    if not (
+        isinstance(root, yaml.MappingNode)
+        and len(root.value) == 1
+        and isinstance(root.value[0][0], yaml.ScalarNode)
+        and root.value[0][0].value == entry_id
+        and not root.value[0][0].style
+        and not loader.duplicate_keys(root, name)
+    ):
+        return None
+    problems = Problems()
+    source = SourceFile(path, name, role, root, "&" in text, text)
+    reader = Reader(source, problems)
+    value = reader.read(root, hint, "'nodes'")
+    if problems.has_errors or reader.alias_values or entry_id not in value:
+        return None
+    entry = (0, value[entry_id], tuple(problems))
+    return _moved_entry(entry, line) if line else entry
+
+
+def _moved_entry(
+    entry: tuple[int, Any, tuple[Problem, ...]], line: int
+) -> tuple[int, Any, tuple[Problem, ...]]:
+    """The entry read at one line as it reads at another: every position moved as far."""
+    by = line - entry[0]
+    return (
+        line,
+        _moved(entry[1], by),
+        tuple(dataclasses.replace(p, pos=_moved_pos(p.pos, by)) for p in entry[2]),
+    )
+
+
+def _moved_pos(pos: Pos, by: int) -> Pos:
+    return tuple.__new__(Pos, (pos[0], pos[1] + by, pos[2])) if pos[1] else pos
+
+
+def _moved(value: Any, by: int) -> Any:
+    """A copy of a value of the model with every position `by` lines further down; the same
+    value where it holds none."""
+    if isinstance(value, model.Located):
+        moved = {
+            f.name: _moved(getattr(value, f.name), by)
+            for f in dataclasses.fields(value)
+            if f.name not in ("pos", "at")
+        }
+        copy = object.__new__(type(value))
+        for field_name, field_value in moved.items():
+            object.__setattr__(copy, field_name, field_value)
+        object.__setattr__(copy, "pos", _moved_pos(value.pos, by))
+        object.__setattr__(copy, "at", {k: _moved_pos(p, by) for k, p in value.at.items()})
+        return copy
+    if type(value) is tuple:
+        return tuple(_moved(item, by) for item in value) if value else value
+    if type(value) is dict:
+        return {k: _moved(v, by) for k, v in value.items()}
     return value
 
 

@@ -71,7 +71,7 @@ def _check_plan(
     root: Path, base: Path | None, today: dt.date | None, shared: Path | None = None
 ) -> Report:
     try:
-        files = loader.load_files(root, base, shared)
+        files = loader.load_files(root, base, shared, merge.read_in_parts)
     except PlanError as exc:
         return Report(None, exc.problems)
     # In a project that holds its base and has not pinned it, every date is its own.
