@@ -1,0 +1,86 @@
+"""The model's repr, equality and hash (model.Value) are those @dataclass(frozen=True) writes."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from actionplan.errors import Pos
+from actionplan.plan import model
+from actionplan.plan.read import check_plan
+from actionplan.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def every_object() -> list[Any]:
+    """Every object of the model in the default plan, its translations and local layer."""
+    plan = check_plan(Project.find(REPO).content).plan
+    assert plan is not None
+    found: list[Any] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, model.Value):
+            found.append(value)
+            for f in dataclasses.fields(value):  # type: ignore[arg-type]
+                walk(getattr(value, f.name))
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+
+    walk(plan)
+    return found
+
+
+OBJECTS = every_object()
+
+
+def compared(obj: Any) -> tuple[Any, ...]:
+    return tuple(getattr(obj, f.name) for f in dataclasses.fields(obj) if f.compare)
+
+
+def test_the_default_plan_has_an_object_of_every_kind() -> None:
+    kinds = {type(obj) for obj in OBJECTS}
+    assert {model.Plan, model.Question, model.Step, model.Outcome, model.Option} <= kinds
+    assert {model.Translation, model.NodeText, model.Contact, model.Law} <= kinds
+
+
+def test_repr_equality_and_hash_are_the_dataclass_ones() -> None:
+    for obj in OBJECTS:
+        check_values(obj)
+
+
+def check_values(obj: Any) -> None:
+    shown = ", ".join(
+        f"{f.name}={getattr(obj, f.name)!r}" for f in dataclasses.fields(obj) if f.repr
+    )
+    assert repr(obj) == f"{type(obj).__qualname__}({shown})"
+    # Equal to a copy, wherever it was written (pos and at are not compared) ...
+    copy = dataclasses.replace(obj)
+    if isinstance(obj, model.Located):
+        copy = dataclasses.replace(obj, pos=Pos("elsewhere.yaml", 99, 9), at={})
+    assert copy == obj and (copy != obj) is False and copy is not obj
+    # ... not to another kind of object, nor to one with another value
+    assert obj.__eq__(compared(obj)) is NotImplemented and obj != compared(obj)
+    try:
+        expected = hash(compared(obj))
+    except TypeError:  # a mapping among its values: as a dataclass's, its hash fails too
+        with pytest.raises(TypeError):
+            hash(obj)
+    else:
+        assert hash(obj) == hash(copy) == expected
+
+
+def test_an_object_differs_by_any_field_compared() -> None:
+    option = model.Option(label="Ja", next="a")
+    assert option != model.Option(label="Ja", next="b")
+    assert option != model.Option(label="Ja", next="a", loop=True)
+    assert {option, model.Option(label="Ja", next="a", pos=Pos("x.yaml", 1, 1))} == {option}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        option.label = "Nej"  # type: ignore[misc]
