@@ -481,6 +481,13 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
                 plan.write_text(plan.read_text(encoding="utf-8") + n20, encoding="utf-8"),
             ),
         ),
+        # The graph's problems: a way back, which cuts off the nodes after it; lines added above
+        # it move them; marked as a loop, and gone.
+        ("a way back", lambda: edit(plan, "next: n31\n", "next: n5\n")),
+        ("a line above it", lambda: edit(plan, "  n30:\n", "  # tretti\n  n30:\n")),
+        ("a word in the loop", lambda: edit(plan, "title: Trin 8\n", "title: Trin otte\n")),
+        ("the way back marked", lambda: edit(plan, "next: n5\n", "next: n5\n    loop: true\n")),
+        ("the way back gone", lambda: edit(plan, "next: n5\n    loop: true\n", "next: n31\n")),
         ("nothing", lambda: None),
     ]
     before = clean_or_errors(project, tmp_path / "clean-0", monkeypatch)
@@ -488,8 +495,9 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
     for i, (what, change) in enumerate(changes, 1):
         change()
         expected = clean_or_errors(project, tmp_path / f"clean-{i}", monkeypatch)
-        # The card's steps are in the order of the way from the start, not of the file.
-        same = what in ("nothing", "a node moved to the end")
+        # The card's steps are in the order of the way from the start, not of the file; a plan
+        # with errors has no card.
+        same = what in ("nothing", "a node moved to the end", "a word in the loop")
         assert same or expected != before, f"changing {what} changes nothing"
         cached = build_or_errors(project, tmp_path / f"cached-{i}", new_process)
         assert cached == expected, f"after {what}"
@@ -531,3 +539,34 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     assert read == ["n5"]
     monkeypatch.undo()
     assert card == clean(project, tmp_path / "clean", monkeypatch)
+
+
+def test_serve_walks_the_graph_again_only_when_a_way_on_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
+    project = one_file_plan(tmp_path / "project")
+    plan = project / "content" / "plan.yaml"
+    walked: list[object] = []
+    real = checks._check_graph
+
+    def counted(*args: Any) -> Any:
+        walked.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(checks, "_check_graph", counted)
+    build(project, tmp_path / "a", new_process=False)
+    for change, walks in [
+        (lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), 0),
+        (lambda: edit(plan, "Gør trin 9.", "Gør trin ni."), 0),
+        (lambda: edit(plan, "next: n12\n", 'next: "n12"\n'), 0),  # the same way on
+        (lambda: edit(plan, "  n12:\n", "\n  n12:\n"), 1),  # n12 and after have moved
+        (lambda: edit(plan, 'next: "n12"\n', "next: n13\n"), 1),  # n12 cut off: an error
+        (lambda: edit(plan, "next: n13\n", "next: n12\n"), 1),
+    ]:
+        walked.clear()
+        change()
+        cached = build_or_errors(project, tmp_path / "b", new_process=False)
+        assert len(walked) == walks
+        assert cached == clean_or_errors(project, tmp_path / "clean", monkeypatch)

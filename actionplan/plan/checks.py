@@ -71,6 +71,7 @@ class Kept:
     @classmethod
     def forget(cls) -> None:
         cls._last.clear()
+        _graph_checked.clear()
 
 
 def _ids(plan: model.Plan) -> tuple[frozenset[str], ...]:
@@ -146,8 +147,53 @@ def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> 
     return Problem(pos, _(message).format(id=ref), hint)
 
 
+# In a process that checks again (Kept.keep), the last graph check of each plan: (what else it
+# read, its nodes, their ways, what it found).
+_graph_checked: dict[
+    str, tuple[object, typing.Mapping[str, model.Node], dict[str, Any], list[Problem]]
+] = {}
+
+
 def check_graph(plan: model.Plan, graph: Graph) -> list[Problem]:
-    """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome."""
+    """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome.
+
+    The walks read each node's id, kind, place and ways on (with theirs) and nothing else: where
+    the process checks again and none of those changed since the last check of the plan (an
+    edit of a text, say), what that check found is found again.
+    """
+    if not Kept.keep or os.environ.get(OFF_VAR):
+        return _check_graph(plan, graph)
+    where, context = str(plan.root), (i18n.language(), plan.info.start)
+    last = _graph_checked.get(where)
+    if last is not None and last[0] == context and _same_ways(last[1], last[2], plan, graph):
+        return list(last[3])
+    problems = _check_graph(plan, graph)
+    _graph_checked[where] = (context, plan.nodes, graph.ways, problems)
+    return list(problems)
+
+
+def _same_ways(
+    nodes: typing.Mapping[str, model.Node], ways: dict[str, Any], plan: model.Plan, graph: Graph
+) -> bool:
+    """Whether the plan's nodes are those (in the same order), each of the same kind, at the
+    same place and with the same ways on; a node that is the very object it was is."""
+    if len(nodes) != len(plan.nodes):
+        return False
+    for (key, node), (was_key, was) in zip(plan.nodes.items(), nodes.items(), strict=True):
+        if node is was and key == was_key:
+            continue
+        if (
+            key != was_key
+            or type(node) is not type(was)
+            or node.pos != was.pos
+            or graph.ways[key] != ways[key]
+            or node.where("options") != was.where("options")
+        ):
+            return False
+    return True
+
+
+def _check_graph(plan: model.Plan, graph: Graph) -> list[Problem]:
     problems = []
     nodes = plan.nodes
     reached = graph.reachable()
