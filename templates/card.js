@@ -173,7 +173,8 @@
     state.path = nodes.has(state.node) ? walk(state.node, state.choices) : [];
     if (!state.path.length) state.choices = [];
     if (!seen.has(state.node)) seen.set(state.node, new Date());
-    doc.title = titleOf(lang, state.node) + " – " + part(lang, ".ap-title").textContent;
+    var title = titleOf(lang, state.node) + " – " + part(lang, ".ap-title").textContent;
+    if (waiting) waiting.title = title; else doc.title = title; // the tab's title, with the entry
     shownDepth = depth();
     updateChrome(state);
     markEarlier(state, sec);
@@ -358,7 +359,7 @@
       });
     });
     lines.push("");
-    lines.push(location.href);
+    lines.push(address());
     return lines.join("\n");
   }
 
@@ -389,13 +390,27 @@
     show(state, focus);
   }
   // Each move is a history entry that knows how deep into the card it is, so that Back never
-  // leaves the card.
-  function depth() { return (history.state && history.state.apDepth) || 0; }
+  // leaves the card. The entry (and the tab's title) is added once the next node is drawn: the
+  // renderer waits some milliseconds on the browser's own process for a new entry, which would
+  // otherwise delay every step on the screen. Anything that reads or changes the history, the
+  // address or what the page shows first adds the entry still waiting (`settle`).
+  var waiting = null;
+  function depth() { return waiting ? waiting.depth : (history.state && history.state.apDepth) || 0; }
   var shownDepth = 0;
-  function go(state) {
-    history.pushState({ apDepth: depth() + 1 }, "", format(state));
-    show(state, true);
+  function settle() {
+    var entry = waiting;
+    if (!entry) return;
+    waiting = null;
+    history.pushState({ apDepth: entry.depth }, "", entry.href);
+    if (entry.title) doc.title = entry.title;
   }
+  function go(state) {
+    waiting = { depth: depth() + 1, href: format(state) };
+    show(state, true);
+    requestAnimationFrame(function () { setTimeout(settle, 0); });
+  }
+  // The address of the node shown, the entry still waiting or not.
+  function address() { return location.href.split("#")[0] + (waiting ? waiting.href : location.hash); }
   // Where an answer leads on from the path so far; none on a page or a step linked to alone.
   function onward(state) { return state.path.length || state.node === data.start ? state.choices : []; }
 
@@ -463,12 +478,12 @@
       show(before, true);
     }],
     ["copy-link", function (link, state) {
-      copy(location.href.split("#")[0] + "#" + anchor(state.lang, state.node), function (ok) {
+      copy(address().split("#")[0] + "#" + anchor(state.lang, state.node), function (ok) {
         say(ui(ok ? "link_copied" : "copy_failed"));
       });
     }],
     ["copy-link-path", function () {
-      copy(location.href, function (ok) { say(ui(ok ? "link_copied" : "copy_failed")); });
+      copy(address(), function (ok) { say(ui(ok ? "link_copied" : "copy_failed")); });
     }],
     ["copy-summary", function (link, state) {
       var pre = part(state.lang, ".ap-summary-text");
@@ -497,6 +512,7 @@
   }
 
   doc.addEventListener("click", function (event) {
+    settle();
     if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
     var link = event.target.closest("a, button");
     if (current && event.target.closest(".ap-overview summary")) fillOverview(current.lang);
@@ -509,6 +525,7 @@
   // Printed from anywhere but the start screen, the whole plan in the language shown: every node
   // made first. A browser's own print and the card's button both say so before printing.
   window.addEventListener("beforeprint", function () {
+    settle(); // a printed page shows its address
     var lang = current && current.lang, atStart = current && langs.get(lang).classList.contains("ap-at-start");
     if (!lang || root.classList.contains("ap-print-summary")) return;
     if (atStart && !root.classList.contains("ap-print-all")) {
@@ -532,6 +549,7 @@
   // deeper. Such a jump is scrolled and focused by the browser after this, so the node is
   // revealed once more when the browser is done.
   function arrived() {
+    waiting = null; // the browser moved before the last step's entry was added: its move wins
     if (!history.state) history.replaceState({ apDepth: shownDepth + 1 }, "");
     fromHash(true);
     var shown = current;
@@ -543,6 +561,7 @@
   doc.addEventListener("toggle", function (event) {
     if (current && event.target.open && event.target.matches(".ap-overview")) fillOverview(current.lang);
   }, true);
+  doc.addEventListener("visibilitychange", settle);
   window.addEventListener("hashchange", arrived);
   window.addEventListener("popstate", arrived);
   history.replaceState({ apDepth: depth() }, ""); // the entry the card opened on is ours

@@ -104,6 +104,22 @@ def test_back_button_and_browser_back(card: Card) -> None:
     assert (card.heading(), card.hash()) == ("Ring 112", "#ring~0")
 
 
+def test_back_at_once_after_a_step_goes_back_one_step(card: Card) -> None:
+    # A step's history entry is added once the next node is drawn; Back before then (here in
+    # the same task as the step) still goes back one step, and never out of the card.
+    card.page.evaluate(
+        """() => {
+        const box = [...document.querySelectorAll('.ap-lang')].find(e => e.checkVisibility());
+        box.querySelector('.ap-node.ap-on .ap-option').click();
+        box.querySelector('[data-action=back]').click();
+    }"""
+    )
+    card.page.wait_for_function("() => history.state && history.state.apDepth === 0")
+    assert (card.heading(), card.hash()) == (START, "")
+    card.page.go_forward()
+    assert (card.heading(), card.hash()) == ("Ring 112", "#ring~0")
+
+
 def test_path_follows_the_browser_back_and_forward(card: Card) -> None:
     step = f"{card.ui('step')}: Ring 112"
     card.walk(["Ja"])
