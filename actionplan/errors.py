@@ -10,9 +10,10 @@ from __future__ import annotations
 import enum
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
+
+from actionplan.frozen import frozen
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -40,7 +41,7 @@ class Severity(enum.Enum):
     NOTE = "note"  # shown, never refused: a draft's gaps, upstream's review dates
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """One thing wrong with a plan: where, what, and how to fix it."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.frozen import frozen
 from actionplan.i18n import _
 from actionplan.plan.loader import YAML_SUFFIXES, holds_base
 
@@ -46,7 +46,7 @@ def base_for(content: Path) -> Path | None:
     return None if holds_base(content) else default_base()
 
 
-@dataclass(frozen=True)
+@frozen
 class PlanFolder:
     """One plan of a project: content/ (named 'content') or a folder plans/<name>/.
 
@@ -68,7 +68,7 @@ class PlanFolder:
         return up + self.out
 
 
-@dataclass(frozen=True)
+@frozen
 class Project:
     """A plan's folders: `root` holds content/, an optional templates/ and the build/ output.
 

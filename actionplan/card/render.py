@@ -11,7 +11,7 @@ import hashlib
 import json
 import pickle
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from actionplan.cache import Store, digest
 from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
+from actionplan.frozen import frozen
 from actionplan.plan import model
 from actionplan.plan.graph import Graph, edges, graph_of
 from actionplan.plan.read import no_cyclic_gc
@@ -47,7 +48,7 @@ _BLOCK_BREAK = re.compile(
 PACKED_FROM = 1000
 
 
-@dataclass(frozen=True)
+@frozen
 class Page:
     """The card in one language: what language.html, node.html and macros.html get besides the
     Card's values, each field a variable of its own (docs/theming.md)."""
@@ -65,7 +66,7 @@ class Page:
     node_html: dict[str, Markup] | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Card:
     """What every template gets, whatever the language."""
 
@@ -90,7 +91,7 @@ class Card:
         return values
 
 
-@dataclass(frozen=True)
+@frozen
 class Document:
     """What card.html gets besides the Card's values and its first page's: every page rendered,
     and the inlined style sheets, script and script data with the policy that admits them."""

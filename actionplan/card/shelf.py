@@ -4,7 +4,7 @@ and to the other plans: one self-contained page, in every language of the plans.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from typing import Any
 
 from markupsafe import Markup
@@ -13,12 +13,13 @@ from actionplan.card.filters import anchor
 from actionplan.card.render import _css_vars, _inline_css, csp_hash
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
+from actionplan.frozen import frozen
 from actionplan.plan import model
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
 
 
-@dataclass(frozen=True)
+@frozen
 class Target:
     """Another plan, as a link from one page of the site leads to it."""
 
@@ -27,7 +28,7 @@ class Target:
     languages: tuple[str, ...]  # its own first
 
 
-@dataclass(frozen=True)
+@frozen
 class Site:
     """What one card knows of the site around it: the index and the other plans."""
 
@@ -42,7 +43,7 @@ class Site:
         return f"{self.index}#{lang}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Entry:
     """One plan of the site: its name (plans/<name>/, or 'content'), its card and the plan."""
 
@@ -82,7 +83,7 @@ def render_index(entries: Sequence[Entry], theme: Theme) -> str:
         raise theme.failure(exc) from None
 
 
-@dataclass(frozen=True)
+@frozen
 class IndexEntry:
     """One plan on the index, in one of its languages."""
 
@@ -94,7 +95,7 @@ class IndexEntry:
     languages: tuple[str, ...]  # its languages, its own first
 
 
-@dataclass(frozen=True)
+@frozen
 class IndexPage:
     """The index in one language: what plans-language.html gets besides the Index's values."""
 
@@ -107,7 +108,7 @@ class IndexPage:
     html: Markup = field(default_factory=Markup)  # the rendered plans-language.html
 
 
-@dataclass(frozen=True)
+@frozen
 class Index:
     """What every template of the index gets (plans.html also gets the first page's `lang`,
     `dir` and `ui`, the inlined style sheet `css` and the policy `csp`)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, field, fields
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from actionplan.card.assets import inline_images
 from actionplan.card.contrast import contrast_problems
 from actionplan.card.filters import FILTERS
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path, short
+from actionplan.frozen import frozen
 from actionplan.i18n import N_, _
 from actionplan.plan import loader, model
 from actionplan.project import default_dir
@@ -42,7 +43,7 @@ _WORD_TAGS = frozenset(
 _SCRIPT_WORDS = re.compile(r"^\s*//\s*words:(.*)$", re.MULTILINE)
 
 
-@dataclass(frozen=True)
+@frozen
 class Word:
     """One of the card's words, as its file writes it, with where the key is written."""
 
@@ -50,7 +51,7 @@ class Word:
     pos: Pos
 
 
-@dataclass(frozen=True)
+@frozen
 class Theme:
     """The templates: a project's own folder first, then the default theme (like MkDocs)."""
 

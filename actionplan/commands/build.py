@@ -4,12 +4,12 @@ atomically: a card for each plan, and for a project of several plans their index
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan.card.write import write_atomic
 from actionplan.commands.check import render_site
 from actionplan.errors import PlanError, Pos, Problem
+from actionplan.frozen import frozen
 from actionplan.i18n import _
 from actionplan.plan.read import Report
 from actionplan.project import FIRST_PLAN, INDEX_NAME, Project
@@ -17,7 +17,7 @@ from actionplan.project import FIRST_PLAN, INDEX_NAME, Project
 CARD_NAME = "index.html"
 
 
-@dataclass(frozen=True)
+@frozen
 class BuildResult:
     path: Path
     size: int

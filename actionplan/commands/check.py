@@ -9,17 +9,18 @@ it fails `build`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from actionplan.card.render import render_card
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError, Problem
+from actionplan.frozen import frozen
 from actionplan.plan import checks
 from actionplan.plan.read import Report, check_plan
 from actionplan.project import INDEX_NAME, PlanFolder, Project
 
 
-@dataclass(frozen=True)
+@frozen
 class Checked:
     """What checking one plan found, and its card's HTML when it could be made."""
 
@@ -28,7 +29,7 @@ class Checked:
     folder: PlanFolder | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckedSite:
     """What checking a project found: each plan's card (those asked for), and the index of a
     project of several plans when every plan could be made."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import yaml
 from actionplan import __version__
 from actionplan.commands.paths import TooManyRoutes, find_routes
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
+from actionplan.frozen import frozen
 from actionplan.i18n import N_, _
 from actionplan.plan import loader, merge, model
 from actionplan.project import LOCK_FILE, base_for
@@ -205,7 +205,7 @@ def lock_problems(content: Path, upstream: model.Plan) -> list[Problem]:
 # The difference -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen
 class Line:
     """One line of the report; `kind` says how it reads: heading, added, removed, changed,
     detail, review or text."""

@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from actionplan.commands.graph import one_line
 from actionplan.errors import PlanError, Problem
+from actionplan.frozen import frozen
 from actionplan.plan import model
 from actionplan.plan.graph import Graph
 
 DEFAULT_LIMIT = 10_000
 
 
-@dataclass(frozen=True)
+@frozen
 class Stop:
     """One node on a route, and the answer given there when it is a question."""
 

@@ -9,7 +9,6 @@ layout stay as they were.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ import yaml
 
 from actionplan.card.write import write_atomic
 from actionplan.errors import Problems, display_path
+from actionplan.frozen import frozen
 from actionplan.i18n import _
 from actionplan.plan import model, translate
 from actionplan.plan.loader import Role, SourceFile, find_files, parse, read_text
@@ -25,7 +25,7 @@ from actionplan.plan.validate import read_file
 from actionplan.project import LOCK_FILE, base_for
 
 
-@dataclass(frozen=True)
+@frozen
 class Stamped:
     path: Path
     entries: list[str]

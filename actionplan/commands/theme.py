@@ -7,17 +7,17 @@ templates/, where it overrides the default (docs/theming.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.frozen import frozen
 from actionplan.i18n import _
 from actionplan.project import default_dir
 from actionplan.suggest import closest
 
 
-@dataclass(frozen=True)
+@frozen
 class ThemeFile:
     """A file of the theme, as a template names it (`i18n/da.yaml`), and whose it is."""
 

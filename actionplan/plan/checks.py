@@ -7,7 +7,6 @@ import datetime as dt
 import os
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -15,6 +14,7 @@ from actionplan import i18n
 from actionplan.cache import OFF_VAR
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
+from actionplan.frozen import frozen
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model, translate
 from actionplan.plan.graph import Graph, graph_of
@@ -631,7 +631,7 @@ def _plan_link_problems(
     return problems
 
 
-@dataclass(frozen=True)
+@frozen
 class Fact:
     """A dated fact of the plan: a contact's or law's details, or the whole plan's review."""
 

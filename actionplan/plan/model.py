@@ -12,16 +12,14 @@ written, so any check can point at the line.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import reprlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from operator import attrgetter
+from collections.abc import Mapping
+from dataclasses import field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from actionplan.errors import Pos
+from actionplan.frozen import frozen
 from actionplan.i18n import N_
 
 # Kinds of text, told apart in type hints so that the validator and the schema know them.
@@ -79,76 +77,8 @@ def _internal(**kwargs: Any) -> Any:
     return field(metadata={"internal": True}, compare=False, repr=False, **kwargs)
 
 
-class Value:
-    """__repr__, __eq__ and __hash__ as @dataclass(frozen=True) writes them, for every class of
-    the model (whose @dataclass says repr=False, eq=False).
-
-    dataclasses compiles each class's own methods from source as the module is imported, six
-    for each class here: most of what importing the model cost, in every command.  Equality
-    and the hash, seldom used, are written once for all; a class's repr is compiled at its
-    first use.  They behave as the dataclass ones (tests/test_model_values.py).
-    """
-
-    __slots__ = ()
-
-    @reprlib.recursive_repr()
-    def __repr__(self) -> str:
-        cls = type(self)
-        compiled = _REPRS.get(cls) or _compile_repr(cls)
-        return compiled(self)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            compared = _values(type(self), "compare")
-            return compared(self) == compared(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(_values(type(self), "hash")(self))
-
-
-_REPRS: dict[type, Callable[[Any], str]] = {}
-
-
-def _compile_repr(cls: type) -> Callable[[Any], str]:
-    """The class's repr as dataclasses writes it, compiled at its first use: a node's repr is
-    taken in every build (render.py keys each node's section by it), most classes' never."""
-    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in dataclasses.fields(cls) if f.repr)
-    compiled: Callable[[Any], str] = eval(
-        f'lambda self: self.__class__.__qualname__ + f"({shown})"'
-    )
-    _REPRS[cls] = compiled
-    return compiled
-
-
-_GETTERS: dict[tuple[type, str], Callable[[Any], tuple[Any, ...]]] = {}
-
-
-def _values(cls: type, kind: str) -> Callable[[Any], tuple[Any, ...]]:
-    """The values of an object's fields that its equality compares ('compare') or its hash
-    takes ('hash'), in the order of the fields, as a tuple."""
-    found = _GETTERS.get((cls, kind))
-    if found is None:
-        names = [f.name for f in dataclasses.fields(cls) if _takes(f, kind)]
-        if len(names) > 1:
-            found = attrgetter(*names)
-        elif names:
-            get = attrgetter(names[0])
-            found = lambda obj: (get(obj),)  # noqa: E731
-        else:
-            found = lambda obj: ()  # noqa: E731
-        _GETTERS[cls, kind] = found
-    return found
-
-
-def _takes(f: dataclasses.Field[Any], kind: str) -> bool:
-    if kind == "compare" or f.hash is None:  # a field's hash follows its compare, as a rule
-        return f.compare
-    return f.hash
-
-
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class Located(Value):
+@frozen(kw_only=True)
+class Located:
     pos: Pos = _internal(default=Pos(""))
     at: Mapping[str, Pos] = _internal(default_factory=dict)
 
@@ -157,7 +87,7 @@ class Located(Value):
         return self.at.get(name, self.pos)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class PlanInfo(Located):
     __doc__ = N_("The plan's metadata.")
 
@@ -172,7 +102,7 @@ class PlanInfo(Located):
     emergency: tuple[ContactId, ...] = doc("Contacts shown on every screen.", default=())
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Contact(Located):
     __doc__ = N_("Someone to call, write to or look up.")
 
@@ -190,7 +120,7 @@ class Contact(Located):
     verified: dt.date | None = doc("When the details were checked (YYYY-MM-DD).", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Law(Located):
     __doc__ = N_("A legal reference.")
 
@@ -202,7 +132,7 @@ class Law(Located):
     verified: dt.date | None = doc("When it was checked (YYYY-MM-DD).", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Source(Located):
     __doc__ = N_("A document the advice comes from.")
 
@@ -210,7 +140,7 @@ class Source(Located):
     url: Url = doc("Its address (http or https).")
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Option(Located):
     __doc__ = N_("One answer to a question.")
 
@@ -225,7 +155,7 @@ class Option(Located):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Node(Located):
     id: str = _internal(default="")
     title: str = doc("The node's heading.")
@@ -236,7 +166,7 @@ class Node(Located):
         return type(self).__name__.lower()
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Question(Node):
     __doc__ = N_("A question the reader answers by choosing an option.")
 
@@ -251,7 +181,7 @@ class Question(Node):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Step(Node):
     __doc__ = N_("Something to do now.")
 
@@ -272,7 +202,7 @@ class Step(Node):
     loop: bool = doc("Set to true when `next` intentionally leads back.", default=False)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Outcome(Node):
     __doc__ = N_("An end: what should now have happened, and what follows up.")
 
@@ -287,7 +217,7 @@ NODE_KINDS: dict[str, type[Node]] = {"question": Question, "step": Step, "outcom
 AnyNode = Union[Question, Step, Outcome]  # noqa: UP007 - read by typing.get_type_hints
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Colors(Located):
     __doc__ = N_("The theme's colours, as CSS colours.")
 
@@ -297,7 +227,7 @@ class Colors(Located):
     urgent: Color | None = doc("Urgent steps and warnings.", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class LocalSettings(Located):
     __doc__ = N_("What a municipality sets for its own card.")
 
@@ -317,7 +247,7 @@ class LocalSettings(Located):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class ContentFile(Located):
     __doc__ = N_("One file of the base plan.")
 
@@ -329,7 +259,7 @@ class ContentFile(Located):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class LocalFile(Located):
     __doc__ = N_("The local layer: content/local.yaml and the files in content/local/.")
 
@@ -362,7 +292,7 @@ class LocalFile(Located):
 # Translations: one file per language, keyed by node and field.
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class OptionText(Located):
     __doc__ = N_("A translated answer: its label and its hint.")
 
@@ -370,7 +300,7 @@ class OptionText(Located):
     hint: str | None = doc("The translated hint.", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class NodeText(Located):
     __doc__ = N_("A node's texts in the file's language.")
 
@@ -386,7 +316,7 @@ class NodeText(Located):
     follow_up: tuple[Markdown, ...] = doc("The follow-up, item by item.", default=())
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class ContactText(Located):
     __doc__ = N_("A contact's texts in the file's language.")
 
@@ -397,7 +327,7 @@ class ContactText(Located):
     note: Markdown | None = doc("The translated note.", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class LawText(Located):
     __doc__ = N_("A legal reference's texts in the file's language.")
 
@@ -406,7 +336,7 @@ class LawText(Located):
     summary: Markdown | None = doc("The translated summary.", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class PlanText(Located):
     __doc__ = N_("The plan's texts in the file's language.")
 
@@ -420,14 +350,14 @@ class PlanText(Located):
     )
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class LocalText(Located):
     __doc__ = N_("The local layer's texts in the file's language.")
 
     municipality: str | None = doc("The municipality's name in this language.", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
+@frozen(kw_only=True)
 class Translation(Located):
     __doc__ = N_("A translation file, content/translations/<language>.yaml.")
 
@@ -446,8 +376,8 @@ class Translation(Located):
     local: LocalText | None = doc("The local layer's texts.", default=None)
 
 
-@dataclass(frozen=True, kw_only=True, repr=False, eq=False)
-class Plan(Value):
+@frozen(kw_only=True)
+class Plan:
     """A whole plan: the base files with the local layer applied, and its translations."""
 
     root: Path

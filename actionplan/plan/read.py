@@ -6,15 +6,16 @@ import contextlib
 import datetime as dt
 import gc
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from actionplan.errors import PlanError, Problem, Severity
+from actionplan.frozen import frozen
 from actionplan.plan import checks, loader, merge, model
 from actionplan.project import LOCK_FILE, base_for
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """What checking a plan found: the plan (None when it has errors) and every problem."""
 

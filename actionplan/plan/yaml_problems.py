@@ -13,12 +13,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 import yaml
 
 from actionplan.errors import Pos, Problem, short
+from actionplan.frozen import frozen
 from actionplan.i18n import N_, _
 
 _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # tokens only: no type is resolved
@@ -54,7 +54,7 @@ class Mark(Protocol):
     def column(self) -> int: ...
 
 
-@dataclass(frozen=True)
+@frozen
 class Failure:
     """Where and what the parser said, with the text it said it about."""
 

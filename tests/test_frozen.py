@@ -1,14 +1,17 @@
-"""The model's repr, equality and hash (model.Value) are those @dataclass(frozen=True) writes."""
+"""@frozen makes the class @dataclass(frozen=True) makes (actionplan/frozen.py)."""
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from actionplan.errors import Pos
+from actionplan.frozen import frozen
 from actionplan.plan import model
 from actionplan.plan.read import check_plan
 from actionplan.project import Project
@@ -23,7 +26,7 @@ def every_object() -> list[Any]:
     found: list[Any] = []
 
     def walk(value: Any) -> None:
-        if isinstance(value, model.Value):
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
             found.append(value)
             for f in dataclasses.fields(value):  # type: ignore[arg-type]
                 walk(getattr(value, f.name))
@@ -84,3 +87,67 @@ def test_an_object_differs_by_any_field_compared() -> None:
     assert {option, model.Option(label="Ja", next="a", pos=Pos("x.yaml", 1, 1))} == {option}
     with pytest.raises(dataclasses.FrozenInstanceError):
         option.label = "Nej"  # type: ignore[misc]
+
+
+@frozen
+class Record:
+    name: str
+    count: int = 0
+    tags: list[str] = field(default_factory=list)
+    where: str = field(default="", compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Reference:  # the same fields, made by dataclasses
+    name: str
+    count: int = 0
+    tags: list[str] = field(default_factory=list)
+    where: str = field(default="", compare=False, repr=False)
+
+
+@frozen(kw_only=True)
+class Keyed:
+    name: str
+    count: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyedReference:
+    name: str
+    count: int = 0
+
+
+@pytest.mark.parametrize(("made", "reference"), [(Record, Reference), (Keyed, KeyedReference)])
+def test_a_frozen_class_is_the_dataclass_one(made: Any, reference: Any) -> None:
+    assert str(inspect.signature(made)) == str(inspect.signature(reference))
+    assert made.__doc__.replace(made.__name__, "") == reference.__doc__.replace(
+        reference.__name__, ""
+    )
+    assert made.__match_args__ == reference.__match_args__
+    assert [f.name for f in dataclasses.fields(made)] == [
+        f.name for f in dataclasses.fields(reference)
+    ]
+    one, other = made(name="a"), reference(name="a")
+    assert repr(one).replace(made.__name__, "") == repr(other).replace(reference.__name__, "")
+    assert dataclasses.replace(one, count=2).count == 2 and one.count == 0
+    if made is Record:
+        assert one.tags == [] and one.tags is not made(name="a").tags  # a list of its own
+        assert made("a", 1) == made("a", 1, where="elsewhere")
+    with pytest.raises(TypeError):
+        made()  # the name is required, as it is by the dataclass
+    with pytest.raises(TypeError):
+        made(name="a", colour="red")
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'name'"):
+        one.name = "b"
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'other'"):
+        one.other = "b"
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'name'"):
+        del one.name
+    assert one != other  # another class
+    if made is Keyed:
+        assert hash(one) == hash(made(name="a")) == hash(("a", 0))
+    else:  # a list among the values: no hash, as the dataclass has none
+        with pytest.raises(TypeError):
+            hash(one)
+        with pytest.raises(TypeError):
+            hash(other)

@@ -1,0 +1,199 @@
+"""Frozen dataclasses, made without compiling five of their six methods.
+
+`@dataclass(frozen=True)` compiles __init__, __repr__, __eq__, __hash__, __setattr__ and
+__delattr__ from source for each class as its module is imported.  Compiling is slow (each
+takes longer than reading a small plan's node), and a build, in a fresh process, made some
+forty such classes: in a small build, where most of the time is Python starting and importing,
+those compilations were about a tenth of all the work.  `@frozen` makes the same class:
+dataclasses still finds the fields and gives `fields`, `replace` and the rest; __init__ is
+compiled as dataclasses writes it; the others are written once here for every class, and a
+class's repr is compiled at its first use (a node's repr is taken in every build: render.py
+keys each node's section by it).  tests/test_frozen.py holds them to the dataclass rules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import reprlib
+import sys
+from collections.abc import Callable
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+if TYPE_CHECKING:
+    from typing_extensions import dataclass_transform
+elif sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # pragma: no cover - it only marks the decorator for type checkers
+
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorator: decorator
+
+
+T = TypeVar("T")
+
+
+@overload
+def frozen(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def frozen(*, kw_only: bool = False) -> Callable[[type[T]], type[T]]: ...
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
+def frozen(cls: type[T] | None = None, /, *, kw_only: bool = False) -> Any:
+    """`@dataclass(frozen=True)`, or with `kw_only=True`, made cheaply (see above)."""
+
+    def make(cls: type[T]) -> type[T]:
+        documented = bool(cls.__dict__.get("__doc__"))
+        cls = dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=kw_only)(cls)
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        names = frozenset(f.name for f in fields)
+        own = cls.__dict__
+        for name, method, its_own in (
+            ("__init__", _init(cls, fields), True),
+            ("__repr__", _repr, False),
+            ("__eq__", _eq, False),
+            ("__setattr__", _setattr(cls, names), True),
+            ("__delattr__", _delattr(cls, names), True),
+        ):
+            if name in ("__setattr__", "__delattr__") and name in own:
+                raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
+            if name not in own:  # a method the class writes itself is kept, as by dataclasses
+                if its_own:  # made for this class alone: named as its method
+                    method.__qualname__ = f"{cls.__qualname__}.{name}"
+                setattr(cls, name, method)
+        if own.get("__hash__") is None:  # none of its own (or only Python's None, for its __eq__)
+            cls.__hash__ = _hash  # type: ignore[method-assign]
+        if not documented:  # as dataclasses writes it: the class's signature
+            try:
+                signature = str(inspect.signature(cls)).replace(" -> None", "")
+            except (TypeError, ValueError):
+                signature = ""
+            cls.__doc__ = cls.__name__ + signature
+        return cls
+
+    return make if cls is None else make(cls)
+
+
+class _Factory:
+    """The default of a parameter whose field has a default factory, shown as dataclasses
+    shows its own."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_HAS_FACTORY = _Factory()
+
+
+def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+    """__init__ as @dataclass(frozen=True) compiles it: every field set through object's own
+    __setattr__, a default factory called for each object."""
+    names: dict[str, Any] = {
+        "__name__": cls.__module__,
+        "__dataclass_builtins_object__": object,
+        "_HAS_FACTORY": _HAS_FACTORY,
+    }
+    params, body = [], []
+    for f in fields:
+        names[f"_type_{f.name}"] = f.type
+        if f.default is not dataclasses.MISSING:
+            names[f"_dflt_{f.name}"] = f.default
+            params.append((f, f"{f.name}:_type_{f.name}=_dflt_{f.name}"))
+            value = f.name
+        elif f.default_factory is not dataclasses.MISSING:
+            names[f"_dflt_{f.name}"] = f.default_factory
+            params.append((f, f"{f.name}:_type_{f.name}=_HAS_FACTORY"))
+            value = f"_dflt_{f.name}() if {f.name} is _HAS_FACTORY else {f.name}"
+        else:
+            params.append((f, f"{f.name}:_type_{f.name}"))
+            value = f.name
+        body.append(f"  __dataclass_builtins_object__.__setattr__(self,{f.name!r},{value})")
+    # The keyword-only parameters after the others, as dataclasses orders them.
+    written = [p for f, p in params if not f.kw_only]
+    if any(f.kw_only for f, _ in params):
+        written += ["*", *(p for f, p in params if f.kw_only)]
+    source = f"def __init__(self,{','.join(written)})->None:\n" + "\n".join(body or ["  pass"])
+    found: dict[str, Any] = {}
+    # compiled without this module's `from __future__ import annotations`, as in dataclasses
+    exec(compile(source, "<string>", "exec", dont_inherit=True), names, found)
+    init: Callable[..., None] = found["__init__"]
+    return init
+
+
+_REPRS: dict[type, Callable[[Any], str]] = {}
+
+
+@reprlib.recursive_repr()
+def _repr(self: Any) -> str:
+    cls = type(self)
+    compiled = _REPRS.get(cls) or _compile_repr(cls)
+    return compiled(self)
+
+
+def _compile_repr(cls: type) -> Callable[[Any], str]:
+    """The class's repr as dataclasses writes it."""
+    shown = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in dataclasses.fields(cls) if f.repr)
+    compiled: Callable[[Any], str] = eval(
+        f'lambda self: self.__class__.__qualname__ + f"({shown})"'
+    )
+    _REPRS[cls] = compiled
+    return compiled
+
+
+def _eq(self: object, other: object) -> Any:  # a bool, or NotImplemented
+    if other.__class__ is self.__class__:
+        compared = _values(type(self), "compare")
+        return compared(self) == compared(other)
+    return NotImplemented
+
+
+def _hash(self: object) -> int:
+    return hash(_values(type(self), "hash")(self))
+
+
+_GETTERS: dict[tuple[type, str], Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _values(cls: type, kind: str) -> Callable[[Any], tuple[Any, ...]]:
+    """The values of an object's fields that its equality compares ('compare') or its hash
+    takes ('hash'), in the order of the fields, as a tuple."""
+    found = _GETTERS.get((cls, kind))
+    if found is None:
+        names = [f.name for f in dataclasses.fields(cls) if _takes(f, kind)]
+        if len(names) > 1:
+            found = attrgetter(*names)
+        elif names:
+            get = attrgetter(names[0])
+            found = lambda obj: (get(obj),)  # noqa: E731
+        else:
+            found = lambda obj: ()  # noqa: E731
+        _GETTERS[cls, kind] = found
+    return found
+
+
+def _takes(f: dataclasses.Field[Any], kind: str) -> bool:
+    if kind == "compare" or f.hash is None:  # a field's hash follows its compare, as a rule
+        return f.compare
+    return bool(f.hash)
+
+
+def _setattr(cls: type[Any], names: frozenset[str]) -> Callable[[Any, str, Any], None]:
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    return __setattr__
+
+
+def _delattr(cls: type[Any], names: frozenset[str]) -> Callable[[Any, str], None]:
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    return __delattr__
