@@ -27,6 +27,7 @@ from actionplan.errors import PlanError
 from actionplan.frozen import frozen
 from actionplan.plan import model
 from actionplan.plan.graph import Graph, edges, graph_of
+from actionplan.plan.merge import text_key
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
 from actionplan.project import default_dir
@@ -313,7 +314,8 @@ def rendered_nodes(
     in place (`node_html`); those rendered by an earlier build are taken from the cache.
 
     A node's section is kept under a digest of everything node.html reads: the node itself (as
-    translated; its repr, every field but its positions), its number and those of the nodes it
+    translated: the digests of the texts it and its translation were read from, `_written`, or
+    its repr, every field but its positions), its number and those of the nodes it
     leads to, the page's language, words and contacts' links (`briefs`), the start and the
     plan's summary, the laws' titles, the project's other plans (`site`, for plan: links) and
     the template's text; the filters are the tool's own code, in every digest.  A change to
@@ -370,9 +372,10 @@ def rendered_nodes(
             key = was[2]
         else:
             leads_to = [(edge.target, numbers.get(edge.target)) for edge in edges(node)]
-            # The node's repr holds every field of it but its positions, which no card shows:
-            # a line added above a node in its file does not make it new.
-            text = repr((node, numbers.get(node_id), leads_to))
+            # The digest of the text the node was read from, or its repr: neither holds its
+            # positions, which no card shows, so a line added above a node does not make it new.
+            written = _written(node, untranslated, text_of, tr is not None)
+            text = repr((written, numbers.get(node_id), leads_to))
             key = hashlib.blake2b(
                 page + text.encode("utf-8", "surrogatepass"), digest_size=24
             ).digest()
@@ -387,6 +390,23 @@ def rendered_nodes(
         store.put(name, used)
     _keys[name] = (page, dict(numbers), keys)
     return found
+
+
+def _written(node: Any, untranslated: Any, text_of: Any, translated: bool) -> Any:
+    """What a node's section is keyed by: the digests of the texts its original and its
+    translation were read from (merge.text_key), where both are known, for the same node is
+    read from the same text and translated from it and the translation's alone (with the
+    page's language and the plan's, in the page's digest); else the node itself, whose repr
+    holds all of it but its positions."""
+    written = text_key(untranslated) if untranslated is not None else None
+    if written is None:
+        return node
+    if node is untranslated:
+        return written
+    if not translated:
+        return node
+    other = text_key(text_of) if text_of is not None else b""
+    return node if other is None else (written, other)
 
 
 def _default_source(name: str) -> str | None:

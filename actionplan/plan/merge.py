@@ -9,7 +9,9 @@ the base's entry by entry, and a draft translation is kept apart from the publis
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -350,18 +352,45 @@ def _read_entries(
         bucket = h[0] % buckets
         entry = kept[bucket].get(h)
         if entry is None:
-            entry = _read_entry(text, line, entry_id, name, role, path, hint)
-            if entry is None:
+            read = _read_entry(text, line, entry_id, name, role, path, hint)
+            if read is None:
                 return None
+            written = hashlib.blake2b(table.encode() + h, digest_size=16).digest()
+            entry = (*read, written)
         elif entry[0] != line:
-            entry = _moved_entry(entry, line)
+            entry = (*_moved_entry(entry[:3], line), entry[3])
         used[bucket][h] = entry
         problems.extend(entry[2])
         nodes[entry_id] = entry[1]
+        _remember(entry[1], entry[3])
     for key, was, now in zip(keys, kept, used, strict=True):
         if was.keys() != now.keys() or any(was[h] is not e for h, e in now.items()):
             store.put(key, now)
     return nodes
+
+
+# The digest of the text each value read in parts was read from (text_key), by the value's id.
+_written: dict[int, tuple[weakref.ref[Any], bytes]] = {}
+
+
+def text_key(value: Any) -> bytes | None:
+    """A digest of the text an entry of a file's `nodes:` was read from, with the file's name
+    and role and the tool's code (read_in_parts); None for a value not read so.  Two values
+    with one digest are equal, but for their positions: the card keys a node's section by it,
+    rather than by the node's repr (render.rendered_nodes)."""
+    kept = _written.get(id(value))
+    return kept[1] if kept is not None and kept[0]() is value else None
+
+
+def _remember(value: Any, key: bytes) -> None:
+    if text_key(value) is None:
+        ref = weakref.ref(value, functools.partial(_forget_written, id(value)))
+        _written[id(value)] = (ref, key)
+
+
+def _forget_written(key: int, ref: weakref.ref[Any]) -> None:
+    if (kept := _written.get(key)) is not None and kept[0] is ref:
+        del _written[key]
 
 
 def _read_entry(
