@@ -353,3 +353,24 @@ def test_an_entry_moved_by_lines_above_it_is_not_read_again(
     assert again is not None
     assert again[2].nodes["n3"].pos.line == first[2].nodes["n3"].pos.line + 2
     assert again[2].nodes["n5"].pos.line == first[2].nodes["n5"].pos.line + 3
+
+
+@SETTINGS
+@given(st.data())
+def test_a_text_cut_again_where_it_changed_is_cut_as_a_whole_text_is(data: st.DataObject) -> None:
+    """serve cuts a saved text again only where it changed (loader.split_again): into the very
+    parts that cutting the whole text gives, or not at all."""
+    text = data.draw(plan_text(), "plan")
+    for i in range(3):
+        new = data.draw(edited(text), f"edit {i}")
+        old = loader.split_nodes(text)
+        again = loader.split_again(new, text, old) if old is not None else None
+        whole = loader.split_nodes(new)
+        event("cut again" if again is not None else "cut whole")
+        if again is not None:
+            assert whole is not None
+            assert dataclasses.replace(again, was=()) == whole
+            assert len(again.was) == len(again.chunks)
+            for chunk, was in zip(again.chunks, again.was, strict=True):
+                assert was is None or chunk[1:] == old.chunks[was][1:]
+        text = new

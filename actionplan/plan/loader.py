@@ -7,6 +7,7 @@ the file, line and column.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import os
 import re
@@ -513,6 +514,9 @@ class Parts:
     skeleton: str  # the text with the entries taken out: `nodes:` is `{}`, on as many lines
     chunks: list[tuple[int, str, str]]  # each entry's first line (from 0), its id, its text
     indent: int  # the column of the ids, from 0
+    head: int = 0  # where the first entry starts in the text
+    end: int = 0  # where the last one ends
+    was: tuple[int | None, ...] = ()  # split_again: each chunk's index in the parts before
 
 
 def split_nodes(text: str) -> Parts | None:
@@ -555,7 +559,67 @@ def split_nodes(text: str) -> Parts | None:
         chunks.append((line, key.group(1), chunk))
         line += chunk.count("\n")
     skeleton = f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
-    return Parts(skeleton, chunks, indent)
+    return Parts(skeleton, chunks, indent, head, end)
+
+
+def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
+    """split_nodes(text) for old_text edited (`old` its parts), cut again only from the first
+    entry that changed to the last: the entries before and after are the old ones, and are
+    looked at no further (the old text passed every test of split_nodes).  None where only
+    split_nodes can tell: the text outside the entries changed, or what changed is not plainly
+    whole entries.  Each chunk's index in `old` is in `was` (None for one cut again)."""
+    head, tail, chunks = old.head, len(old_text) - old.end, old.chunks
+    if not chunks or len(text) < head + tail or text[:head] != old_text[:head]:
+        return None
+    if tail and text[-tail:] != old_text[-tail:]:
+        return None
+    first, pos = 0, head  # the entries before the first that changed
+    while first < len(chunks) and text.startswith(chunks[first][2], pos):
+        pos += len(chunks[first][2])
+        first += 1
+    if first == len(chunks) and pos == len(text) - tail:
+        return dataclasses.replace(old, was=tuple(range(len(chunks))))  # the same entries
+    if first:  # the lines after an entry may be its own: cut it again with what follows
+        first -= 1
+        pos -= len(chunks[first][2])
+    last, stop = len(chunks), len(text) - tail  # the entries after the last that changed
+    while last > first:
+        at = stop - len(chunks[last - 1][2])
+        if at < pos or not text.startswith(chunks[last - 1][2], at) or text[at - 1] != "\n":
+            break
+        stop, last = at, last - 1
+    middle = "\n" + text[pos:stop]
+    indent = old.indent
+    if (
+        "\r" in middle
+        or "\ufeff" in middle
+        or _ODD.search(middle)
+        or _TOP_LEVEL.search(middle)
+        or (indent > 1 and re.search(rf"\n {{1,{indent - 1}}}[^ \n#]", middle))
+        or _might_nest_deeply(text)
+    ):
+        return None
+    starts = [m.start() + 1 for m in re.finditer(rf"\n {{{indent}}}[^ \n#]", middle)]
+    if len(middle) > 1 and starts[:1] != [1]:
+        return None  # the text cut again starts with no entry of its own
+    line = chunks[first][0] if first < len(chunks) else chunks[-1][0]
+    new: list[tuple[int, str, str]] = []
+    for i, at in enumerate(starts):
+        key = _ENTRY_KEY.match(middle, at + indent)
+        if key is None:
+            return None
+        chunk = middle[at : starts[i + 1] if i + 1 < len(starts) else len(middle)]
+        new.append((line, key.group(1), chunk))
+        line += chunk.count("\n")
+    by = line - chunks[last][0] if last < len(chunks) else 0
+    after = [(n + by, entry_id, chunk) for n, entry_id, chunk in chunks[last:]]
+    found = chunks[:first] + new + after
+    if not found:
+        return None
+    end = len(text) - tail
+    skeleton = f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
+    was = (*range(first), *(None for _ in new), *range(last, len(chunks)))
+    return Parts(skeleton, found, indent, head, end, was)
 
 
 def compose_part(text: str) -> yaml.Node | None:

@@ -271,9 +271,21 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     """
     if role is Role.LOCAL or not Store(READS).on:
         return None
-    parts = loader.split_nodes(text)
+    last = _last_split.get((name, role.value))
+    parts = loader.split_again(text, last[0], last[1]) if last is not None else None
+    old_digests = last[2] if last is not None and parts is not None else []
     if parts is None:
+        parts = loader.split_nodes(text)
+    if parts is None:
+        _last_split.pop((name, role.value), None)
         return None
+    digests = [
+        old_digests[i] if i is not None else _digest(parts.chunks[n][2])
+        for n, i in enumerate(parts.was)
+    ] or [_digest(chunk) for _line, _id, chunk in parts.chunks]
+    if len(_last_split) >= 64:  # a process that reads many projects' files (the tests)
+        _last_split.clear()
+    _last_split[(name, role.value)] = (text, parts, digests)
     ids = [entry_id for _line, entry_id, _text in parts.chunks]
     if len(set(ids)) != len(ids):
         return None
@@ -284,7 +296,7 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
         return None
     value, problems = rest
     found.extend(problems)
-    nodes = _read_entries(parts, name, role, path, cls, what, found)
+    nodes = _read_entries(parts, digests, name, role, path, cls, what, found)
     if nodes is None:
         return None
     return (cls.__qualname__, what, dataclasses.replace(value, nodes=nodes), found)
@@ -328,8 +340,18 @@ def _read_rest(
     return kept
 
 
+def _digest(chunk: str) -> bytes:
+    return hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+# In one process (serve), each file's text and parts as last read, with each part's digest: a
+# save's text is cut again only where it changed (loader.split_again).
+_last_split: dict[tuple[str, str], tuple[str, loader.Parts, list[bytes]]] = {}
+
+
 def _read_entries(
     parts: loader.Parts,
+    digests: list[bytes],
     name: str,
     role: Role,
     path: Path,
@@ -347,8 +369,7 @@ def _read_entries(
     used: list[dict[bytes, Any]] = [{} for _ in range(buckets)]
     hint = fields_of(cls)["nodes"][1]
     nodes: dict[str, Any] = {}
-    for line, entry_id, text in chunks:
-        h = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    for (line, entry_id, text), h in zip(chunks, digests, strict=True):
         bucket = h[0] % buckets
         entry = kept[bucket].get(h)
         if entry is None:
