@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import traceback
 from dataclasses import MISSING, field, fields
 from functools import cache
 from pathlib import Path
@@ -316,6 +315,8 @@ def template_pos(exc: Exception, within: Path | None = None) -> Pos:
     lineno = getattr(exc, "lineno", 0) or 0
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     if not lineno:
+        import traceback  # only a failed template needs it
+
         frames = traceback.extract_tb(exc.__traceback__)
         in_templates = [f for f in frames if f.filename.endswith(TEMPLATE_SUFFIXES)]
         if within is not None:
