@@ -90,6 +90,9 @@ def code_digest() -> str:
     # markdown-it-py's version by the file that names it: a build that cmark renders whole never
     # imports the library, which takes longer than the rest of a small build.
     digest.update(b"\0" + _module_source("markdown_it"))
+    # cmark's (cmarkgfm) by the name of its installed distribution: its __init__ names none, and
+    # a new cmark may write some text otherwise (tests/test_markdown_fast.py holds this one).
+    digest.update(b"\0" + _distribution("cmarkgfm"))
     package = Path(__file__).resolve().parent  # actionplan/ itself, never what is beside it
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0")
@@ -108,6 +111,21 @@ def _module_source(name: str) -> bytes:
         return Path(spec.origin).read_bytes()
     except OSError:
         return b""
+
+
+def _distribution(name: str) -> bytes:
+    """The names of the installed distribution's metadata folders beside the package (they hold
+    its version: cmarkgfm-2025.10.22.dist-info), found without importing it; nothing where it is
+    not installed."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.origin is None:
+        return b""
+    site = Path(spec.origin).parent.parent
+    try:
+        found = sorted(p.name for p in site.iterdir() if p.name.startswith(f"{name}-"))
+    except OSError:
+        return b""
+    return "\0".join(found).encode()
 
 
 def digest(*parts: str | bytes) -> str:

@@ -4,8 +4,10 @@ the card a clean build makes, byte for byte, whatever input changed."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -315,6 +317,35 @@ def test_the_code_digest_covers_the_package_and_nothing_beside_it(
         assert code() == first
         (package / "card" / "render.py").write_text("# render, changed\n", encoding="utf-8")
         assert code() != first
+    finally:
+        cache.code_digest.cache_clear()
+
+
+def test_the_code_digest_changes_with_the_markdown_libraries_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new cmark or markdown-it-py may write a text otherwise: nothing kept before is found."""
+    site = tmp_path / "site"
+    for name in ("cmarkgfm", "markdown_it"):
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text("# a library\n", encoding="utf-8")
+    (site / "cmarkgfm-2025.10.22.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    for name in ("cmarkgfm", "markdown_it"):  # found on the path, not as imported by other tests
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    importlib.invalidate_caches()
+
+    def code() -> str:
+        cache.code_digest.cache_clear()
+        return cache.code_digest()
+
+    try:
+        first = code()
+        (site / "cmarkgfm-2025.10.22.dist-info").rename(site / "cmarkgfm-2026.1.1.dist-info")
+        second = code()
+        assert second != first
+        (site / "markdown_it" / "__init__.py").write_text('__version__ = "9"\n', encoding="utf-8")
+        assert code() != second
     finally:
         cache.code_digest.cache_clear()
 
