@@ -236,7 +236,15 @@ class Card:
         )
 
     def hash(self) -> str:
-        return self.page.evaluate("decodeURIComponent(location.hash)")
+        """The address's fragment once the last move's history entry is added: the card adds it
+        after the frame that shows the move (card.js, `settle`), so it is read after that. (A
+        page without JavaScript runs no frame callbacks, and has no entry waiting.)"""
+        return self.page.evaluate(
+            """() => !document.documentElement.classList.contains('ap-js')
+                ? decodeURIComponent(location.hash)
+                : new Promise(resolve => requestAnimationFrame(() => setTimeout(
+                    () => resolve(decodeURIComponent(location.hash)), 0)))"""
+        )
 
     def here(self) -> Move:
         return Move(self.node(), self.heading(), self.hash())
