@@ -205,14 +205,17 @@
   function warmNext(lang, node) {
     if (!nodes.has(node)) return;
     idle(function () {
+      var warm = [];
       nodes.get(node).to.forEach(function (to) {
         var next = section(lang, to);
         if (!next || boxed.has(next.id)) return;
         makeBoxes(next);
         next.style.display = "block";
-        void next.offsetHeight; // the layout itself is the point
-        next.style.display = "";
+        warm.push(next);
       });
+      // One layout for them all (the layout itself is the point), not one each.
+      if (warm.length) void warm[0].offsetHeight;
+      warm.forEach(function (next) { next.style.display = ""; });
     });
   }
 
