@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from counting import entries_read
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -331,14 +332,7 @@ def test_an_entry_moved_by_lines_above_it_is_not_read_again(
     text = (
         PLAN + "nodes:\n" + "".join(f"  n{i}:\n    kind: outcome\n    title: T\n" for i in range(9))
     )
-    read: list[str] = []
-    real = merge._read_entry
-
-    def counted(text: str, line: int, entry_id: str, *args: Any) -> Any:
-        read.append(entry_id)
-        return real(text, line, entry_id, *args)
-
-    monkeypatch.setattr(merge, "_read_entry", counted)
+    read = entries_read(monkeypatch)
     first = merge.read_in_parts(text, NAME, Role.BASE, PATH)
     assert first is not None and len(read) == 9
     read.clear()

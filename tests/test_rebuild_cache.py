@@ -12,15 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import pytest
+from counting import entries_read, node_renders
 
 from actionplan import cache
 from actionplan.cache import Store
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.commands.check import check_project
 from actionplan.errors import PlanError
-from actionplan.plan import checks, loader, merge
+from actionplan.plan import checks, loader
 from actionplan.plan.graph import Graph
 from actionplan.project import BASE_ENV, Project
 
@@ -240,15 +240,7 @@ def test_a_rebuild_renders_again_only_the_nodes_that_changed(
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     build(project, tmp_path / "a")
-    rendered: list[str] = []
-    real_render = jinja2.Template.render
-
-    def counting_render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
-        if self.name == "node.html":
-            rendered.append(str(kwargs["node_id"]))
-        return real_render(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Template, "render", counting_render)
+    rendered = node_renders(monkeypatch)
     # A line added at the top moves every node of the file; one node's text changes.
     edit(project / "content" / "nodes" / "start.yaml", "nodes:\n", "nodes:\n\n")
     edit(project / "content" / "nodes" / "start.yaml", "Bevar roen", "Bevar ro")
@@ -552,14 +544,7 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     project = one_file_plan(tmp_path / "project")
     build(project, tmp_path / "a")
-    read: list[str] = []
-    real = merge._read_entry
-
-    def counted(text: str, line: int, entry_id: str, *args: Any) -> Any:
-        read.append(entry_id)
-        return real(text, line, entry_id, *args)
-
-    monkeypatch.setattr(merge, "_read_entry", counted)
+    read = entries_read(monkeypatch)
     real_parse = loader.parse
 
     def parse(text: str, name: str) -> Any:
@@ -567,15 +552,7 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
         return real_parse(text, name)
 
     monkeypatch.setattr(loader, "parse", parse)
-    rendered: list[str] = []
-    real_render = jinja2.Template.render
-
-    def counting_render(self: jinja2.Template, *args: object, **kwargs: object) -> str:
-        if self.name == "node.html":
-            rendered.append(str(kwargs["node_id"]))
-        return real_render(self, *args, **kwargs)
-
-    monkeypatch.setattr(jinja2.Template, "render", counting_render)
+    rendered = node_renders(monkeypatch)
     edit(project / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
     card = build(project, tmp_path / "b")
     assert read == ["n5"]

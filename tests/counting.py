@@ -1,0 +1,38 @@
+"""What a build does again, counted: the tests of the cache hold it to doing only what changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+import pytest
+
+from actionplan.plan import merge
+
+
+def node_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the nodes whose section node.html renders from now on, in order."""
+    rendered: list[str] = []
+    real = jinja2.Template.render
+
+    def counting(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        if self.name == "node.html":
+            rendered.append(str(kwargs["node_id"]))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    return rendered
+
+
+def entries_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the entries of `nodes:` read alone from now on (merge.read_in_parts), in
+    order."""
+    read: list[str] = []
+    real = merge._read_entry
+
+    def counting(text: str, line: int, entry_id: str, *args: Any) -> Any:
+        read.append(entry_id)
+        return real(text, line, entry_id, *args)
+
+    monkeypatch.setattr(merge, "_read_entry", counting)
+    return read
