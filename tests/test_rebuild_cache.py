@@ -17,6 +17,7 @@ from counting import entries_read, node_renders
 
 from actionplan import cache
 from actionplan.cache import Store
+from actionplan.card import render
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.commands.check import check_project
 from actionplan.errors import PlanError
@@ -474,6 +475,8 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(checks.Kept, "keep", not new_process)
+    # The sections kept in buckets, as for a large page (the other tests keep them in one).
+    monkeypatch.setattr(render, "BUCKETS_FROM", 8)
     project = one_file_plan(tmp_path / "project")
     plan = project / "content" / "plan.yaml"
     n20 = "  n20:\n    kind: step\n    title: Trin 20\n    body: Gør trin 20.\n    next: n21\n"
@@ -542,8 +545,12 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "BUCKETS_FROM", 8)
     project = one_file_plan(tmp_path / "project")
     build(project, tmp_path / "a")
+    sections = tmp_path / "cache" / render.NODES
+    kept = {p: p.read_bytes() for p in entries(sections)}
+    assert len(kept) > 1, "the sections are not kept in buckets"
     read = entries_read(monkeypatch)
     real_parse = loader.parse
 
@@ -557,6 +564,11 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     card = build(project, tmp_path / "b")
     assert read == ["n5"]
     assert rendered == ["n5"]
+    # n5's old section is in one bucket and its new one in one (perhaps one empty until now):
+    # at most two are written again, the rest left as they were.
+    now = {p: p.read_bytes() for p in entries(sections)}
+    assert kept.keys() <= now.keys()
+    assert 1 <= sum(now[p] != kept.get(p) for p in now) <= 2
     monkeypatch.undo()
     assert card == clean(project, tmp_path / "clean", monkeypatch)
 
