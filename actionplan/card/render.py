@@ -368,6 +368,9 @@ def rendered_nodes(
     if last_page != page or last_numbers != numbers:
         last_keys = {}
     keys: dict[str, tuple[Any, Any, bytes]] = {}
+    # Each node's ways on: as the plan's graph made them (`edges`), where the page is of the
+    # plan the card's graph was made of; a translation's nodes are new, and made anew.
+    ways = graph_of(plan).ways if plan is original else None
     tr = None
     if original is not None and context["lang"] != original.info.language:
         tr = original.translations.get(context["lang"])
@@ -379,7 +382,8 @@ def rendered_nodes(
         if untranslated is not None and was and was[0] is untranslated and was[1] is text_of:
             key = was[2]
         else:
-            leads_to = [(edge.target, numbers.get(edge.target)) for edge in edges(node)]
+            on = ways[node_id] if ways is not None else edges(node)
+            leads_to = [(edge.target, numbers.get(edge.target)) for edge in on]
             # The digest of the text the node was read from, or its repr: neither holds its
             # positions, which no card shows, so a line added above a node does not make it new.
             written = _written(node, untranslated, text_of, tr is not None)
