@@ -186,12 +186,14 @@
 
   // The node at the top of the screen, its heading focused: a screen reader reads it out, so
   // the live region stays for what focus does not say.  The sticky emergency bar's height is
-  // kept in --ap-bar, for the browser to scroll what it jumps to or focuses out from under it.
+  // kept in the page's scroll padding, for the browser to scroll what it jumps to or focuses out
+  // from under it: set on <html> alone, as a custom property (inherited) would restyle every
+  // element of the card, some 30 ms on the first step of a card of 10 000 nodes.
   var barHeight = -1;
   function reveal(sec) {
     var bar = part(current.lang, ".ap-emergency"), title = sec.querySelector("h2");
     var height = bar && getComputedStyle(bar).position === "sticky" ? bar.offsetHeight : 0;
-    if (height !== barHeight) root.style.setProperty("--ap-bar", (barHeight = height) + "px");
+    if (height !== barHeight) root.style.scrollPaddingTop = "calc(" + (barHeight = height) + "px + .5rem)";
     title.setAttribute("tabindex", "-1");
     window.scrollTo(0, 0);
     title.focus({ preventScroll: true });
@@ -267,15 +269,23 @@
     });
     markOverview(current);
   }
+  // Each language's overview links by their target, looked up once the list has them (in the
+  // markup, or made when first opened), and the one marked: a step marks and unmarks one link,
+  // not every step of the plan.
+  var overviewLinks = new Map(), overviewMarked = new Map();
   function markOverview(state) {
-    var list = part(state.lang, ".ap-overview ol"), here = "#" + anchor(state.lang, state.node);
-    if (!list) return;
-    each(list.querySelectorAll("a"), function (link) {
-      var now = link.getAttribute("href") === here;
-      if (now !== link.hasAttribute("aria-current")) {
-        if (now) link.setAttribute("aria-current", "step"); else link.removeAttribute("aria-current");
-      }
-    });
+    var lang = state.lang, list = part(lang, ".ap-overview ol");
+    if (!list || !list.firstElementChild) return;
+    if (!overviewLinks.has(lang)) {
+      var links = new Map();
+      each(list.querySelectorAll("a"), function (link) { links.set(link.getAttribute("href"), link); });
+      overviewLinks.set(lang, links);
+    }
+    var was = overviewMarked.get(lang), now = overviewLinks.get(lang).get("#" + anchor(lang, state.node));
+    if (was === now) return;
+    if (was) was.removeAttribute("aria-current");
+    if (now) now.setAttribute("aria-current", "step");
+    overviewMarked.set(lang, now);
   }
 
   // After 'Change', the question marks the answer given before (as GOV.UK's check answers).
