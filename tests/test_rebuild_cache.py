@@ -476,7 +476,7 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(checks.Kept, "keep", not new_process)
     # The sections kept in buckets, as for a large page (the other tests keep them in one).
-    monkeypatch.setattr(render, "BUCKETS_FROM", 8)
+    monkeypatch.setattr(cache.Buckets, "FROM", 8)
     project = one_file_plan(tmp_path / "project")
     plan = project / "content" / "plan.yaml"
     n20 = "  n20:\n    kind: step\n    title: Trin 20\n    body: Gør trin 20.\n    next: n21\n"
@@ -545,7 +545,7 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(render, "BUCKETS_FROM", 8)
+    monkeypatch.setattr(cache.Buckets, "FROM", 8)
     project = one_file_plan(tmp_path / "project")
     build(project, tmp_path / "a")
     sections = tmp_path / "cache" / render.NODES

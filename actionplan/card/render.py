@@ -20,7 +20,7 @@ import rjsmin  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from actionplan import files
-from actionplan.cache import Store, digest
+from actionplan.cache import Buckets, Store, digest
 from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
@@ -34,10 +34,6 @@ from actionplan.project import default_dir
 
 LOCAL = "local.yaml"  # the municipality's own layer: its contacts go on the printed action card
 NODES = "nodes"  # the cache's store of nodes rendered, by project and language
-# A page of this many nodes or more keeps its sections in this many values of the store, by
-# their keys' first byte: an edit writes one again, not all of them.
-BUCKETS_FROM = 256
-BUCKETS = 32
 # What would end the inline script early, in any case: "</script" (HTML ignores the case).
 _SCRIPT_END = re.compile("</(script)", re.IGNORECASE)
 # Line breaks before a block-level tag are not rendered; dropping them keeps the card small.
@@ -325,9 +321,9 @@ def rendered_nodes(
     the template's text; the filters are the tool's own code, in every digest.  A change to
     node.html or its filters that reads more of the plan must add it here.  A project's own
     node.html, other than the default one, may read anything, so its nodes are not kept (None:
-    language.html renders each in place, as without a cache).  A page of BUCKETS_FROM nodes or
-    more keeps them in BUCKETS values of the store, by their keys' first byte, so that an edit
-    writes again the buckets of the sections it made or dropped, not some 5 MB at 10 000 nodes.
+    language.html renders each in place, as without a cache).  A large page keeps them in
+    buckets (cache.Buckets), so that an edit writes again the buckets of the sections it made or
+    dropped, not some 5 MB at 10 000 nodes.
 
     `original`, the plan before it was translated: a node whose original and translation are
     the objects of the last build in this process, on a page with the same digest and numbers,
@@ -358,10 +354,7 @@ def rendered_nodes(
         ),
     ).encode()
     name = digest(NODES, str(root.resolve()), context["lang"])
-    buckets = BUCKETS if len(context["order"]) >= BUCKETS_FROM else 1
-    names = [digest(name, str(buckets), str(i)) for i in range(buckets)]
-    kept: list[dict[bytes, str]] = [store.get(n, dict) or {} for n in names]
-    used: list[dict[bytes, str]] = [{} for _ in range(buckets)]
+    kept = Buckets(store, name, len(context["order"]))
     found: dict[str, Markup] = {}
     template = theme.template("node.html")
     last_page, last_numbers, last_keys = _keys.get(name, (b"", {}, {}))
@@ -393,15 +386,12 @@ def rendered_nodes(
             ).digest()
         if untranslated is not None:
             keys[node_id] = (untranslated, text_of, key)
-        bucket = key[0] % buckets
-        html = kept[bucket].get(key)
+        html = kept.get(key)
         if html is None:
             html = template.render(context, node=node, node_id=node_id)
-        used[bucket][key] = html
+        kept.use(key, html)
         found[node_id] = Markup(html)
-    for bucket_name, before, now in zip(names, kept, used, strict=True):
-        if now.keys() != before.keys():  # only what this build used: the store does not grow
-            store.put(bucket_name, now)
+    kept.save()
     _keys[name] = (page, dict(numbers), keys)
     return found
 

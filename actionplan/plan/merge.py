@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from actionplan import files
-from actionplan.cache import Store, digest
+from actionplan.cache import Buckets, Store, digest
 from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import N_, _, language
 from actionplan.plan import loader, model, translate
@@ -253,7 +253,6 @@ def _read(source: SourceFile, cls: type, what: str, problems: Problems) -> Any |
 
 
 PARTS = "parts"  # the store of each file's entries of `nodes:`, read one by one
-_BUCKETS = 32  # a large file's entries are kept in this many values of the store
 
 
 def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ...] | None:
@@ -360,18 +359,13 @@ def _read_entries(
     problems: Problems,
 ) -> dict[str, Any] | None:
     """Each entry of `nodes:` by its id, read alone or taken from the store, or None."""
-    store = Store(READS)
     chunks = parts.chunks
-    buckets = 1 if len(chunks) < 256 else _BUCKETS
-    table = digest(PARTS, name, role.value, what, language(), str(parts.indent), str(buckets))
-    keys = [digest(table, str(i)) for i in range(buckets)]
-    kept: list[dict[bytes, Any]] = [store.get(key, dict) or {} for key in keys]
-    used: list[dict[bytes, Any]] = [{} for _ in range(buckets)]
+    table = digest(PARTS, name, role.value, what, language(), str(parts.indent))
+    kept = Buckets(Store(READS), table, len(chunks))
     hint = fields_of(cls)["nodes"][1]
     nodes: dict[str, Any] = {}
     for (line, entry_id, text), h in zip(chunks, digests, strict=True):
-        bucket = h[0] % buckets
-        entry = kept[bucket].get(h)
+        entry = kept.get(h)
         if entry is None:
             read = _read_entry(text, line, entry_id, name, role, path, hint)
             if read is None:
@@ -380,13 +374,11 @@ def _read_entries(
             entry = (*read, written)
         elif entry[0] != line:
             entry = (*_moved_entry(entry[:3], line), entry[3])
-        used[bucket][h] = entry
+        kept.use(h, entry)
         problems.extend(entry[2])
         nodes[entry_id] = entry[1]
         _remember(entry[1], entry[3])
-    for key, was, now in zip(keys, kept, used, strict=True):
-        if was.keys() != now.keys() or any(was[h] is not e for h, e in now.items()):
-            store.put(key, now)
+    kept.save()
     return nodes
 
 
