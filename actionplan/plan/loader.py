@@ -549,7 +549,18 @@ def split_nodes(text: str) -> Parts | None:
         return None  # a line less indented than the ids (but a comment)
     entry = re.compile(rf"\n {{{indent}}}[^ \n#]")
     starts = [m.start() + 1 for m in entry.finditer(text, head - 1, end)]
-    line = text.count("\n", 0, head)
+    cut = _entries(text, starts, end, indent, text.count("\n", 0, head))
+    if cut is None:
+        return None
+    return Parts(_skeleton(text, head, end, indent), cut[0], indent, head, end)
+
+
+def _entries(
+    text: str, starts: list[int], end: int, indent: int, line: int
+) -> tuple[list[tuple[int, str, str]], int] | None:
+    """The entries of `text` that start at `starts` (the last runs to `end`), each with its
+    first line (the first at `line`) and its id, and the line after them; None where one does
+    not start with an id."""
     chunks: list[tuple[int, str, str]] = []
     for i, at in enumerate(starts):
         key = _ENTRY_KEY.match(text, at + indent)
@@ -558,8 +569,13 @@ def split_nodes(text: str) -> Parts | None:
         chunk = text[at : starts[i + 1] if i + 1 < len(starts) else end]
         chunks.append((line, key.group(1), chunk))
         line += chunk.count("\n")
-    skeleton = f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
-    return Parts(skeleton, chunks, indent, head, end)
+    return chunks, line
+
+
+def _skeleton(text: str, head: int, end: int, indent: int) -> str:
+    """The text with its entries (from `head` to `end`) taken out: `nodes:` is `{}`, on as many
+    lines."""
+    return f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
 
 
 def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
@@ -603,23 +619,18 @@ def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
     if len(middle) > 1 and starts[:1] != [1]:
         return None  # the text cut again starts with no entry of its own
     line = chunks[first][0] if first < len(chunks) else chunks[-1][0]
-    new: list[tuple[int, str, str]] = []
-    for i, at in enumerate(starts):
-        key = _ENTRY_KEY.match(middle, at + indent)
-        if key is None:
-            return None
-        chunk = middle[at : starts[i + 1] if i + 1 < len(starts) else len(middle)]
-        new.append((line, key.group(1), chunk))
-        line += chunk.count("\n")
+    cut = _entries(middle, starts, len(middle), indent, line)
+    if cut is None:
+        return None
+    new, line = cut
     by = line - chunks[last][0] if last < len(chunks) else 0
     after = [(n + by, entry_id, chunk) for n, entry_id, chunk in chunks[last:]]
     found = chunks[:first] + new + after
     if not found:
         return None
     end = len(text) - tail
-    skeleton = f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
     was = (*range(first), *(None for _ in new), *range(last, len(chunks)))
-    return Parts(skeleton, found, indent, head, end, was)
+    return Parts(_skeleton(text, head, end, indent), found, indent, head, end, was)
 
 
 def compose_part(text: str) -> yaml.Node | None:
