@@ -7,13 +7,12 @@ routes of `paths` and `diff`, and the flowchart of `graph`.
 
 from __future__ import annotations
 
-import functools
-import weakref
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from actionplan.errors import Pos
+from actionplan.identity import ByIdentity
 from actionplan.plan import model
 
 
@@ -146,23 +145,15 @@ class Graph:
                 ways.append(iter(self.ways[edge.target]))
 
 
-# The graph of each plan alive, by the plan's id: made once for the checks and the card.
-_graphs: dict[int, tuple[weakref.ref[model.Plan], Graph]] = {}
+# The graph of each plan alive: made once for the checks and the card.
+_graphs: ByIdentity[model.Plan, Graph] = ByIdentity()
 
 
 def graph_of(plan: model.Plan) -> Graph:
     """The plan's graph, made once per plan (a plan is immutable, and so is its graph): the
     checks and the card both walk it, and at 10 000 nodes making it takes some 0.1 s."""
-    key = id(plan)
-    kept = _graphs.get(key)
-    if kept is None or kept[0]() is not plan:
-        kept = _graphs[key] = (
-            weakref.ref(plan, functools.partial(_forget_graph, key)),
-            Graph(plan),
-        )
-    return kept[1]
-
-
-def _forget_graph(key: int, ref: weakref.ref[model.Plan]) -> None:
-    if (kept := _graphs.get(key)) is not None and kept[0] is ref:
-        del _graphs[key]
+    graph = _graphs.get(plan)
+    if graph is None:
+        graph = Graph(plan)
+        _graphs.put(plan, graph)
+    return graph

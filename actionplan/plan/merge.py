@@ -9,9 +9,7 @@ the base's entry by entry, and a draft translation is kept apart from the publis
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from actionplan import files
 from actionplan.cache import Buckets, Store, digest
 from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import N_, _, language
+from actionplan.identity import ByIdentity
 from actionplan.plan import loader, model, translate
 from actionplan.plan.layers import complete, overlay, read_layer_file
 from actionplan.plan.loader import READS, Role, SourceFile
@@ -382,8 +381,8 @@ def _read_entries(
     return nodes
 
 
-# The digest of the text each value read in parts was read from (text_key), by the value's id.
-_written: dict[int, tuple[weakref.ref[Any], bytes]] = {}
+# The digest of the text each value read in parts was read from (text_key).
+_written: ByIdentity[Any, bytes] = ByIdentity()
 
 
 def text_key(value: Any) -> bytes | None:
@@ -391,19 +390,12 @@ def text_key(value: Any) -> bytes | None:
     and role and the tool's code (read_in_parts); None for a value not read so.  Two values
     with one digest are equal, but for their positions: the card keys a node's section by it,
     rather than by the node's repr (render.rendered_nodes)."""
-    kept = _written.get(id(value))
-    return kept[1] if kept is not None and kept[0]() is value else None
+    return _written.get(value)
 
 
 def _remember(value: Any, key: bytes) -> None:
-    if text_key(value) is None:
-        ref = weakref.ref(value, functools.partial(_forget_written, id(value)))
-        _written[id(value)] = (ref, key)
-
-
-def _forget_written(key: int, ref: weakref.ref[Any]) -> None:
-    if (kept := _written.get(key)) is not None and kept[0] is ref:
-        del _written[key]
+    if _written.get(value) is None:
+        _written.put(value, key)
 
 
 def _read_entry(

@@ -1,0 +1,32 @@
+"""Values kept beside live objects, by their identity: the model's objects are frozen and compare
+by value (an expensive hash of every field), so what is made of one object once (a plan's graph,
+the digest of the text a node was read from) is looked up by the object itself, and forgotten
+when the object is collected."""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class ByIdentity(Generic[K, V]):
+    """A value for each live object, found only for that very object."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[weakref.ref[K], V]] = {}
+
+    def get(self, obj: K) -> V | None:
+        kept = self._kept.get(id(obj))
+        return kept[1] if kept is not None and kept[0]() is obj else None
+
+    def put(self, obj: K, value: V) -> None:
+        key = id(obj)
+        self._kept[key] = (weakref.ref(obj, functools.partial(self._forget, key)), value)
+
+    def _forget(self, key: int, ref: weakref.ref[K]) -> None:
+        if (kept := self._kept.get(key)) is not None and kept[0] is ref:
+            del self._kept[key]
