@@ -377,6 +377,23 @@ def test_start_over_is_far_from_back_and_asks_first(open_card: Callable[..., Car
     assert card.hash() == "#ring~0"
 
 
+def test_the_start_screen_has_no_empty_band_where_back_and_start_over_sit(
+    open_card: Callable[..., Card],
+) -> None:
+    card = open_card(viewport={"width": 320, "height": 640})
+    toolbar = card.lang().locator(".ap-toolbar")
+    overview = card.lang().locator(".ap-overview").bounding_box()
+    main = card.lang().locator(".ap-main").bounding_box()
+    assert overview and main
+    # Both buttons are hidden at the start, and so is the bar that holds them: the overview
+    # follows the main region's own padding.
+    expect(toolbar).to_be_hidden()
+    assert overview["y"] - main["y"] <= 20, (overview, main)
+    card.choose("Ja")
+    expect(toolbar).to_be_visible()
+    expect(card.button("back")).to_be_visible()
+
+
 # -- 12. colours, the document, links --------------------------------------------------------
 
 
