@@ -242,6 +242,37 @@ def test_serve_serves_every_card_and_rebuilds_only_the_plan_saved(
         assert "Fixture Town" in get(server, "/second/")[1].decode()
 
 
+def test_serve_checks_every_plan_again_on_a_new_day(
+    shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review date ages overnight: a save the next day checks the plans it did not touch
+    too, so that a plan that has become due for review says so."""
+    import datetime as dt
+
+    from actionplan.commands import check, serve
+    from actionplan.project import Project
+
+    checked: list[str] = []
+    original = check.check_plan
+
+    def check_plan(root: Path, **kwargs: Any) -> Any:
+        checked.append(Path(root).name)
+        return original(root, **kwargs)
+
+    monkeypatch.setattr(check, "check_plan", check_plan)
+    live = serve.LiveCard(Project.find(shelf), shelf.parent / "live")
+    assert live.rebuild()[0]
+    assert sorted(checked) == ["content", "second", "third"]
+    checked.clear()
+    assert live.rebuild(only="third")[0]
+    assert checked == ["third"]  # the same day: only the plan saved
+    checked.clear()
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(serve, "_today", lambda: tomorrow)
+    assert live.rebuild(only="third")[0]
+    assert sorted(checked) == ["content", "second", "third"]
+
+
 def test_serve_plan_names_a_plan_the_project_lacks(shelf: Path) -> None:
     code, _, err = run("serve", str(shelf), "--plan", "fourth", "--port", "0")
     assert code == 1

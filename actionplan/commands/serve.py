@@ -8,6 +8,7 @@ script's hash and `connect-src 'self'` are added to the served copy's Content-Se
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import ipaddress
 import json
@@ -129,6 +130,10 @@ def _body_end(page: str) -> int:
     return len(page)
 
 
+def _today() -> dt.date:
+    return dt.date.today()
+
+
 @dataclass
 class LiveCard:
     """The card in a folder of its own, rebuilt on demand; keeps the last good one on errors."""
@@ -139,6 +144,7 @@ class LiveCard:
     version: int = 0  # how many good builds there have been
     built: list[str] = field(default_factory=list)  # the pages the last good build wrote
     checked: dict[str, Report] = field(default_factory=dict)  # each plan's, until it changes
+    checked_on: dt.date | None = None  # the day they were checked: a date check ages overnight
     errors: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -153,10 +159,12 @@ class LiveCard:
         # The plans a save did not touch are not checked again: only the one it changed, or
         # all when it reached further (only is None: the templates, the shared layer).
         checks.Kept.keep = True  # every save is checked again: keep what each check finds
-        if only is None:
+        today = _today()
+        if only is None or today != self.checked_on:
             self.checked.clear()
         else:
             self.checked.pop(only, None)
+        self.checked_on = today
         try:
             results = build_site(
                 self.project,
