@@ -23,7 +23,7 @@ from actionplan.commands.check import check_project
 from actionplan.errors import PlanError
 from actionplan.plan import checks, loader
 from actionplan.plan.graph import Graph
-from actionplan.project import BASE_ENV, Project
+from actionplan.project import BASE_ENV, Project, default_dir
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2026, 12, 1)
@@ -470,14 +470,17 @@ def build_or_errors(root: Path, out: Path, new_process: bool = True) -> tuple[by
 
 
 @pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
+@pytest.mark.parametrize("size", [40, 250], ids=["40 nodes", "250 nodes packed"])
 def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool, size: int
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(checks.Kept, "keep", not new_process)
-    # The sections kept in buckets, as for a large page (the other tests keep them in one).
+    # The entries kept in buckets, as for a large file (the other tests keep them in one).
     monkeypatch.setattr(cache.Buckets, "FROM", 8)
-    project = one_file_plan(tmp_path / "project")
+    # At 250 nodes, three groups of sections, each node in a <noscript> as on a large card.
+    monkeypatch.setattr(render, "PACKED_FROM", 100)
+    project = one_file_plan(tmp_path / "project", size)
     plan = project / "content" / "plan.yaml"
     n20 = "  n20:\n    kind: step\n    title: Trin 20\n    body: Gør trin 20.\n    next: n21\n"
     changes: list[tuple[str, Callable[[], None]]] = [
@@ -519,6 +522,7 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
         ("nothing", lambda: None),
     ]
     before = clean_or_errors(project, tmp_path / "clean-0", monkeypatch)
+    assert (b"<noscript><section" in before[0]) == (size >= render.PACKED_FROM)
     assert build_or_errors(project, tmp_path / "cached-0", new_process) == before
     for i, (what, change) in enumerate(changes, 1):
         change()
@@ -546,11 +550,10 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(cache.Buckets, "FROM", 8)
-    project = one_file_plan(tmp_path / "project")
+    project = one_file_plan(tmp_path / "project", n=250)  # three groups of sections
     build(project, tmp_path / "a")
     sections = tmp_path / "cache" / render.NODES
     kept = {p: p.read_bytes() for p in entries(sections)}
-    assert len(kept) > 1, "the sections are not kept in buckets"
     read = entries_read(monkeypatch)
     real_parse = loader.parse
 
@@ -564,13 +567,42 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     card = build(project, tmp_path / "b")
     assert read == ["n5"]
     assert rendered == ["n5"]
-    # n5's old section is in one bucket and its new one in one (perhaps one empty until now):
-    # at most two are written again, the rest left as they were.
+    # n5's group is kept anew, whole and as its sections, and the list of the page's groups
+    # written again; the other two groups are left as they were.
     now = {p: p.read_bytes() for p in entries(sections)}
     assert kept.keys() <= now.keys()
-    assert 1 <= sum(now[p] != kept.get(p) for p in now) <= 2
+    assert len(now) == len(kept) + 2
+    assert sum(now[p] != kept.get(p) for p in now) == 3
     monkeypatch.undo()
     assert card == clean(project, tmp_path / "clean", monkeypatch)
+
+
+@pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
+def test_a_theme_s_own_page_that_puts_each_node_in_place_gets_the_kept_sections(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool
+) -> None:
+    """A project's own language.html from before `nodes_html`, that puts each node's section in
+    place by id (`node_html`), gets the sections kept, and the clean card."""
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "PACKED_FROM", 100)
+    project = one_file_plan(tmp_path / "project", n=150)
+    page = (default_dir("templates") / "language.html").read_text(encoding="utf-8")
+    assert "{% if nodes_html %}" in page
+    page = page.replace("{% if nodes_html %}", "{% if false %}").replace(
+        '{% include "node.html" %}',
+        '{% if node_html %}{{ node_html[node_id] }}{% else %}{% include "node.html" %}{% endif %}',
+    )
+    (project / "templates").mkdir()
+    (project / "templates" / "language.html").write_text(page, encoding="utf-8")
+    build(project, tmp_path / "a", new_process)
+    rendered = node_renders(monkeypatch)
+    edit(project / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
+    card = build(project, tmp_path / "b", new_process)
+    assert rendered == ["n5"]
+    monkeypatch.undo()
+    monkeypatch.setattr(render, "PACKED_FROM", 100)
+    assert card == clean(project, tmp_path / "clean", monkeypatch)
+    assert b"<noscript><section" in card[0]
 
 
 def test_serve_walks_the_graph_again_only_when_a_way_on_changed(

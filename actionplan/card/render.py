@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import pickle
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import rjsmin  # type: ignore[import-untyped]
 from markupsafe import Markup
 
 from actionplan import files
-from actionplan.cache import Buckets, Store, digest
+from actionplan.cache import Store, digest
 from actionplan.card.filters import anchor
 from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
@@ -63,8 +65,11 @@ class Page:
     anchor_prefix: str  # '' in the plan's own language, 'lang/' in another: before each id
     briefs: dict[str, Markup] = field(default_factory=dict)  # each contact as one link
     html: Markup = field(default_factory=Markup)  # the rendered language.html, for card.html
-    # Each node's section, rendered already where the build keeps nodes (rendered_nodes).
-    node_html: dict[str, Markup] | None = None
+    # Each node's section by id, rendered already where the build keeps nodes (rendered_nodes).
+    node_html: Mapping[str, Markup] | None = None
+    # Every node's section in its group of GROUP, as language.html puts them in place, where
+    # the build keeps nodes; else None, and language.html renders each node in place.
+    nodes_html: Markup | None = None
 
 
 @frozen
@@ -264,8 +269,17 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     for page in pages:
         page = replace(page, briefs=contact_briefs(theme, card.context(page), page.plan))
         nodes = rendered_nodes(theme, plan.root, card.context(page), plan)
-        page = replace(page, node_html=nodes)
-        html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
+        if nodes is None:
+            html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
+        else:
+            # The page is rendered with a mark where the nodes go, and the line breaks before
+            # blocks dropped from it alone: the nodes' groups have theirs dropped already, and
+            # the mark starts and ends as a group does, so the breaks dropped at its edges are
+            # those the whole page would lose.
+            mark = f'<div data-ap-nodes="{os.urandom(16).hex()}"></div>'
+            page = replace(page, node_html=nodes.sections, nodes_html=Markup(mark))
+            html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
+            html = html.replace(mark, nodes.html)
         done.append(replace(page, html=Markup(html)))
     document = Document(
         pages=done,
@@ -302,16 +316,62 @@ def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
     )
 
 
-# In one process (`serve`), each node's key as the last build of a page worked it out: by the
-# page's name, its digest, the numbers and, by node id, (the original node, its translation, key).
-_keys: dict[str, tuple[bytes, dict[str, int], dict[str, tuple[Any, Any, bytes]]]] = {}
+# In one process (`serve`), what each node's section is keyed by (`_written`) as the last build
+# of a page worked it out, where that is not the digest of the text of a node in the plan's own
+# language: by the page's name, its digest and, by node id, (the original node, its
+# translation, what it is keyed by).
+_written_of: dict[str, tuple[bytes, dict[str, tuple[Any, Any, bytes]]]] = {}
+
+GROUP = 100  # nodes in one <div class="ap-nodes">: language.html's `order|batch(100)`
+
+
+class Sections(Mapping[str, Markup]):
+    """Each node's section by id (`node_html`), read from the kept groups only when a template
+    asks for one: the default language.html puts the groups in place whole (`nodes_html`)."""
+
+    def __init__(self, order: list[str], load: Callable[[], list[dict[bytes, str]]]) -> None:
+        self._order = order
+        self._load = load
+        self._found: dict[str, Markup] | None = None
+
+    def __getitem__(self, node_id: str) -> Markup:
+        if self._found is None:
+            htmls = [html for group in self._load() for html in group.values()]
+            self._found = {i: Markup(html) for i, html in zip(self._order, htmls, strict=True)}
+        return self._found[node_id]
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+
+@frozen
+class Rendered:
+    """Every node's section in one language: the groups as language.html puts them in place
+    (`html`: each group's <div>, its line breaks before blocks already dropped, as _BLOCK_BREAK
+    drops them from the page) and each section by id (`sections`)."""
+
+    html: str
+    sections: Sections
+
+
+def group_html(sections: Iterable[str], packed: bool) -> str:
+    """One group of nodes, as language.html's loop writes it, with _BLOCK_BREAK applied (the
+    group starts with `<div` and ends with `</div>`, so that no break it drops is cut at its
+    edges)."""
+    if packed:
+        sections = [f"<noscript>{html}</noscript>" for html in sections]
+    return _BLOCK_BREAK.sub("><", '<div class="ap-nodes">\n' + "".join(sections) + "</div>")
 
 
 def rendered_nodes(
     theme: Theme, root: Path, context: dict[str, Any], original: model.Plan | None = None
-) -> dict[str, Markup] | None:
-    """Each node's section in one language, as node.html renders it, for language.html to put
-    in place (`node_html`); those rendered by an earlier build are taken from the cache.
+) -> Rendered | None:
+    """Each node's section in one language, as node.html renders it, in groups as
+    language.html puts them in place (`nodes_html`, and by id `node_html`); those rendered by
+    an earlier build are taken from the cache.
 
     A node's section is kept under a digest of everything node.html reads: the node itself (as
     translated: the digests of the texts it and its translation were read from, `_written`, or
@@ -321,13 +381,18 @@ def rendered_nodes(
     the template's text; the filters are the tool's own code, in every digest.  A change to
     node.html or its filters that reads more of the plan must add it here.  A project's own
     node.html, other than the default one, may read anything, so its nodes are not kept (None:
-    language.html renders each in place, as without a cache).  A large page keeps them in
-    buckets (cache.Buckets), so that an edit writes again the buckets of the sections it made or
-    dropped, not some 5 MB at 10 000 nodes.
+    language.html renders each in place, as without a cache).
+
+    The store keeps each group of GROUP nodes whole, as it goes into the page, under a digest of
+    its nodes' keys, and beside it the group's sections by key; and the keys of the groups of
+    the page's last build.  A build that finds a group takes it as it is; for one it does not
+    find, it takes from the last build's group in that place the sections whose keys are the
+    same (a section's key holds its number, so its group), and renders the others.  An edit of
+    one word so reads and writes its group alone, and renders its node alone.
 
     `original`, the plan before it was translated: a node whose original and translation are
-    the objects of the last build in this process, on a page with the same digest and numbers,
-    has the key it had then, without its repr (the model is immutable, and the translated node
+    the objects of the last build in this process, on a page with the same digest, is keyed by
+    what it was keyed by then, without its repr (the model is immutable, and the translated node
     is made from those two alone).
     """
     store = Store(NODES)
@@ -336,6 +401,7 @@ def rendered_nodes(
         return None
     plan: model.Plan = context["plan"]
     numbers: dict[str, int] = context["numbers"]
+    order: list[str] = context["order"]
     page = digest(
         source,
         pickle.dumps(
@@ -354,46 +420,120 @@ def rendered_nodes(
         ),
     ).encode()
     name = digest(NODES, str(root.resolve()), context["lang"])
-    kept = Buckets(store, name, len(context["order"]))
-    found: dict[str, Markup] = {}
-    template = theme.template("node.html")
-    last_page, last_numbers, last_keys = _keys.get(name, (b"", {}, {}))
-    if last_page != page or last_numbers != numbers:
-        last_keys = {}
-    keys: dict[str, tuple[Any, Any, bytes]] = {}
+    last_page, last_written = _written_of.get(name, (b"", {}))
+    if last_page != page:
+        last_written = {}
+    kept_written: dict[str, tuple[Any, Any, bytes]] = {}
     # Each node's ways on: as the plan's graph made them (`edges`), where the page is of the
     # plan the card's graph was made of; a translation's nodes are new, and made anew.
     ways = graph_of(plan).ways if plan is original else None
     tr = None
     if original is not None and context["lang"] != original.info.language:
         tr = original.translations.get(context["lang"])
-    for node_id in context["order"]:
-        node = plan.nodes[node_id]
-        untranslated = original.nodes.get(node_id) if original is not None else None
-        text_of = tr.nodes.get(node_id) if tr is not None else None
-        was = last_keys.get(node_id)
-        if untranslated is not None and was and was[0] is untranslated and was[1] is text_of:
-            key = was[2]
+    nodes = plan.nodes
+    originals = original.nodes if original is not None else {}
+    translated = tr.nodes if tr is not None else {}
+    # What each node's section is made of, but for the numbers: the digest of the text it was
+    # read from (`_written`), or its repr; neither holds its positions, which no card shows, so
+    # a line added above a node does not make it new.  And the numbers of the nodes each leads
+    # to, all in a row: which nodes it leads to is in what it was read from.
+    written: list[bytes] = []
+    targets: list[int | None] = []
+    counts: list[int] = []  # of each node's ways on
+    for node_id in order:
+        node = nodes[node_id]
+        untranslated = originals.get(node_id)
+        if node is untranslated and (w := text_key(node)) is not None:
+            pass  # the plan's own language, read entry by entry: the most common by far
         else:
-            on = ways[node_id] if ways is not None else edges(node)
-            leads_to = [(edge.target, numbers.get(edge.target)) for edge in on]
-            # The digest of the text the node was read from, or its repr: neither holds its
-            # positions, which no card shows, so a line added above a node does not make it new.
-            written = _written(node, untranslated, text_of, tr is not None)
-            text = repr((written, numbers.get(node_id), leads_to))
-            key = hashlib.blake2b(
-                page + text.encode("utf-8", "surrogatepass"), digest_size=24
-            ).digest()
-        if untranslated is not None:
-            keys[node_id] = (untranslated, text_of, key)
-        html = kept.get(key)
-        if html is None:
-            html = template.render(context, node=node, node_id=node_id)
-        kept.use(key, html)
-        found[node_id] = Markup(html)
-    kept.save()
-    _keys[name] = (page, dict(numbers), keys)
-    return found
+            text_of = translated.get(node_id)
+            was = last_written.get(node_id)
+            if untranslated is None or not (was and was[0] is untranslated and was[1] is text_of):
+                made = _written(node, untranslated, text_of, tr is not None)
+                w = made if isinstance(made, bytes) else repr(made).encode("utf-8", "surrogatepass")
+                was = (untranslated, text_of, w)
+            w = was[2]
+            if untranslated is not None:
+                kept_written[node_id] = was
+        written.append(w)
+        on = ways[node_id] if ways is not None else edges(node)
+        targets.extend([numbers.get(edge.target) for edge in on])
+        counts.append(len(on))
+    _written_of[name] = (page, kept_written)
+
+    packed = b"1" if context["packed"] else b"0"
+    listing = digest(name, "groups")  # the keys of the groups of the page's last build
+    last: list[str] | None = None
+    groups: list[str] = []
+    html: list[str] = []
+    template = theme.template("node.html")
+    at = 0  # where the group's first node's targets are in `targets`
+    for start in range(0, len(order), GROUP):
+        ids = order[start : start + GROUP]
+        texts = written[start : start + GROUP]
+        ons = counts[start : start + GROUP]
+        leads = targets[at : at + sum(ons)]
+        at += len(leads)
+        # The ids and their place give the nodes' numbers; the lengths read the texts' digests
+        # or reprs back one way only.
+        key = hashlib.blake2b(
+            page
+            + packed
+            + repr((start, ids, leads, [len(t) for t in texts])).encode("utf-8", "surrogatepass")
+            + b"".join(texts),
+            digest_size=24,
+        ).hexdigest()
+        groups.append(key)
+        found = store.get(key, str)
+        if found is None:
+            if last is None:
+                last = store.get(listing, list) or []
+            place = start // GROUP
+            before = store.get(_sections(last[place]), dict) if place < len(last) else None
+            sections: dict[bytes, str] = {}
+            taken = 0
+            for node_id, text, count in zip(ids, texts, ons, strict=True):
+                mine = leads[taken : taken + count]
+                taken += count
+                node_key = hashlib.blake2b(
+                    page
+                    + len(text).to_bytes(4, "little")
+                    + text
+                    + repr((node_id, numbers[node_id], mine)).encode("utf-8", "surrogatepass"),
+                    digest_size=24,
+                ).digest()
+                section = before.get(node_key) if before is not None else None
+                if section is None:
+                    section = template.render(context, node=nodes[node_id], node_id=node_id)
+                sections[node_key] = section
+            found = group_html(sections.values(), context["packed"])
+            store.put(_sections(key), sections)
+            store.put(key, found)
+        html.append(found)
+    if store.get(listing, list) != groups:
+        store.put(listing, groups)
+
+    def load() -> list[dict[bytes, str]]:
+        """Each group's sections, rendered again where the store has lost them."""
+        found = []
+        for place, key in enumerate(groups):
+            sections = store.get(_sections(key), dict)
+            if sections is None:
+                sections = {}
+                for i, node_id in enumerate(order[place * GROUP : (place + 1) * GROUP]):
+                    node = plan.nodes[node_id]
+                    sections[i.to_bytes(4, "little")] = template.render(
+                        context, node=node, node_id=node_id
+                    )
+            found.append(sections)
+        return found
+
+    return Rendered(html="".join(html), sections=Sections(order, load))
+
+
+def _sections(group: str) -> str:
+    """The store's key of a group's sections by their keys, beside the group (`group`, its key)."""
+    return hashlib.blake2b(b"sections" + group.encode(), digest_size=24).hexdigest()
 
 
 def _written(node: Any, untranslated: Any, text_of: Any, translated: bool) -> Any:
