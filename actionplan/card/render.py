@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import rcssmin  # type: ignore[import-untyped]
 import rjsmin  # type: ignore[import-untyped]
@@ -28,7 +28,7 @@ from actionplan.card.theme import Theme
 from actionplan.errors import PlanError
 from actionplan.frozen import frozen
 from actionplan.plan import model
-from actionplan.plan.graph import Graph, edges, graph_of
+from actionplan.plan.graph import Edge, Graph, edges, graph_of
 from actionplan.plan.merge import text_key
 from actionplan.plan.read import no_cyclic_gc
 from actionplan.plan.translate import localize
@@ -197,7 +197,7 @@ def script_data(
     return {
         "start": plan.info.start,
         "primary": plan.info.language,
-        "nodes": [[i, plan.nodes[i].kind, *(e.target for e in graph.ways[i])] for i in order],
+        "nodes": [node_data(i, plan.nodes[i], graph.ways[i]) for i in order],
         "languages": {
             p.lang: {
                 "dir": p.dir,
@@ -206,6 +206,33 @@ def script_data(
             for p in pages
         },
     }
+
+
+def node_data(node_id: str, node: model.Node, ways: tuple[Edge, ...]) -> list[str]:
+    """A node as the script's data holds it: [id, kind, the ids it leads to]."""
+    return [node_id, node.kind, *[edge.target for edge in ways]]
+
+
+def _json(value: Any) -> str:
+    """The script's data, or a part of it, as JSON."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def data_json(data: dict[str, Any], nodes: Iterable[str] | None = None) -> str:
+    """The script's data as JSON, safe in a <script>; `nodes`, where given, the JSON of its
+    nodes already made, in parts of whole nodes (the kept groups'), in place of `data`'s."""
+    if nodes is None:
+        text = _json(data)
+    else:  # what json.dumps makes of the dict, but for the nodes' list
+        text = (
+            "{"
+            + ",".join(
+                f"{_json(key)}:" + ("[" + ",".join(nodes) + "]" if key == "nodes" else _json(value))
+                for key, value in sorted(data.items())
+            )
+            + "}"
+        )
+    return text.replace("<", "\\u003c")
 
 
 def contact_briefs(theme: Theme, context: dict[str, Any], plan: model.Plan) -> dict[str, Markup]:
@@ -243,7 +270,6 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     )
     js = theme.source("card.js") or ""
     pages = [_page(plan, theme, lang, order) for lang in plan.languages]
-    data = script_data(plan, graph, order, pages, theme.script_words())
     logo = None
     if plan.logo:
         media_type, raw = plan.logo
@@ -264,31 +290,47 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
         languages=pages,
         site=site,
     )
+    # Marks where the nodes go in a page and the pages in the card, each put in place once at
+    # the end: the page of a large plan (5 MB) is copied once, not at every step.
+    token = os.urandom(16).hex()
+    nodes_mark = f'<div data-ap-nodes="{token}"></div>'
     language = theme.template("language.html")
-    done = []
+    done: list[Page] = []
+    data: list[str] | None = None  # the JSON of the script's nodes, kept with the groups
+    texts: list[list[str]] = []  # each page's text, the nodes' groups where its mark was
     for page in pages:
         page = replace(page, briefs=contact_briefs(theme, card.context(page), page.plan))
         nodes = rendered_nodes(theme, plan.root, card.context(page), plan)
+        if nodes is not None:
+            page = replace(page, node_html=nodes.sections, nodes_html=Markup(nodes_mark))
+            if page.lang == primary:
+                data = nodes.data
+        # The line breaks before blocks are dropped from the page with the mark in place: the
+        # nodes' groups have theirs dropped already, and the mark starts and ends as a group
+        # does, so the breaks dropped at its edges are those the whole page would lose.
+        html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
         if nodes is None:
-            html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
+            texts.append([html])
         else:
-            # The page is rendered with a mark where the nodes go, and the line breaks before
-            # blocks dropped from it alone: the nodes' groups have theirs dropped already, and
-            # the mark starts and ends as a group does, so the breaks dropped at its edges are
-            # those the whole page would lose.
-            mark = f'<div data-ap-nodes="{os.urandom(16).hex()}"></div>'
-            page = replace(page, node_html=nodes.sections, nodes_html=Markup(mark))
-            html = _BLOCK_BREAK.sub("><", language.render(card.context(page)))
-            html = html.replace(mark, nodes.html)
-        done.append(replace(page, html=Markup(html)))
+            between = html.split(nodes_mark)  # once, in the default language.html
+            text = [between[0]]
+            for part in between[1:]:
+                text += (nodes.html, part)
+            texts.append(text)
+        mark = f'<div data-ap-page="{token}-{len(done)}"></div>'
+        done.append(replace(page, html=Markup(mark)))
     document = Document(
         pages=done,
         css=Markup(css),
         nojs_css=Markup(nojs_css),
         js=Markup(js),
+        # The nodes' part made of the kept groups' where there are any (`order` then not walked).
         data=Markup(
-            json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace(
-                "<", "\\u003c"
+            data_json(
+                script_data(
+                    plan, graph, order if data is None else [], pages, theme.script_words()
+                ),
+                data,
             )
         ),
         csp=Markup(
@@ -298,7 +340,12 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
         ),
     )
     card = replace(card, languages=done)
-    return theme.template("card.html").render(card.context(done[0], document))
+    whole = theme.template("card.html").render(card.context(done[0], document))
+    # re.split gives the texts between the marks, and between those each mark's page number.
+    parts = re.split(f'<div data-ap-page="{token}-([0-9]+)"></div>', whole)
+    return "".join(
+        t for i, part in enumerate(parts) for t in (texts[int(part)] if i % 2 else (part,))
+    )
 
 
 def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
@@ -355,6 +402,9 @@ class Rendered:
 
     html: str
     sections: Sections
+    # On the page of the plan's own language, the JSON of each group's nodes in the script's data
+    # (node_data), without the list's brackets; else None.
+    data: list[str] | None = None
 
 
 def group_html(sections: Iterable[str], packed: bool) -> str:
@@ -466,6 +516,7 @@ def rendered_nodes(
     last: list[str] | None = None
     groups: list[str] = []
     html: list[str] = []
+    data: list[str | None] = []
     template = theme.template("node.html")
     at = 0  # where the group's first node's targets are in `targets`
     for start in range(0, len(order), GROUP):
@@ -484,7 +535,7 @@ def rendered_nodes(
             digest_size=24,
         ).hexdigest()
         groups.append(key)
-        found = store.get(key, str)
+        found = store.get(key, tuple)
         if found is None:
             if last is None:
                 last = store.get(listing, list) or []
@@ -506,10 +557,14 @@ def rendered_nodes(
                 if section is None:
                     section = template.render(context, node=nodes[node_id], node_id=node_id)
                 sections[node_key] = section
-            found = group_html(sections.values(), context["packed"])
+            made = None
+            if ways is not None:  # the page of the plan the graph is of: its own language's
+                made = ",".join(_json(node_data(i, nodes[i], ways[i])) for i in ids)
+            found = (group_html(sections.values(), context["packed"]), made)
             store.put(_sections(key), sections)
             store.put(key, found)
-        html.append(found)
+        html.append(found[0])
+        data.append(found[1])
     if store.get(listing, list) != groups:
         store.put(listing, groups)
 
@@ -528,7 +583,12 @@ def rendered_nodes(
             found.append(sections)
         return found
 
-    return Rendered(html="".join(html), sections=Sections(order, load))
+    return Rendered(
+        html="".join(html),
+        sections=Sections(order, load),
+        # Only where every group has its part: else the script's data is made whole.
+        data=None if ways is None or None in data else cast(list[str], data),
+    )
 
 
 def _sections(group: str) -> str:

@@ -56,19 +56,20 @@ def build_site(
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))
     out = output_folder(project, out)
-    pages: list[tuple[str, BuildResult]] = []
+    pages: list[tuple[bytes, BuildResult]] = []  # encoded once: a large card is some 5 MB
     for card in checked.cards:
         assert card.html is not None and card.folder is not None and card.report.plan is not None
         path = out / card.folder.out
         drafts = tuple(sorted(card.report.plan.drafts))
-        size = len(card.html.encode())
-        result = BuildResult(path, size, card.report.warnings, drafts, card.folder.name)
-        pages.append((card.html, result))
+        data = card.html.encode("utf-8")
+        result = BuildResult(path, len(data), card.report.warnings, drafts, card.folder.name)
+        pages.append((data, result))
     if checked.index is not None:
         path = out / INDEX_NAME
-        pages.append((checked.index, BuildResult(path, len(checked.index.encode()), [], (), "")))
-    for html, result in pages:
-        write_atomic(result.path, html.encode("utf-8"))
+        data = checked.index.encode("utf-8")
+        pages.append((data, BuildResult(path, len(data), [], (), "")))
+    for data, result in pages:
+        write_atomic(result.path, data)
     return [result for _, result in pages]
 
 
