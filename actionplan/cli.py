@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import shlex
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,14 +75,19 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@dataclass
 class Options:
     """What every command is run with: how much to print, set by -q and -v wherever they are
-    given, and the date that counts as today (a caller can pass its own as click's `obj`)."""
+    given, and the date that counts as today (a caller can pass its own as click's `obj`).
 
-    quiet: bool = False
-    verbose: bool = False
-    today: dt.date = field(default_factory=dt.date.today)
+    A plain class: a dataclass compiles its methods as the module is imported, in every command.
+    """
+
+    def __init__(
+        self, quiet: bool = False, verbose: bool = False, today: dt.date | None = None
+    ) -> None:
+        self.quiet = quiet
+        self.verbose = verbose
+        self.today = today or dt.date.today()
 
 
 path_argument = click.argument(
@@ -643,6 +646,8 @@ def new(
     copy_base: bool,
     plan_name: str | None,
 ) -> None:
+    import shlex
+
     from actionplan.commands.new import new_plan, new_project
 
     if plan_name is not None:

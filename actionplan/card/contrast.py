@@ -26,8 +26,9 @@ PAIRS = (
     ("bg", "urgent", TEXT, N_("the emergency numbers' text")),
     ("primary", "bg", UI, N_("the line above each step")),
 )
-_VAR = re.compile(r"--ap-([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
-_HEX = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z")
+# Compiled at their first use (re keeps them), by a plan that sets its colours, not at import.
+_VAR = r"--ap-([a-z-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;"
+_HEX = r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"
 
 
 def contrast_problems(local: model.LocalSettings, css: str) -> list[Problem]:
@@ -37,14 +38,14 @@ def contrast_problems(local: model.LocalSettings, css: str) -> list[Problem]:
     if colors is None:
         return []
     theme: dict[str, str] = {}
-    for name, value in _VAR.findall(css):  # the first: the light theme's, not dark mode's
+    for name, value in re.findall(_VAR, css):  # the first: the light theme's, not dark mode's
         theme.setdefault(name.replace("-", "_"), value)
     mine = {
         name: value
         for name in ("primary", "primary_text", "accent", "urgent")
         if isinstance(value := getattr(colors, name), str)
         and not isinstance(value, model.Placeholder)
-        and _HEX.match(value)
+        and re.match(_HEX, value)
     }
     colour = {**theme, **mine}
     failed: dict[tuple[str, ...], list[tuple[str, float, float]]] = {}

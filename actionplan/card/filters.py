@@ -111,12 +111,12 @@ def anchor(lang: str, node_id: str, primary: str) -> str:
     return node_id if lang == primary else f"{lang}/{node_id}"
 
 
-_PLAN_HREF = re.compile(r'href="plan:([a-z0-9-]*)(?:#([^"]*))?"')
+_PLAN_HREF = r'href="plan:([a-z0-9-]*)(?:#([^"]*))?"'  # compiled by the first such link
 
 
 def _links_for(ctx: Any, html: str) -> str:
     if 'href="plan:' in html:
-        html = _PLAN_HREF.sub(lambda m: f'href="{plan_href(ctx, m[1], m[2])}"', html)
+        html = re.sub(_PLAN_HREF, lambda m: f'href="{plan_href(ctx, m[1], m[2])}"', html)
     prefix = ctx["anchor_prefix"]
     if not prefix:
         return html

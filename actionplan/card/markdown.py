@@ -13,7 +13,9 @@ if TYPE_CHECKING:  # markdown-it-py is imported by the first text that cmark doe
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-SAFE_LINK = re.compile(r"(?:https?:|mailto:|tel:|#|plan:)", re.IGNORECASE)
+# The patterns a build may not need are written as text and compiled at their first use (re
+# keeps what it compiled): a small build is mostly Python starting and importing.
+SAFE_LINK = r"(?i:https?:|mailto:|tel:|#|plan:)"
 PLAN_LINK = "plan:"  # plan:<id> or plan:<id>#<node>: another plan of the project (docs/format.md)
 # A phone number, in a contact's field as after tel: in a link: digits, spaces, '+', '-' and
 # brackets.  No '*', '#', ',', ';' or letters: a phone dials those as service codes (call
@@ -25,7 +27,7 @@ def is_safe_link(url: str) -> bool:
     """True for http(s) and mailto links, tel: links to a phone number (PHONE, percent-escapes
     read as what they stand for), links to a node of the plan and to another plan."""
     url = url.strip()
-    if not SAFE_LINK.match(url):
+    if not re.match(SAFE_LINK, url):
         return False
     return url[:4].lower() != "tel:" or is_phone_link(url)
 
@@ -73,10 +75,10 @@ def may_have_links(text: str) -> bool:
 # holds only what the parser's normalizeLink leaves as it is (ASCII letters, digits, the URL's
 # own punctuation, '%' with two hex digits): any other character the card's link has encoded
 # ('[' as '%5B', 'ø' as '%C3%B8'), so that text is left to the parser, which says so.
-_PLAIN_LINK = re.compile(r"\[[^\[\]\n]*\]\(((?:[-A-Za-z0-9;/?:@=+$,_.!~*'#]|%[0-9A-Fa-f]{2})*)\)")
+_PLAIN_LINK = r"\[[^\[\]\n]*\]\(((?:[-A-Za-z0-9;/?:@=+$,_.!~*'#]|%[0-9A-Fa-f]{2})*)\)"
 # Code (indented: 4 spaces or a tab; fenced; in backticks), autolinks, escapes, entities,
 # references, images; and a link's text over lines, which a blank line or a marker would end.
-_NOT_PLAIN = re.compile(r"[`<>\\&~\t]|\]\s*:|!\[|\]\[| {4}|\[[^\]\n]*\n")
+_NOT_PLAIN = r"[`<>\\&~\t]|\]\s*:|!\[|\]\[| {4}|\[[^\]\n]*\n"
 
 
 def links(text: str) -> Iterator[tuple[str, int]]:
@@ -108,9 +110,9 @@ def links(text: str) -> Iterator[tuple[str, int]]:
 def _plain_links(text: str) -> list[re.Match[str]] | None:
     """The text's links, where every one is a plain [text](target) and nothing could make one
     anything else (_NOT_PLAIN); None where only the parser can tell."""
-    if _NOT_PLAIN.search(text):
+    if re.search(_NOT_PLAIN, text):
         return None
-    found = list(_PLAIN_LINK.finditer(text))
+    found = list(re.finditer(_PLAIN_LINK, text))
     return found if len(found) == text.count("](") else None
 
 
@@ -201,8 +203,8 @@ _BESIDE_EMPHASIS = re.compile(r"[^\x00-\x7f](?=[*_])|(?<=[*_])[^\x00-\x7f]")
 # markers or more in a row, '**b****b****b**'), which markdown-it-py writes, as CommonMark does.
 # Two strong emphases, one in the other, take four runs of two or three markers (two to open,
 # two to close) in one paragraph, and a paragraph never spans a blank line.
-_STRONG_RUN = re.compile(r"\*{2,}|_{2,}")
-_BLANK_LINE = re.compile(r"\n *\n")
+_STRONG_RUN = r"\*{2,}|_{2,}"
+_BLANK_LINE = r"\n *\n"
 
 
 def _fast_render(text: str) -> str | None:
@@ -239,7 +241,7 @@ def _emphasis_alike(text: str) -> bool:
         return False
     # a run of two or three markers holds one '**' or '__'
     if text.count("**") + text.count("__") >= 4 and any(
-        len(_STRONG_RUN.findall(part)) >= 4 for part in _BLANK_LINE.split(text)
+        len(re.findall(_STRONG_RUN, part)) >= 4 for part in re.split(_BLANK_LINE, text)
     ):
         return False
     return text.isascii() or all(

@@ -208,16 +208,17 @@ class Theme:
 
 
 UNDEFINED_HINT = N_("see what the templates get in docs/theming.md; is it misspelt?")
-_NO_ATTRIBUTE = re.compile(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(.*)'\Z", re.S)
-_IS_UNDEFINED = re.compile(r"'(.*)' is undefined\Z", re.S)
+# Compiled by a template that fails (re keeps them), not at import.
+_NO_ATTRIBUTE = r"(?s)'(?:[\w.]+\.)?(\w+) object' has no attribute '(.*)'\Z"
+_IS_UNDEFINED = r"(?s)'(.*)' is undefined\Z"
 
 
 def _undefined(message: str) -> str:
     """Jinja's message about an undefined name, in the words of the theme."""
-    match = _IS_UNDEFINED.match(message)
+    match = re.match(_IS_UNDEFINED, message)
     if match:
         return _("'{name}' is not a variable of the templates").format(name=short(match[1]))
-    match = _NO_ATTRIBUTE.match(message)
+    match = re.match(_NO_ATTRIBUTE, message)
     if match:
         kind, name = match[1], short(match[2])
         if kind == "dict":
