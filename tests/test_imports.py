@@ -61,3 +61,22 @@ def test_a_build_that_cmark_renders_whole_does_not_import_markdown_it(tmp_path: 
         }
         & modules
     )
+
+
+def test_the_command_line_leaves_the_collector_on_with_its_imports_set_aside() -> None:
+    # The collector is off while the command line's modules are imported, and what they made is
+    # frozen (never walked again); it is on again after, for `serve`, which runs for hours.
+    code = (
+        "import gc\n"
+        "import actionplan.cli\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 10_000)\n"
+        "gc.disable()\n"
+        "import importlib; importlib.reload(actionplan.cli)\n"
+        "print(gc.isenabled())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    # ... and one that imports it with the collector off finds it still off
+    assert done.stdout.split() == ["True", "True", "False"]
