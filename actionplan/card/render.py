@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import operator
 import os
 import pickle
 import re
@@ -368,6 +369,9 @@ def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
 # language: by the page's name, its digest and, by node id, (the original node, its
 # translation, what it is keyed by).
 _written_of: dict[str, tuple[bytes, dict[str, tuple[Any, Any, bytes]]]] = {}
+# In one process (`serve`), the last build of a page: by its name, its digest, the numbers, each
+# node's original and translation (in the order of the nodes) and the keys of its groups.
+_last_groups: dict[str, tuple[bytes, dict[str, int], list[Any], list[Any], list[str]]] = {}
 
 GROUP = 100  # nodes in one <div class="ap-nodes">: language.html's `order|batch(100)`
 
@@ -440,10 +444,11 @@ def rendered_nodes(
     same (a section's key holds its number, so its group), and renders the others.  An edit of
     one word so reads and writes its group alone, and renders its node alone.
 
-    `original`, the plan before it was translated: a node whose original and translation are
-    the objects of the last build in this process, on a page with the same digest, is keyed by
-    what it was keyed by then, without its repr (the model is immutable, and the translated node
-    is made from those two alone).
+    `original`, the plan before it was translated: in one process (`serve`), a group whose nodes'
+    originals and translations are the objects of the last build, on a page with the same digest
+    and numbers, has the key it had then; a node whose original and translation are, on a page
+    with the same digest, is keyed by what it was keyed by then, without its repr (the model is
+    immutable, and the translated node is made from those two alone).
     """
     store = Store(NODES)
     source = theme.source("node.html")
@@ -483,33 +488,53 @@ def rendered_nodes(
     nodes = plan.nodes
     originals = original.nodes if original is not None else {}
     translated = tr.nodes if tr is not None else {}
-    # What each node's section is made of, but for the numbers: the digest of the text it was
-    # read from (`_written`), or its repr; neither holds its positions, which no card shows, so
-    # a line added above a node does not make it new.  And the numbers of the nodes each leads
-    # to, all in a row: which nodes it leads to is in what it was read from.
-    written: list[bytes] = []
-    targets: list[int | None] = []
-    counts: list[int] = []  # of each node's ways on
-    for node_id in order:
-        node = nodes[node_id]
-        untranslated = originals.get(node_id)
-        if node is untranslated and (w := text_key(node)) is not None:
-            pass  # the plan's own language, read entry by entry: the most common by far
-        else:
-            text_of = translated.get(node_id)
-            was = last_written.get(node_id)
-            if untranslated is None or not (was and was[0] is untranslated and was[1] is text_of):
-                made = _written(node, untranslated, text_of, tr is not None)
-                w = made if isinstance(made, bytes) else repr(made).encode("utf-8", "surrogatepass")
-                was = (untranslated, text_of, w)
-            w = was[2]
-            if untranslated is not None:
-                kept_written[node_id] = was
-        written.append(w)
-        on = ways[node_id] if ways is not None else edges(node)
-        targets.extend([numbers.get(edge.target) for edge in on])
-        counts.append(len(on))
-    _written_of[name] = (page, kept_written)
+
+    def parts(ids: list[str]) -> tuple[list[bytes], list[int | None], list[int]]:
+        """What each node's section is made of, but for the numbers: the digest of the text it
+        was read from (`_written`), or its repr; neither holds its positions, which no card
+        shows, so a line added above a node does not make it new.  And the numbers of the nodes
+        each leads to, all in a row, with how many each leads to: which nodes it leads to is
+        in what it was read from."""
+        written: list[bytes] = []
+        targets: list[int | None] = []
+        counts: list[int] = []
+        for node_id in ids:
+            node = nodes[node_id]
+            untranslated = originals.get(node_id)
+            if node is untranslated and (w := text_key(node)) is not None:
+                pass  # the plan's own language, read entry by entry: the most common by far
+            else:
+                text_of = translated.get(node_id)
+                was = last_written.get(node_id)
+                if untranslated is None or not (
+                    was and was[0] is untranslated and was[1] is text_of
+                ):
+                    made = _written(node, untranslated, text_of, tr is not None)
+                    w = (
+                        made
+                        if isinstance(made, bytes)
+                        else repr(made).encode("utf-8", "surrogatepass")
+                    )
+                    was = (untranslated, text_of, w)
+                w = was[2]
+                if untranslated is not None:
+                    kept_written[node_id] = was
+            written.append(w)
+            on = ways[node_id] if ways is not None else edges(node)
+            targets.extend([numbers.get(edge.target) for edge in on])
+            counts.append(len(on))
+        return written, targets, counts
+
+    # The nodes' sources, by identity: the original nodes (the page's own, without one) and
+    # their translations.  A group whose sources are the very objects of the last build of the
+    # page in this process (`serve`), with the same numbers, has the key it had then.
+    sources = list(map(originals.get if original is not None else nodes.get, order))
+    texts_of = list(map(translated.get, order)) if tr is not None else None
+    same = _last_groups.get(name)
+    if same is not None and (
+        same[0] != page or same[1] != numbers or len(same[3]) != len(texts_of or ())
+    ):
+        same = None
 
     packed = b"1" if context["packed"] else b"0"
     listing = digest(name, "groups")  # the keys of the groups of the page's last build
@@ -518,25 +543,38 @@ def rendered_nodes(
     html: list[str] = []
     data: list[str | None] = []
     template = theme.template("node.html")
-    at = 0  # where the group's first node's targets are in `targets`
     for start in range(0, len(order), GROUP):
         ids = order[start : start + GROUP]
-        texts = written[start : start + GROUP]
-        ons = counts[start : start + GROUP]
-        leads = targets[at : at + sum(ons)]
-        at += len(leads)
-        # The ids and their place give the nodes' numbers; the lengths read the texts' digests
-        # or reprs back one way only.
-        key = hashlib.blake2b(
-            page
-            + packed
-            + repr((start, ids, leads, [len(t) for t in texts])).encode("utf-8", "surrogatepass")
-            + b"".join(texts),
-            digest_size=24,
-        ).hexdigest()
+        end = start + len(ids)
+        made_of = None
+        if (
+            same is not None
+            and all(map(operator.is_, sources[start:end], same[2][start:end]))
+            and (
+                texts_of is None or all(map(operator.is_, texts_of[start:end], same[3][start:end]))
+            )
+        ):
+            key = same[4][start // GROUP]
+            for node_id in ids:
+                if (was := last_written.get(node_id)) is not None:
+                    kept_written[node_id] = was
+        else:
+            made_of = texts, leads, _ons = parts(ids)
+            # The ids and their place give the nodes' numbers; the lengths read the texts'
+            # digests or reprs back one way only.
+            key = hashlib.blake2b(
+                page
+                + packed
+                + repr((start, ids, leads, [len(t) for t in texts])).encode(
+                    "utf-8", "surrogatepass"
+                )
+                + b"".join(texts),
+                digest_size=24,
+            ).hexdigest()
         groups.append(key)
         found = store.get(key, tuple)
         if found is None:
+            texts, leads, ons = made_of or parts(ids)
             if last is None:
                 last = store.get(listing, list) or []
             place = start // GROUP
@@ -567,6 +605,8 @@ def rendered_nodes(
         data.append(found[1])
     if store.get(listing, list) != groups:
         store.put(listing, groups)
+    _written_of[name] = (page, kept_written)
+    _last_groups[name] = (page, dict(numbers), sources, texts_of or [], groups)
 
     def load() -> list[dict[bytes, str]]:
         """Each group's sections, rendered again where the store has lost them."""
