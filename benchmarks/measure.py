@@ -79,6 +79,42 @@ def run_fresh(args: list[str], extra_env: dict[str, str] | None = None) -> tuple
     return seconds, usage.ru_maxrss * 1024  # ru_maxrss is in KB on Linux
 
 
+# Runs the command line in this process and prints the libraries it imported: the top-level
+# modules outside the standard library and the package that were not there when Python started
+# (site's are), less the private parts of a library, which its import brings (cmarkgfm's
+# _cffi_backend), and modules made by a library rather than found on the path (Cython's
+# cython_runtime).
+_LIBRARIES_RUN = """
+import sys
+before = set(sys.modules)
+from actionplan.cli import main
+sys.argv = ["actionplan", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    if exc.code:
+        raise
+names = {name.partition(".")[0] for name in set(sys.modules) - before}
+names -= sys.stdlib_module_names | {"actionplan"}
+print(*sorted(n for n in names if n[0] != "_" and getattr(sys.modules[n], "__spec__", None)))
+"""
+
+
+def libraries_imported(args: list[str], extra_env: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The libraries a fresh `actionplan ARGS` imports, by name: what the import floor imports."""
+    env = {**os.environ, **AS_A_USER, "PYTHONPATH": str(REPO), **(extra_env or {})}
+    done = subprocess.run(
+        [sys.executable, "-c", _LIBRARIES_RUN, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        raise RuntimeError(f"actionplan {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return tuple(done.stdout.splitlines()[-1].split())
+
+
 def time_fresh(
     commands: dict[str, list[str]], runs: int, env: dict[str, dict[str, str]] | None = None
 ) -> dict[str, tuple[Stats, Stats]]:

@@ -354,7 +354,8 @@ def floor_section(floor: dict[str, Stats], libraries: tuple[str, ...]) -> str:
         )
     return (
         "## The import floor\n\nA build cannot finish sooner than Python can import the "
-        "libraries it uses; the default card's budget is twice this floor.  A build keeps the "
+        "libraries it uses: those a build of the default plan imported, named below.  The "
+        "default card's budget is twice this floor.  A build keeps the "
         "templates it compiled for the next one (in the user's cache folder); the budget is held "
         "against such a build, and the first build is shown beside it.\n\n"
         + table(["Process", "Median (fastest)"], rows)
@@ -528,9 +529,11 @@ METHOD = """## What is measured
   peer, and by `serve`).  *A first build* is the default card's build with
   `ACTIONPLAN_CACHE_DIR` empty (no cache at all), taking turns with the rest.  Each warm run
   starts with `gc.collect()`, so it pays for no earlier one.
-- **The import floor**: a fresh `python3 -c 'import yaml, jinja2, markdown_it, click, rjsmin,
-  rcssmin, markupsafe'`, the libraries the build uses and nothing else, beside `python3 -c
-  pass`; both take turns with the default plan's check and build, the budget they set.  The
+- **The import floor**: a fresh `python3 -c 'import LIBRARIES'`, the libraries a build of the
+  default plan imports and nothing else, beside `python3 -c pass`.  The libraries are found by
+  such a build, run first: the modules it imported from outside the standard library and the
+  package (named under *The import floor*).  Both take turns with the default plan's check and
+  build, the budget they set.  The
   default card's time in floors is the median of the run-by-run ratios (build *i* over floor
   *i*), which holds on a busy machine better than a ratio of medians.
 - **Card size**: the bytes of `index.html`, and of it compressed by gzip at level 9.

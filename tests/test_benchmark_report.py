@@ -197,3 +197,24 @@ def test_callgrind_count_is_read_from_its_report(monkeypatch: pytest.MonkeyPatch
     Done.returncode = 1
     with pytest.raises(RuntimeError, match="failed"):
         measure.count_instructions(["-c", "pass"])
+
+
+def test_the_import_floor_names_the_libraries_it_imports() -> None:
+    text = report.page(MACHINE, FLOOR, ("click", "yaml"), RESULTS, {})
+    floor = text.split("## The import floor", 1)[1].split("\n## ", 1)[0]
+    assert "| `python3 -c 'import click, yaml'` | 0.150 s (0.150) |" in floor
+
+
+def test_the_import_floor_is_what_a_build_of_the_default_plan_imports(tmp_path: Path) -> None:
+    # Found by running one: cmark renders every text of the default plan, so markdown-it-py is
+    # not among them; neither the package itself, nor the standard library, nor what site
+    # imports before any command, nor Cython's cython_runtime, which no one can import.
+    env = {"ACTIONPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["build", "-q", str(measure.REPO), "-o", str(tmp_path / "out")]
+    libraries = measure.libraries_imported(args, env)
+    assert {"click", "cmarkgfm", "jinja2", "yaml"} <= set(libraries)
+    assert not {"markdown_it", "actionplan", "json", "cython_runtime"} & set(libraries)
+    assert libraries == tuple(sorted(libraries))
+    assert (tmp_path / "out" / "index.html").is_file()  # the build did run
+    with pytest.raises(RuntimeError, match="failed"):
+        measure.libraries_imported(["build", "-q", str(tmp_path / "nowhere")], env)
