@@ -3,9 +3,11 @@ the card a clean build makes, byte for byte, whatever input changed."""
 
 from __future__ import annotations
 
+import copyreg
 import datetime as dt
 import importlib
 import os
+import pickle
 import shutil
 import sys
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from actionplan.cache import Store
 from actionplan.card import render
 from actionplan.commands.build import BuildResult, build_card, build_site
 from actionplan.commands.check import check_project
-from actionplan.errors import PlanError
+from actionplan.errors import PlanError, Pos
 from actionplan.plan import checks, loader
 from actionplan.plan.graph import Graph
 from actionplan.project import BASE_ENV, Project, default_dir
@@ -634,3 +636,62 @@ def test_serve_walks_the_graph_again_only_when_a_way_on_changed(
         cached = build_or_errors(project, tmp_path / "b", new_process=False)
         assert len(walked) == walks
         assert cached == clean_or_errors(project, tmp_path / "clean", monkeypatch)
+
+
+def test_a_file_read_in_parts_is_not_digested_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file read in parts is never kept whole: a key for it as a whole would never be found.
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project")
+    expected = build(project, tmp_path / "a")
+    text = (project / "content" / "plan.yaml").read_text(encoding="utf-8")
+    digested: list[tuple[str | bytes, ...]] = []
+    real = loader.digest
+
+    def counting(*parts: str | bytes) -> str:
+        digested.append(parts)
+        return real(*parts)
+
+    monkeypatch.setattr(loader, "digest", counting)
+    read = entries_read(monkeypatch)
+    assert build(project, tmp_path / "b") == expected
+    assert read == []
+    assert not any(text in parts for parts in digested)
+
+
+def test_a_file_that_aliases_across_entries_is_kept_whole_and_found_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An entry that names another's anchor cannot be read alone: the file is read whole, kept
+    # whole, and the next build takes it from the cache without trying its parts again.
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project")
+    plan = project / "content" / "plan.yaml"
+    edit(plan, "title: Trin 1\n", "title: &same Trin 1\n")
+    edit(plan, "title: Trin 2\n", "title: *same\n")
+    expected = build(project, tmp_path / "a")
+    read = entries_read(monkeypatch)
+    parsed: list[str] = []
+    real_parse = loader.parse
+
+    def counting_parse(text: str, name: str) -> Any:
+        parsed.append(name)
+        return real_parse(text, name)
+
+    monkeypatch.setattr(loader, "parse", counting_parse)
+    assert build(project, tmp_path / "b") == expected
+    assert read == []
+    assert [Path(name).name for name in parsed if "i18n" not in Path(name).parts] == []
+    monkeypatch.undo()
+    assert expected == clean(project, tmp_path / "clean", monkeypatch)
+
+
+def test_a_kept_position_is_made_again_as_a_position_without_a_python_call() -> None:
+    pos = Pos("content/plan.yaml", 12, 5)
+    again = pickle.loads(pickle.dumps({"at": pos}, protocol=pickle.HIGHEST_PROTOCOL))["at"]
+    assert type(again) is Pos
+    assert again == pos
+    assert str(again) == "content/plan.yaml:12:5"
+    # Made by tuple.__new__ (in C), not by the named tuple's __new__, a Python function.
+    assert copyreg.dispatch_table[Pos](pos) == (tuple.__new__, (Pos, tuple(pos)))

@@ -280,7 +280,7 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     digests = [
         old_digests[i] if i is not None else _digest(parts.chunks[n][2])
         for n, i in enumerate(parts.was)
-    ] or [_digest(chunk) for _line, _id, chunk in parts.chunks]
+    ] or _digests(parts.chunks)
     if len(_last_split) >= 64:  # a process that reads many projects' files (the tests)
         _last_split.clear()
     _last_split[(name, role.value)] = (text, parts, digests)
@@ -342,6 +342,15 @@ def _digest(chunk: str) -> bytes:
     return hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def _digests(chunks: list[tuple[int, str, str]]) -> list[bytes]:
+    """_digest of each chunk's text, in one loop (10 000 calls fewer at 10 000 nodes)."""
+    blake2b = hashlib.blake2b
+    return [
+        blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        for _line, _id, text in chunks
+    ]
+
+
 # In one process (serve), each file's text and parts as last read, with each part's digest: a
 # save's text is cut again only where it changed (loader.split_again).
 _last_split: dict[tuple[str, str], tuple[str, loader.Parts, list[bytes]]] = {}
@@ -363,6 +372,7 @@ def _read_entries(
     kept = Buckets(Store(READS), table, len(chunks))
     hint = fields_of(cls)["nodes"][1]
     nodes: dict[str, Any] = {}
+    known = _written.get
     for (line, entry_id, text), h in zip(chunks, digests, strict=True):
         entry = kept.get(h)
         if entry is None:
@@ -374,9 +384,11 @@ def _read_entries(
         elif entry[0] != line:
             entry = (*_moved_entry(entry[:3], line), entry[3])
         kept.use(h, entry)
-        problems.extend(entry[2])
-        nodes[entry_id] = entry[1]
-        _remember(entry[1], entry[3])
+        if entry[2]:
+            problems.extend(entry[2])
+        nodes[entry_id] = value = entry[1]
+        if known(value) is None:  # the same object, in a process that builds again (serve)
+            _written.put(value, entry[3])
     kept.save()
     return nodes
 
@@ -391,11 +403,6 @@ def text_key(value: Any) -> bytes | None:
     with one digest are equal, but for their positions: the card keys a node's section by it,
     rather than by the node's repr (render.rendered_nodes)."""
     return _written.get(value)
-
-
-def _remember(value: Any, key: bytes) -> None:
-    if _written.get(value) is None:
-        _written.put(value, key)
 
 
 def _read_entry(
