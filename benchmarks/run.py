@@ -201,14 +201,16 @@ def side_by_side(
     log("side by side: builds and compiles, taking turns ...")
     rows = peers.compare(trees, extwee, story_format, 3 if quick else 7, work)
     for row in rows:
-        row["card_gzip"] = gzipped_size(row["card"])
-        row["story_gzip"] = gzipped_size(row["story"])
+        card, story = row["card"], row["story"]
+        assert isinstance(card, Path) and isinstance(story, Path)
+        row["card_gzip"] = gzipped_size(card)
+        row["story_gzip"] = gzipped_size(story)
         log(f"side by side, {row['label']}: in Chromium ...")
-        mine = chromium.steps(browser, row["card"], MOVES)
-        theirs = chromium.peer_measure(browser, row["story"], MOVES)
+        mine = chromium.steps(browser, card, MOVES)
+        theirs = chromium.peer_measure(browser, story, MOVES)
         row["browser"] = {
             "card_frame": mine["frame_ms"],
-            "card_elements": chromium.elements(browser, row["card"]),
+            "card_elements": chromium.elements(browser, card),
             "story_frame": theirs["frame_ms"],
             "story_elements": theirs["elements"],
         }
