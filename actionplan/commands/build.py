@@ -19,6 +19,8 @@ CARD_NAME = "index.html"
 
 @frozen
 class BuildResult:
+    """One page a build wrote: where, how many bytes, and what its plan's check warned of."""
+
     path: Path
     size: int
     warnings: list[Problem]
