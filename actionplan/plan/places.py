@@ -14,6 +14,25 @@ from actionplan.plan.loader import SourceFile, node_pos
 COMMENT = re.compile(r"[ \t]+(#[^\s#].*)")
 
 
+def comment_lines(text: str) -> set[int]:
+    """The lines (from 0) that COMMENT finds a comment on: those with a space or a tab, then
+    '#', then anything but a space or '#'.  Found from each '#' of the text, which a plan has
+    few of, rather than by trying the pattern at each of its spaces; lines are counted on from
+    the last one found."""
+    lines: set[int] = set()
+    line = counted = 0
+    at = text.find("#", 1)
+    end = len(text) - 1  # a '#' at the very end has nothing after it
+    while 0 < at < end:
+        after = text[at + 1]
+        if text[at - 1] in " \t" and after != "#" and not after.isspace():
+            line += text.count("\n", counted, at)
+            counted = at
+            lines.add(line)
+        at = text.find("#", at + 1)
+    return lines
+
+
 class Places:
     """The places of the values in one file."""
 
@@ -22,14 +41,13 @@ class Places:
         self.text = source.text
         # The lines where a value is followed by ' #' and more: a comment the author may have
         # meant as part of the value (found once per file, looked up per value).
-        self.comment_lines = {
-            source.text.count("\n", 0, m.start()) for m in COMMENT.finditer(source.text)
-        }
+        self.comment_lines = comment_lines(source.text)
 
     def pos(self, node: yaml.Node) -> Pos:
         if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
             return self._block_pos(node)
-        return node_pos(self.name, node)
+        mark = node.start_mark  # node_pos, without a call: made for every value read
+        return tuple.__new__(Pos, (self.name, mark.line + 1, mark.column + 1))
 
     def _block_pos(self, node: yaml.ScalarNode) -> Pos:
         """Where a block text (after '|' or '>') starts: the line below its indicator, at the

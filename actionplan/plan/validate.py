@@ -364,13 +364,18 @@ class Reader:
             if value is INVALID:
                 ok = False
                 continue
-            values[f.name] = value
-            at[f.name] = self.pos(value_node)
-            self.places.place_lines(at, f.name, value_node)
-            if isinstance(value_node, yaml.SequenceNode):  # so a check can point at one item
+            name = f.name
+            values[name] = value
+            at[name] = self.pos(value_node)
+            # place_lines, for the few values with a line break, without a call for the rest
+            if isinstance(value_node, yaml.ScalarNode):
+                if "\n" in value_node.value:
+                    self.places.place_lines(at, name, value_node)
+            elif isinstance(value_node, yaml.SequenceNode):  # so a check can point at one item
                 for i, item in enumerate(value_node.value):
-                    at[f"{f.name}.{i}"] = self.pos(item)
-                    self.places.place_lines(at, f"{f.name}.{i}", item)
+                    at[f"{name}.{i}"] = self.pos(item)
+                    if isinstance(item, yaml.ScalarNode) and "\n" in item.value:
+                        self.places.place_lines(at, f"{name}.{i}", item)
         pos = self.pos(node)
         if partial:
             return Partial(cls, values, at, pos) if ok else INVALID
