@@ -90,6 +90,8 @@ def _internal(**kwargs: Any) -> Any:
 
 @frozen(kw_only=True)
 class Located:
+    """What the model reads from a file: where it was written (not in the schema)."""
+
     pos: Pos = _internal(default=Pos(""))
     at: Mapping[str, Pos] = _internal(default_factory=dict)
 
@@ -168,6 +170,8 @@ class Option(Located):
 
 @frozen(kw_only=True)
 class Node(Located):
+    """What every kind of node has (not in the schema: each kind is)."""
+
     id: str = _internal(default="")
     title: str = doc("The node's heading.")
     body: Markdown | None = doc("The text under the heading.", default=None)
