@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import typing
 from collections.abc import Callable, Iterator
@@ -11,13 +13,14 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from actionplan import i18n
-from actionplan.cache import OFF_VAR
+from actionplan.cache import OFF_VAR, Buckets, Store, digest
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.frozen import frozen
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model, translate
 from actionplan.plan.graph import Graph, graph_of
+from actionplan.plan.merge import text_key
 from actionplan.plan.shapes import fields_of, per_class, shape
 from actionplan.suggest import closest
 
@@ -74,30 +77,204 @@ class Kept:
         _graph_checked.clear()
 
 
-def _ids(plan: model.Plan) -> tuple[frozenset[str], ...]:
-    return frozenset(plan.nodes), frozenset(plan.contacts), frozenset(plan.laws)
+CHECKS = "checks"  # the store of what the checks found, kept across processes
+
+
+class Lasting:
+    """What the checks of one build found in each node read from a split file, kept in the
+    cache for the builds after it in other processes: a rebuild after a one-word edit checks
+    again only the node it changed (_check_nodes).
+
+    A node's entry is kept under the digest of the text it was read from (`merge.text_key`,
+    which holds the file's name and role and the tool's code).  It holds a digest of the
+    checks' names, the messages' language and everything else the checks read (`context`: the
+    plan's ids, say), the line the node was at, what each check found there, and the digest of
+    what the graph check reads of it.  In buckets (cache.Buckets) by the node's digest: an edit
+    writes again the one or two buckets of the nodes it changed.
+    """
+
+    def __init__(self, plan: model.Plan, name: str, context: object) -> None:
+        self.key = hashlib.blake2b(
+            _stable((name, i18n.language(), context)), digest_size=8
+        ).digest()
+        self.table: dict[bytes, Any] = {}
+        store = Store(CHECKS)
+        self.buckets = (
+            Buckets(store, digest(CHECKS, name, str(plan.root)), len(plan.nodes))
+            if store.on
+            else None
+        )
+        if self.buckets is not None:
+            for part in self.buckets.kept:
+                self.table.update(part)
+
+    def use(self, written: bytes, entry: tuple[bytes, int, tuple[Any, ...], bytes]) -> None:
+        assert self.buckets is not None
+        self.buckets.use(written, entry)
+
+    def save(self) -> None:
+        if self.buckets is not None:
+            self.buckets.save()
+
+
+# A check of one node: its name, and what it finds in the node (given its id and the node).
+NodeCheck = tuple[str, Callable[[str, model.Node], list[Problem]]]
+BY_LINE = frozenset({"options"})  # checks whose messages name a line: taken again at that line
+
+
+def _check_nodes(
+    plan: model.Plan, lasting: Lasting, node_checks: list[NodeCheck], graph: Graph | None = None
+) -> tuple[dict[str, list[Problem]], list[bytes] | None]:
+    """What each check finds in each node, by the check's name, in the plan's order, and (with
+    `graph`, where the cache is on) the digest of what the graph check reads of each node.
+
+    A node read from a split file whose entry in `lasting` was found under the same context is
+    not checked again: at the same line, what was found is found again; a node that only moved
+    (lines added or removed above it) has its problems moved as far, but for the checks whose
+    messages name a line (BY_LINE).  Only what lies in the node's own file is kept.
+    """
+    found: dict[str, list[Problem]] = {name: [] for name, _find in node_checks}
+    on = lasting.buckets is not None
+    ways: list[bytes] | None = [] if on and graph is not None else None
+    table, context = lasting.table, lasting.key
+    for key, node in plan.nodes.items():
+        written = text_key(node) if on else None
+        line = node.pos.line
+        entry = table.get(written) if written is not None and line else None
+        if not (type(entry) is tuple and len(entry) == 4 and entry[0] == context):
+            entry = None
+        elif entry[1] == line:  # as it was: nothing to check
+            for name, problems in entry[2]:
+                found[name] += problems
+            if ways is not None:
+                ways.append(entry[3])
+            lasting.use(written, entry)  # type: ignore[arg-type]
+            continue
+        results = []
+        keep = written is not None and line > 0
+        for name, find in node_checks:
+            if entry is not None and name not in BY_LINE:
+                problems = _moved(dict(entry[2]).get(name, ()), line - entry[1])
+            else:
+                problems = tuple(find(key, node))
+            if problems:
+                found[name] += problems
+                results.append((name, problems))
+                keep = keep and all(p.pos.file == node.pos.file for p in problems)
+        way = b""
+        if ways is not None and graph is not None:
+            way = _ways_digest(key, node, graph)
+            ways.append(way)
+        if keep:
+            lasting.use(written, (context, line, tuple(results), way))  # type: ignore[arg-type]
+    return found, ways
+
+
+def _moved(problems: tuple[Problem, ...], by: int) -> tuple[Problem, ...]:
+    """The problems with every position `by` lines further down."""
+    return tuple(
+        dataclasses.replace(p, pos=p.pos._replace(line=p.pos.line + by)) if p.pos.line else p
+        for p in problems
+    )
+
+
+def _stable(value: object) -> bytes:
+    """A context as bytes that are the same in every process (a set's items in order)."""
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        return b"s%d:" % len(data) + data
+    if isinstance(value, tuple | list | frozenset | set):
+        kind = b"f" if isinstance(value, frozenset | set) else b"t"
+        with contextlib.suppress(TypeError):  # strings alone (ids): one join, where none holds NUL
+            items = sorted(value) if kind == b"f" else value
+            joined = "\0".join(items)
+            if joined.count("\0") == max(len(items) - 1, 0):
+                return kind + b"%d:" % len(items) + joined.encode("utf-8", "surrogatepass") + b";"
+        parts = [_stable(item) for item in value]
+        return kind + b"%d/" % len(parts) + b"".join(sorted(parts) if kind == b"f" else parts)
+    if isinstance(value, typing.Mapping):
+        return b"m%d:" % len(value) + b"".join(_stable(k) + _stable(v) for k, v in value.items())
+    if value is None or type(value) in (bool, int):
+        return repr(value).encode() + b";"
+    raise TypeError(f"no stable form for {type(value).__name__}")
+
+
+def _ids(plan: model.Plan) -> tuple[tuple[str, ...], ...]:
+    """The ids of the plan's nodes, contacts and laws, in order ("did you mean" chooses among
+    them in their order)."""
+    return tuple(plan.nodes), tuple(plan.contacts), tuple(plan.laws)
 
 
 def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
-    """Every problem in a merged plan, errors and warnings, in a stable order."""
+    """Every problem in a merged plan, errors and warnings, in a stable order.
+
+    What the checks of one node find is kept across processes (Lasting); the dates, which
+    depend on the day, and the translations, which read two objects, are checked every time.
+    """
     today = today or dt.date.today()
     problems: list[Problem] = []
     graph = graph_of(plan)
-    problems += check_references(plan, graph)
+    context = (_ids(plan), plan.upstream)
+    lasting = Lasting(plan, "checks", context)
+    texts = Kept("texts", plan, always=True)
+    kept = {
+        "references": Kept("references", plan, _ids(plan)),
+        "options": Kept("options", plan),
+        "key_do_not": Kept("key_do_not", plan),
+        "sources": Kept("node sources", plan),
+        "text": Kept("node text", plan, context),
+    }
+    # Each node's checks, by the check, in the plan's order (see _check_nodes).
+    found, ways = _check_nodes(
+        plan,
+        lasting,
+        [
+            (
+                "references",
+                lambda k, n: kept["references"](k, n, _node_references, plan, graph, k, n),
+            ),
+            (
+                "options",
+                lambda k, n: (
+                    kept["options"](k, n, _question_options, n)
+                    if isinstance(n, model.Question)
+                    else []
+                ),
+            ),
+            (
+                "key_do_not",
+                lambda k, n: (
+                    kept["key_do_not"](k, n, _step_key_donts, n)
+                    if isinstance(n, model.Step)
+                    else []
+                ),
+            ),
+            ("sources", lambda k, n: kept["sources"](("node", k), n, _home_pages, n)),
+            (
+                "text",
+                lambda k, n: kept["text"](
+                    ("node", k), n, _texts_problems, plan, texts, ("node", k), n, True
+                ),
+            ),
+        ],
+        graph,
+    )
+    problems += check_references(plan, graph) + found["references"]
     if not any(p.is_error for p in problems):
-        problems += check_graph(plan, graph)
-    problems += check_options(plan)
-    problems += check_key_donts(plan)
+        problems += check_graph(plan, graph, ways)
+    problems += found["options"]
+    problems += found["key_do_not"]
     problems += check_contacts(plan)
-    problems += check_sources(plan)
-    problems += check_text(plan)
+    problems += check_sources(plan) + found["sources"]
+    problems += check_text(plan, found["text"])
     problems += check_dates(plan, today)
     problems += check_translations(plan)
+    lasting.save()
     return problems
 
 
 def check_references(plan: model.Plan, graph: Graph) -> list[Problem]:
-    """Ids that name no node, contact or law of the plan."""
+    """Ids in the plan's metadata that name no node or contact (a node's own: _node_references)."""
     problems = []
     if plan.info.start not in plan.nodes:
         problems.append(_missing("node", plan.info.start, plan.info.where("start"), plan.nodes))
@@ -106,9 +283,6 @@ def check_references(plan: model.Plan, graph: Graph) -> list[Problem]:
             problems.append(
                 _missing("contact", cid, item_pos(plan.info, "emergency", i), plan.contacts)
             )
-    kept = Kept("references", plan, _ids(plan))
-    for key, node in plan.nodes.items():
-        problems += kept(key, node, _node_references, plan, graph, key, node)
     return problems
 
 
@@ -154,22 +328,36 @@ _graph_checked: dict[
 ] = {}
 
 
-def check_graph(plan: model.Plan, graph: Graph) -> list[Problem]:
+def check_graph(plan: model.Plan, graph: Graph, ways: list[bytes] | None = None) -> list[Problem]:
     """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome.
 
     The walks read each node's id, kind, place and ways on (with theirs) and nothing else: where
-    the process checks again and none of those changed since the last check of the plan (an
-    edit of a text, say), what that check found is found again.
+    none of those changed since a check of the plan (an edit of a text, say), what that check
+    found is found again: in a process that checks again, from its last check, and in any
+    process, from the cache, under a digest of each node's (`ways`, from _check_nodes).
     """
-    if not Kept.keep or os.environ.get(OFF_VAR):
-        return _check_graph(plan, graph)
+    keep = Kept.keep and not os.environ.get(OFF_VAR)
     where, context = str(plan.root), (i18n.language(), plan.info.start)
-    last = _graph_checked.get(where)
-    if last is not None and last[0] == context and _same_ways(last[1], last[2], plan, graph):
-        return list(last[3])
-    problems = _check_graph(plan, graph)
-    _graph_checked[where] = (context, plan.nodes, graph.ways, problems)
+    if keep:
+        last = _graph_checked.get(where)
+        if last is not None and last[0] == context and _same_ways(last[1], last[2], plan, graph):
+            return list(last[3])
+    store = Store(CHECKS)
+    key = digest("graph", _stable(context), b"".join(ways)) if store.on and ways else ""
+    problems = store.get(key, list) if key else None
+    if problems is None or not all(type(p) is Problem for p in problems):
+        problems = _check_graph(plan, graph)
+        if key:
+            store.put(key, list(problems))
+    if keep:
+        _graph_checked[where] = (context, plan.nodes, graph.ways, problems)
     return list(problems)
+
+
+def _ways_digest(key: str, node: model.Node, graph: Graph) -> bytes:
+    """A digest of what the graph check reads of one node: its id, kind, place and ways on."""
+    ways = (key, type(node).__name__, node.pos, graph.ways[key], node.where("options"))
+    return hashlib.blake2b(repr(ways).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _same_ways(
@@ -243,15 +431,6 @@ def _check_graph(plan: model.Plan, graph: Graph) -> list[Problem]:
     return problems
 
 
-def check_options(plan: model.Plan) -> list[Problem]:
-    problems = []
-    kept = Kept("options", plan)
-    for key, node in plan.nodes.items():
-        if isinstance(node, model.Question):
-            problems += kept(key, node, _question_options, node)
-    return problems
-
-
 def _question_options(node: model.Question) -> list[Problem]:
     problems = []
     seen: dict[str, model.Option] = {}
@@ -281,16 +460,6 @@ def _question_options(node: model.Question) -> list[Problem]:
                 W,
             )
         )
-    return problems
-
-
-def check_key_donts(plan: model.Plan) -> list[Problem]:
-    """Each key warning a step marks is one of its warnings."""
-    problems = []
-    kept = Kept("key_do_not", plan)
-    for key, node in plan.nodes.items():
-        if isinstance(node, model.Step):
-            problems += kept(key, node, _step_key_donts, node)
     return problems
 
 
@@ -349,10 +518,11 @@ def is_home_page(url: str) -> bool:
 
 
 def check_sources(plan: model.Plan) -> list[Problem]:
-    """Sources and law links that are a site's home page rather than the page itself."""
+    """Sources and law links that are a site's home page rather than the page itself, but in
+    the nodes (check runs _home_pages for each node)."""
     problems = []
     kept = Kept("sources", plan)
-    for key, top in top_objects(plan):
+    for key, top in other_objects(plan):
         problems += kept(key, top, _home_pages, top)
     return problems
 
@@ -422,9 +592,16 @@ def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
 def top_objects(plan: model.Plan) -> Iterator[tuple[object, Any]]:
     """(key, object) for each object at the top of the plan: its metadata, settings, each
     contact, law and node; what plan_objects walks into, in the same order."""
+    yield from other_objects(plan)
+    for key, obj in plan.nodes.items():
+        yield ("node", key), obj
+
+
+def other_objects(plan: model.Plan) -> Iterator[tuple[object, Any]]:
+    """top_objects but the nodes: the metadata, settings, each contact and law."""
     yield "plan", plan.info
     yield "local", plan.local
-    for kind, part in (("contact", plan.contacts), ("law", plan.laws), ("node", plan.nodes)):
+    for kind, part in (("contact", plan.contacts), ("law", plan.laws)):
         for key, obj in part.items():
             yield (kind, key), obj
 
@@ -455,19 +632,26 @@ def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool
                     yield name, i, item, is_md
 
 
-def check_text(plan: model.Plan) -> list[Problem]:
+def check_text(plan: model.Plan, in_nodes: list[Problem]) -> list[Problem]:
     """Every text in one walk: placeholders left in the plan, and links in Markdown (the
-    translations' too): only safe schemes, no images, in-plan links to existing nodes."""
+    translations' too): only safe schemes, no images, in-plan links to existing nodes.  What
+    the nodes' texts have (`in_nodes`) is found by check, node by node."""
     problems = []
     texts = Kept("texts", plan, always=True)
-    kept = Kept("text", plan, (frozenset(plan.nodes), plan.upstream))
-    for key, top in top_objects(plan):
-        found = texts(key, top, texts_in, top)
-        problems += kept(key, top, _text_problems, plan, found, True)
+    kept = Kept("text", plan, (_ids(plan), plan.upstream))
+    for key, top in other_objects(plan):
+        problems += kept(key, top, _texts_problems, plan, texts, key, top, True)
+    problems += in_nodes
     for key, top in translated_objects(plan):
-        found = texts(key, top, texts_in, top)
-        problems += kept(key, top, _text_problems, plan, found, False)
+        problems += kept(key, top, _texts_problems, plan, texts, key, top, False)
     return problems
+
+
+def _texts_problems(
+    plan: model.Plan, texts: Kept, key: object, top: Any, placeholders: bool
+) -> list[Problem]:
+    """_text_problems of the texts in `top`, walked once for this check and the plan links."""
+    return _text_problems(plan, texts(key, top, texts_in, top), placeholders)
 
 
 def _text_problems(plan: model.Plan, texts: list[Text], placeholders: bool) -> list[Problem]:
@@ -588,10 +772,30 @@ def check_plan_links(
     problems = []
     texts = Kept("texts", plan, always=True)
     kept = Kept("plan links", plan, dict(plans))
-    for key, top in [*top_objects(plan), *translated_objects(plan)]:
-        found = texts(key, top, texts_in, top)
-        problems += kept(key, top, _plan_link_problems, plans, found)
+    for key, top in other_objects(plan):
+        problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
+    lasting = Lasting(plan, "plan links", dict(plans))
+    found, _ways = _check_nodes(
+        plan,
+        lasting,
+        [
+            (
+                "plan links",
+                lambda k, n: kept(("node", k), n, _texts_plan_links, plans, texts, ("node", k), n),
+            )
+        ],
+    )
+    problems += found["plan links"]
+    for key, top in translated_objects(plan):
+        problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
+    lasting.save()
     return problems
+
+
+def _texts_plan_links(
+    plans: typing.Mapping[str, typing.Collection[str] | None], texts: Kept, key: object, top: Any
+) -> list[Problem]:
+    return _plan_link_problems(plans, texts(key, top, texts_in, top))
 
 
 def _plan_link_problems(

@@ -1,0 +1,227 @@
+"""The checks kept across processes: a check in a new process after an edit checks again only
+what changed, and prints what a clean check prints, byte for byte."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_rebuild_cache import FIXTURES, TODAY, checked, clean_check, edit, one_file_plan
+
+from actionplan import cache
+from actionplan.plan import checks, model
+
+# Each check's work on one object, as Kept hands it out: (name, the argument that is the object).
+WORK = {
+    "_node_references": 3,
+    "_question_options": 0,
+    "_step_key_donts": 0,
+    "_home_pages": 0,
+    "_texts_problems": 3,
+    "_texts_plan_links": 3,
+}
+
+
+def watch_checks(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """The ids of the nodes each check looks at from now on, and 'graph' for each walk of the
+    graph."""
+    seen: dict[str, list[str]] = {name: [] for name in [*WORK, "graph"]}
+    for name, index in WORK.items():
+        real = getattr(checks, name)
+
+        def counted(*args: Any, _real: Any = real, _name: str = name, _i: int = index) -> Any:
+            if isinstance(args[_i], model.Node):
+                seen[_name].append(args[_i].id)
+            return _real(*args)
+
+        monkeypatch.setattr(checks, name, counted)
+    real_graph = checks._check_graph
+
+    def walked(*args: Any) -> Any:
+        seen["graph"].append("graph")
+        return real_graph(*args)
+
+    monkeypatch.setattr(checks, "_check_graph", walked)
+    return seen
+
+
+@pytest.fixture
+def one_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    return one_file_plan(tmp_path / "project")
+
+
+def test_a_one_word_edit_is_checked_in_that_node_alone(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked(one_file)
+    seen = watch_checks(monkeypatch)
+    edit(one_file / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
+    after = checked(one_file)
+    assert seen == {
+        "_node_references": ["n5"],
+        "_question_options": [],  # a plan of steps
+        "_step_key_donts": ["n5"],
+        "_home_pages": ["n5"],
+        "_texts_problems": ["n5"],
+        "_texts_plan_links": ["n5"],
+        "graph": [],  # no way on changed
+    }
+    monkeypatch.undo()
+    assert after == clean_check(one_file, monkeypatch)
+
+
+def test_with_nothing_kept_every_node_is_checked(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked(one_file)
+    monkeypatch.setenv(cache.OFF_VAR, "1")
+    seen = watch_checks(monkeypatch)
+    checked(one_file)
+    assert len(seen["_node_references"]) == 41
+    assert seen["graph"] == ["graph"]
+
+
+def test_a_new_version_of_the_tool_checks_every_node_again(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked(one_file)
+    seen = watch_checks(monkeypatch)
+    checked(one_file)
+    assert seen["_node_references"] == []
+    monkeypatch.setattr(cache, "__version__", "999.0")
+    cache.code_digest.cache_clear()
+    try:
+        after = checked(one_file)
+        assert len(seen["_node_references"]) == 41
+        assert seen["graph"] == ["graph"]
+    finally:
+        cache.code_digest.cache_clear()
+    monkeypatch.undo()
+    assert after == clean_check(one_file, monkeypatch)
+
+
+def plan_with_problems(folder: Path) -> Path:
+    """A plan of one file with a problem of each kind kept for a node: a way back not marked as
+    a loop, two options alike (whose hint names the line of the first), a link to no node, a
+    placeholder and a source that is a home page."""
+    content = folder / "content"
+    content.mkdir(parents=True)
+    (content / "plan.yaml").write_text(
+        "plan:\n  title: Fejl\n  language: da\n  version: '1'\n  owner: SSP\n"
+        "  reviewed: 2026-11-01\n  start: a\n"
+        "nodes:\n"
+        "  a:\n    kind: question\n    title: Spørgsmål\n    options:\n"
+        "      - label: Ja\n        next: b\n      - label: ja\n        next: slut\n"
+        "  b:\n    kind: step\n    title: Trin\n    body: Se [c](#c).\n"
+        "    sources:\n      - title: Politiet\n        url: https://politi.dk/\n"
+        "    next: a\n"
+        "  slut:\n    kind: outcome\n    title: Slut\n    body: {placeholder: Hvem}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_problems_kept_for_nodes_that_moved_are_where_a_clean_check_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = plan_with_problems(tmp_path / "project")
+    plan = project / "content" / "plan.yaml"
+    first = checked(project)
+    assert first == clean_check(project, monkeypatch)
+    for message in (
+        "this leads back to an earlier node: a → b → a",
+        "two options on 'a' read 'ja' (the first is on line 13;",
+        "no node with the id 'c'",
+        "placeholder not filled in: Hvem",
+        "url 'https://politi.dk/' is a home page",
+    ):
+        assert message in first[1]
+    before = first
+    seen = watch_checks(monkeypatch)
+    for what, change in [
+        ("a line above every node", lambda: edit(plan, "nodes:\n", "nodes:\n# trin\n")),
+        ("two more", lambda: edit(plan, "nodes:\n", "nodes:\n# et\n# to\n")),
+        ("a line taken away", lambda: edit(plan, "# et\n", "")),
+    ]:
+        change()
+        after = checked(project)
+        assert after != before, what  # every line has moved
+        # Checked again: the graph, whose problems are kept with the lines of every node, and
+        # the options, whose hint names a line; the rest is moved.
+        assert {k: v for k, v in seen.items() if v} == {
+            "_question_options": ["a"],
+            "graph": ["graph"],
+        }, what
+        assert after == clean_check(project, monkeypatch), what
+        for found in seen.values():
+            found.clear()
+        before = after
+    assert "(the first is on line 15;" in after[1]
+
+
+def test_each_language_s_messages_are_kept_apart(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for language in ("da", "en", "da"):
+        edit(one_file / "content" / "plan.yaml", "Gør trin 9", "Gør trin ni")  # one node new
+        edit(one_file / "content" / "plan.yaml", "Gør trin ni", "Gør trin 9")
+        kept = checked(one_file, language=language)
+        assert kept == clean_check(one_file, monkeypatch, language), language
+    assert "advarsler" in kept[1]  # the summary: in Danish
+
+
+def test_the_dates_are_checked_on_the_day_of_each_check(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    later = TODAY + dt.timedelta(days=400)
+    outputs = []
+    for today in (TODAY, later, TODAY):
+        kept = checked(one_file, today=today)
+        assert kept == clean_check(one_file, monkeypatch, today=today), today
+        outputs.append(kept)
+    assert "was reviewed 430 days ago" in outputs[1][1]
+    assert "days ago" not in outputs[0][1]
+
+
+def test_damaged_kept_checks_are_checked_again(
+    one_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = checked(one_file)
+    kept = sorted(p for p in (tmp_path / "cache" / checks.CHECKS).rglob("*") if p.is_file())
+    assert kept
+    for i, entry in enumerate(kept):
+        if i % 3 == 0:
+            entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # cut short
+        elif i % 3 == 1:
+            entry.write_bytes(b"\x80\x05garbage")
+        else:  # a value of the right kind with the wrong things in it
+            value = pickle.loads(entry.read_bytes())
+            if isinstance(value, dict):
+                value = dict.fromkeys(value, ("not", "problems"))
+            elif isinstance(value, list):
+                value = ["not a problem"]
+            entry.write_bytes(pickle.dumps(value))
+    assert checked(one_file) == expected
+
+
+def test_a_link_into_another_plan_is_checked_again_when_that_plan_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = Path(shutil.copytree(FIXTURES / "plans" / "shelf", tmp_path / "shelf"))
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    second = project / "plans" / "second" / "plan.yaml"
+    before = checked(project)
+    assert before == clean_check(project, monkeypatch)
+    # The first plan, unchanged, links to plan:second#two-start, which is no more.
+    edit(second, "start: two-start", "start: to-start")
+    edit(second, "  two-start:", "  to-start:")
+    edit(second.parent / "translations" / "en.yaml", "  two-start:", "  to-start:")
+    after = checked(project)
+    assert "the plan 'second' has no node with the id 'two-start'" in after[1]
+    assert after == clean_check(project, monkeypatch)
