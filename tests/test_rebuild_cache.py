@@ -613,6 +613,29 @@ def test_a_one_word_edit_in_a_plan_of_one_file_reads_that_node_alone(
     assert card == clean(project, tmp_path / "clean", monkeypatch)
 
 
+def test_two_projects_with_files_of_the_same_name_keep_their_entries_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each project's `content/plan.yaml` is kept apart: building one does not drop what the
+    other kept, so a municipality's several projects do not read each other's files anew."""
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    first = one_file_plan(tmp_path / "first", n=20)
+    second = one_file_plan(tmp_path / "second", n=20)
+    edit(second / "content" / "plan.yaml", "title: Trin 7\n", "title: Trin syv\n")
+    # Each built from its own folder, as a municipality does: both files are named alike in
+    # messages, "content/plan.yaml".
+    monkeypatch.chdir(first)
+    build(first, tmp_path / "a")
+    monkeypatch.chdir(second)
+    build(second, tmp_path / "b")
+    read = entries_read(monkeypatch)
+    edit(first / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
+    monkeypatch.chdir(first)
+    card = build(first, tmp_path / "c")
+    assert read == ["n5"]
+    assert card == clean(first, tmp_path / "clean", monkeypatch)
+
+
 @pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
 def test_a_theme_s_own_page_that_puts_each_node_in_place_gets_the_kept_sections(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool

@@ -368,7 +368,11 @@ def _read_entries(
 ) -> dict[str, Any] | None:
     """Each entry of `nodes:` by its id, read alone or taken from the store, or None."""
     chunks = parts.chunks
-    table = digest(PARTS, name, role.value, what, language(), str(parts.indent))
+    # By the file's own place too: the same name in messages ("content/plan.yaml", built from
+    # each project's folder) must not make two projects' files drop each other's entries.
+    table = digest(
+        PARTS, str(path.resolve()), name, role.value, what, language(), str(parts.indent)
+    )
     kept = Buckets(Store(READS), table, len(chunks))
     hint = fields_of(cls)["nodes"][1]
     nodes: dict[str, Any] = {}
