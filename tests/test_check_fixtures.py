@@ -99,6 +99,7 @@ def test_bad_plan_gives_expected_problems(case: Path, in_copy: Callable[[Path], 
     expected = expected_file.read_text(encoding="utf-8").splitlines()
     assert expected, f"{expected_file} is empty: a bad case must report something"
     assert problems == expected
+    assert len(set(problems)) == len(problems), "a problem is reported twice"
     assert code == (1 if any(": error: " in line for line in expected) else 0)
     strict_problems, strict_code = run_check(strict=True)
     assert strict_problems == problems

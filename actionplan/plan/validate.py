@@ -159,7 +159,14 @@ class Reader:
         if self.source.anchors:
             self._count(node)
         kind, arg = shape(hint)
-        if self.comment_lines and isinstance(node, yaml.ScalarNode):
+        # Once a value: an optional or formatted one is read again as its inner type, which
+        # checks it (an empty optional one is checked where it is left out).
+        if (
+            self.comment_lines
+            and isinstance(node, yaml.ScalarNode)
+            and kind != "optional"
+            and kind != "format"
+        ):
             self.scalars.check_comment(node, what)
         if kind == "str":
             if isinstance(node, yaml.ScalarNode):  # most values: text, never a placeholder
@@ -186,6 +193,8 @@ class Reader:
             return value
         if kind == "optional":
             if isinstance(node, yaml.ScalarNode) and self.scalars.empty(node, what):
+                if self.comment_lines:
+                    self.scalars.check_comment(node, what)
                 return None
             return self.read(node, arg, what)
         if kind == "object":
