@@ -851,6 +851,9 @@ def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str |
 
 
 def main() -> None:
+    from actionplan.plan import read
+
+    read.ONE_SHOT = True  # the process ends with the command (serve checks again: see read)
     try:
         cli(prog_name="actionplan")
     finally:

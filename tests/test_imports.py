@@ -80,3 +80,31 @@ def test_the_command_line_leaves_the_collector_on_with_its_imports_set_aside() -
     )
     # ... and one that imports it with the collector off finds it still off
     assert done.stdout.split() == ["True", "True", "False"]
+
+
+def test_a_command_that_checks_once_sets_what_it_read_aside_and_serve_does_not() -> None:
+    # In a process that ends with its command, what a check made is frozen as the collector is
+    # turned on again; where it checks again (serve), the tests or a program using the package,
+    # nothing is (a frozen object in a cycle would never be freed).
+    code = (
+        "import gc, sys\n"
+        "from actionplan.plan import checks, read\n"
+        "def frozen_by_a_check():\n"
+        "    gc.unfreeze()\n"
+        "    read.check_plan(sys.argv[1])\n"
+        "    return gc.get_freeze_count() > 0\n"
+        "print(frozen_by_a_check())\n"
+        "read.ONE_SHOT = True\n"
+        "print(frozen_by_a_check(), gc.isenabled())\n"
+        "checks.Kept.keep = True\n"
+        "print(frozen_by_a_check())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ACTIONPLAN_NO_CACHE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(REPO / "content")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "True", "True", "False"]

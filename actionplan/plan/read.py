@@ -38,6 +38,9 @@ class Report:
         return bool(self.errors or (strict and self.warnings))
 
 
+ONE_SHOT = False  # whether the process ends after this command (see no_cyclic_gc)
+
+
 @contextlib.contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a plan is read.
@@ -45,6 +48,12 @@ def no_cyclic_gc() -> Iterator[None]:
     Reading makes hundreds of thousands of small objects that all stay alive, and none form a
     cycle; the collector would walk them again and again for nothing (it took half the time of
     checking a large plan).  Reference counting still frees everything as usual.
+
+    A command-line process that checks once (`ONE_SHOT`, set by cli.main; not `serve`, which
+    checks again after every save) then sets what it made aside (`gc.freeze`): the collections
+    after it would otherwise walk every one of those objects once more (some 6 % of a rebuild
+    at 10 000 nodes).  Anywhere else a frozen object in a cycle would never be freed, so
+    nothing is frozen: in `serve`, the tests, or a program that calls the package.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -52,6 +61,8 @@ def no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if ONE_SHOT and not checks.Kept.keep:
+                gc.freeze()
             gc.enable()
 
 
