@@ -7,7 +7,7 @@ from typing import Any
 import jinja2
 import pytest
 
-from actionplan.plan import merge
+from actionplan.plan import loader, merge
 
 
 def node_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -36,3 +36,16 @@ def entries_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(merge, "_read_entry", counting)
     return read
+
+
+def files_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files parsed whole (loader.parse) from now on, in order."""
+    parsed: list[str] = []
+    real = loader.parse
+
+    def counting(text: str, name: str) -> Any:
+        parsed.append(name)
+        return real(text, name)
+
+    monkeypatch.setattr(loader, "parse", counting)
+    return parsed

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from counting import entries_read, node_renders
+from counting import entries_read, files_parsed, node_renders
 
 from actionplan import cache
 from actionplan.cache import Store
@@ -212,14 +212,7 @@ def test_a_file_unchanged_since_the_last_build_is_not_parsed_again(
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     expected = build(project, tmp_path / "a")
-    parsed: list[str] = []
-    real_parse = loader.parse
-
-    def counting_parse(text: str, name: str) -> object:
-        parsed.append(name)
-        return real_parse(text, name)
-
-    monkeypatch.setattr(loader, "parse", counting_parse)
+    parsed = files_parsed(monkeypatch)
     assert build(project, tmp_path / "b") == expected
     # The local layer, read over what comes before it, is always read anew (the card's words,
     # templates/i18n/, are not content: read at every build).
@@ -730,14 +723,7 @@ def test_a_file_that_aliases_across_entries_is_kept_whole_and_found_at_once(
     edit(plan, "title: Trin 2\n", "title: *same\n")
     expected = build(project, tmp_path / "a")
     read = entries_read(monkeypatch)
-    parsed: list[str] = []
-    real_parse = loader.parse
-
-    def counting_parse(text: str, name: str) -> Any:
-        parsed.append(name)
-        return real_parse(text, name)
-
-    monkeypatch.setattr(loader, "parse", counting_parse)
+    parsed = files_parsed(monkeypatch)
     assert build(project, tmp_path / "b") == expected
     assert read == []
     assert [Path(name).name for name in parsed if "i18n" not in Path(name).parts] == []
