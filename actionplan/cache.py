@@ -220,9 +220,9 @@ class Store:
 class Buckets:
     """Values by a digest (bytes), kept in a Store under `name`: for `size` values of FROM or
     more, in COUNT values of the store by the digest's first byte, so that a build that changes
-    a few writes again the buckets they are in, not all of them (some 5 MB of a 10 000-node
-    plan's sections or entries).  Only what a build used is kept (`use`): the store does not
-    grow with every edit."""
+    a few writes again the buckets they are in, not all of them (a 10 000-node plan's entries
+    as read, merge; what the checks found in its nodes, checks.Lasting).  Only what a build used
+    is kept (`use`): the store does not grow with every edit."""
 
     FROM: ClassVar[int] = 256
     COUNT: ClassVar[int] = 32
