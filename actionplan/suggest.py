@@ -23,6 +23,10 @@ class Index:
     """The known words of one collection, ready to suggest from."""
 
     def __init__(self, known: Iterable[str]) -> None:
+        if isinstance(known, (set, frozenset)):
+            # A set's order changes from run to run with the hash seed: in order, the same hint
+            # is given every run where two known words are equally close.
+            known = sorted(known)
         self.known = list(dict.fromkeys(known))  # in order, once each
         self.work = 0  # comparisons and index entries looked at: bounded per word
         self._deletions: dict[str, list[str]] | None = None
