@@ -216,3 +216,56 @@ def test_cli_refuses_a_broken_plan_and_an_unknown_format(tmp_path: Path) -> None
     assert result.exit_code == 1
     assert "nowhere" in result.stderr and result.stdout == ""
     assert CliRunner().invoke(cli, ["graph", str(broken), "--format", "svg"]).exit_code == 2
+
+
+SHELF = Path(__file__).resolve().parent / "fixtures" / "plans" / "shelf"
+
+
+def test_a_link_to_another_plan_is_a_dashed_arrow_to_a_box_of_its_own() -> None:
+    """plan:<id>#<node> in a node's text is drawn, in both formats, as a dashed arrow from that
+    node to a double-edged box named by the link, and counted in the chart's description."""
+    first = load_plan(SHELF / "content", shared=SHELF / "shared")
+    mermaid = to_mermaid(first)
+    assert 'p_1[["plan#58;second#35;two-start"]]' in mermaid
+    assert "    n_one_call -.-> p_1\n" in mermaid
+    assert "1 outcome and 1 link to other plans, starting at" in mermaid
+    second = load_plan(SHELF / "plans" / "second", shared=SHELF / "shared")
+    dot = to_dot(second)
+    assert '"plan:content" [shape=box, peripheries=2, style=dashed, label="plan:content"];' in dot
+    assert '    "two-start" -> "plan:content" [style=dashed];\n' in dot
+    # A plan with no such link is drawn as before: no box, no word of links.
+    third = to_mermaid(load_plan(SHELF / "plans" / "third", shared=SHELF / "shared"))
+    assert "p_1" not in third and "link" not in third
+
+
+def test_links_to_other_plans_are_boxes_once_each_and_never_meet_as_one(tmp_path: Path) -> None:
+    """Two targets whose names differ only in punctuation get a box each; a target linked from
+    two nodes, or twice from one, gets one box; a link in a node's list items counts too; a
+    link to a node of this plan or to the web draws nothing new."""
+    write_plan(
+        tmp_path,
+        {
+            "a": {
+                "kind": "step",
+                "title": "A",
+                "body": "[x](plan:p#b-c) and [y](plan:p-b#c) and [again](plan:p#b-c)",
+                "next": "b",
+            },
+            "b": {
+                "kind": "step",
+                "title": "B",
+                "checklist": ["See [it](plan:p#b-c)", "[here](#a) and [web](https://example.org)"],
+                "next": "end",
+            },
+            "end": {"kind": "outcome", "title": "End"},
+        },
+    )
+    plan = load_plan(tmp_path / "content")
+    mermaid = to_mermaid(plan)
+    boxes = re.findall(r"^    (p_\d+)\[\[\"(.*)\"\]\]$", mermaid, re.M)
+    assert boxes == [("p_1", "plan#58;p#35;b-c"), ("p_2", "plan#58;p-b#35;c")]
+    arrows = re.findall(r"^    (n_\w+) -\.-> (p_\d+)$", mermaid, re.M)
+    assert arrows == [("n_a", "p_1"), ("n_b", "p_1"), ("n_a", "p_2")]
+    dot = to_dot(plan)
+    assert dot.count("peripheries=2") == 2
+    assert dot.count("[style=dashed];") == 3

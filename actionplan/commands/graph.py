@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from actionplan.card.markdown import PLAN_LINK, links
 from actionplan.plan import model
+from actionplan.plan.checks import texts_in
 from actionplan.plan.graph import Graph, edges
 
 URGENT_MARK = "⚠ "
@@ -32,18 +34,42 @@ def ordered_nodes(plan: model.Plan) -> list[model.Node]:
     return [plan.nodes[node_id] for node_id in [*order, *rest]]
 
 
-def describe(plan: model.Plan) -> str:
+def plan_links(node: model.Node) -> list[str]:
+    """What the node's texts link to in other plans of the project (`plan:<id>` or
+    `plan:<id>#<node>`, without the scheme), in the order written, each once."""
+    found: dict[str, None] = {}
+    for _obj, _name, _index, text, is_md in texts_in(node):
+        if is_md and PLAN_LINK in text.lower():
+            for href, _line in links(text):
+                if href[: len(PLAN_LINK)].lower() == PLAN_LINK:
+                    found.setdefault(href[len(PLAN_LINK) :], None)
+    return list(found)
+
+
+def describe(plan: model.Plan, others: int = 0) -> str:
     """A sentence that says what the chart shows, for screen readers and tooltips."""
     kinds = [node.kind for node in plan.nodes.values()]
 
-    def count(kind: str) -> str:
-        n = kinds.count(kind)
+    def count(kind: str, n: int | None = None) -> str:
+        n = kinds.count(kind) if n is None else n
         return f"{n} {kind}{'' if n == 1 else 's'}"
 
+    parts = [count("question"), count("step"), count("outcome")]
+    if others:
+        parts.append(f"{count('link', others)} to other plans")
     return (
-        f"Flowchart of the plan with {count('question')}, {count('step')} and "
-        f"{count('outcome')}, starting at {plan.start.title}"
+        f"Flowchart of the plan with {', '.join(parts[:-1])} and {parts[-1]}, "
+        f"starting at {plan.start.title}"
     )
+
+
+def _outside(nodes: list[model.Node]) -> dict[str, list[str]]:
+    """Each place in another plan that a node links to, with the nodes that link to it."""
+    found: dict[str, list[str]] = {}
+    for node in nodes:
+        for target in plan_links(node):
+            found.setdefault(target, []).append(node.id)
+    return found
 
 
 def _label(node: model.Node) -> str:
@@ -76,13 +102,16 @@ _MERMAID_SHAPES = {"question": '{{"{}"}}', "step": '["{}"]', "outcome": '(["{}"]
 
 
 def to_mermaid(plan: model.Plan) -> str:
-    """A Mermaid flowchart: questions as rhombi, steps as boxes, outcomes as stadiums."""
+    """A Mermaid flowchart: questions as rhombi, steps as boxes, outcomes as stadiums, and a
+    place in another plan that a node links to as a double-edged box, reached by a dashed
+    arrow."""
+    nodes = ordered_nodes(plan)
+    outside = _outside(nodes)
     lines = [
         "flowchart TD",
         f"    accTitle: {mermaid_text(plan.info.title)}",
-        f"    accDescr: {mermaid_text(describe(plan))}",
+        f"    accDescr: {mermaid_text(describe(plan, len(outside)))}",
     ]
-    nodes = ordered_nodes(plan)
     for node in nodes:
         shape = _MERMAID_SHAPES[node.kind].format(mermaid_text(_label(node)))
         lines.append(f"    {mermaid_id(node.id)}{shape}")
@@ -91,6 +120,10 @@ def to_mermaid(plan: model.Plan) -> str:
             arrow = "-.->" if edge.loop else "-->"
             text = f'|"{mermaid_text(edge.label)}"|' if edge.label is not None else ""
             lines.append(f"    {mermaid_id(node.id)} {arrow}{text} {mermaid_id(edge.target)}")
+    # Numbered, not named from the target: "a#b-c" and "a-b#c" must not meet as one id.
+    for number, (target, sources) in enumerate(outside.items(), 1):
+        lines.append(f'    p_{number}[["{mermaid_text(PLAN_LINK + target)}"]]')
+        lines += [f"    {mermaid_id(source)} -.-> p_{number}" for source in sources]
     urgent = [mermaid_id(n.id) for n in nodes if isinstance(n, model.Step) and n.urgent]
     if urgent:
         lines.append("    classDef urgent stroke:#b00020,stroke-width:3px")
@@ -116,15 +149,16 @@ _DOT_SHAPES = {
 
 def to_dot(plan: model.Plan) -> str:
     """A Graphviz digraph with the same shapes and marks as the Mermaid chart."""
+    nodes = ordered_nodes(plan)
+    outside = _outside(nodes)
     lines = [
         "digraph plan {",
         f"    label={dot_text(plan.info.title)};",
-        f"    tooltip={dot_text(describe(plan))};",
+        f"    tooltip={dot_text(describe(plan, len(outside)))};",
         "    labelloc=t;",
         '    node [fontname="sans-serif"];',
         '    edge [fontname="sans-serif"];',
     ]
-    nodes = ordered_nodes(plan)
     for node in nodes:
         attrs = _DOT_SHAPES[node.kind]
         if isinstance(node, model.Step) and node.urgent:
@@ -136,6 +170,11 @@ def to_dot(plan: model.Plan) -> str:
             edge_attrs += ["style=dashed"] if edge.loop else []
             tail = f" [{', '.join(edge_attrs)}]" if edge_attrs else ""
             lines.append(f"    {dot_text(node.id)} -> {dot_text(edge.target)}{tail};")
+    # A node's id has no ':', so "plan:…" names no node of this plan.
+    for target, sources in outside.items():
+        name = dot_text(PLAN_LINK + target)
+        lines.append(f"    {name} [shape=box, peripheries=2, style=dashed, label={name}];")
+        lines += [f"    {dot_text(source)} -> {name} [style=dashed];" for source in sources]
     lines.append("}")
     return "\n".join(lines) + "\n"
 
