@@ -55,15 +55,16 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def format(self, styled: bool = False) -> str:
-        """`file:line:col: severity: message (hint)`; with `styled`, the severity in colour."""
+        """`file:line:col: severity: message (hint)`, on one line, with every character that a
+        terminal would act on written out (`visible`); with `styled`, the severity in colour."""
         word = self.severity.value
         if styled:
             import click  # only where a problem is shown: reading a plan never needs it
 
             word = click.style(word, fg=_COLOURS[self.severity], bold=True)
-        text = f"{self.pos}: {word}: {self.message}"
+        text = f"{visible(str(self.pos))}: {word}: {visible(self.message)}"
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({visible(self.hint)})"
         return text
 
     def __str__(self) -> str:
@@ -71,6 +72,22 @@ class Problem:
 
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
+
+# What a message may quote from a plan or a file's name but must not pass to a terminal as it is:
+# control characters (an escape sequence can recolour, retitle or clear the terminal, a carriage
+# return overwrite the line), the explicit direction marks and overrides (they reorder the text
+# shown around them) and the line and paragraph separators (a message is one line).
+_UNSEEN = [*range(0x20), *range(0x7F, 0xA0), 0x61C, 0x200E, 0x200F, *range(0x2028, 0x202F)]
+_VISIBLE = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNSEEN}
+_VISIBLE.update({c: f"\\u{c:04x}" for c in range(0x2066, 0x206A)})
+
+
+def visible(text: str) -> str:
+    r"""The text with each character a terminal would act on, or that would reorder or break
+    the line, written as its escape (`\x1b`, `\u202e`), so that the author sees what is there."""
+    if text.isprintable():  # no such character (and nothing else unusual): the common case
+        return text
+    return text.translate(_VISIBLE)
 
 
 class Problems(list[Problem]):
@@ -111,7 +128,12 @@ class ActionplanError(Exception):
     def show(self, color: bool | None = None) -> None:
         import click
 
-        click.echo(f"error: {self}", err=True, color=color)
+        lines = str(self).split("\n")  # each line of the message as it is meant, shown safely
+        click.echo(
+            "\n".join(visible(line) for line in [f"error: {lines[0]}", *lines[1:]]),
+            err=True,
+            color=color,
+        )
 
 
 class PlanError(ActionplanError):
