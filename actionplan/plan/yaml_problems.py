@@ -103,7 +103,12 @@ def explain(exc: yaml.MarkedYAMLError, name: str, text: str) -> Problem:
             problem = rule(failure)
             if problem is not None:
                 return problem
-    return Problem(failure.pos(), _("not valid YAML: {problem}").format(problem=failure.problem))
+    # No rule knows these words: the parser's own, and where to look.
+    return Problem(
+        failure.pos(),
+        _("not valid YAML: {problem}").format(problem=failure.problem),
+        _("look at this line and the one above it: quotes, brackets, ':' and indentation"),
+    )
 
 
 def mark_pos(name: str, text: str, mark: Mark | None) -> Pos:
@@ -419,6 +424,32 @@ def _unexpected_end(f: Failure) -> Problem | None:
     )
 
 
+def _escape(f: Failure) -> Problem | None:
+    r"""A backslash in double quotes starts an escape, which `"a \q"` or `"\u12"` is not."""
+    if f.mark is None:
+        return None
+    row = f.line(f.mark.line)
+    start = row.rfind("\\", 0, f.mark.column + 1)
+    if start < 0:
+        return None
+    found = re.match(r"\\(?:x[0-9A-Fa-f]{,2}|u[0-9A-Fa-f]{,4}|U[0-9A-Fa-f]{,8}|.?)", row[start:])
+    written = found.group() if found else "\\"
+    if "unknown escape" in f.problem:
+        message = _("'{escape}' is not an escape YAML knows").format(escape=written)
+    elif "hexdecimal" in f.problem:
+        message = _("'{escape}' is not a whole character code").format(escape=written)
+    else:
+        message = _("'{escape}' is not a character a plan can hold").format(escape=written)
+    return Problem(
+        Pos(f.name, f.mark.line + 1, start + 1),
+        message,
+        _(
+            "in double quotes a backslash starts an escape: write it twice ('\\\\'), or put "
+            "the text in single quotes, where a backslash is just a backslash"
+        ),
+    )
+
+
 # (a pattern of the parser's words, the rule that explains them); in order, the first that
 # explains wins.
 _BY_MESSAGE: tuple[tuple[str, Explain], ...] = (
@@ -468,4 +499,48 @@ _BY_MESSAGE: tuple[tuple[str, Explain], ...] = (
         ),
     ),
     (r"found character .* cannot start any token", _cannot_start),
+    (
+        r"unknown escape character|expected hexdecimal number|invalid Unicode character escape",
+        _escape,
+    ),
+    (
+        "undefined tag handle",
+        _say(
+            N_("tags ('!name' before a value) are not supported"),
+            N_("remove the word that starts with '!', or put text that starts with '!' in quotes"),
+        ),
+    ),
+    (
+        "mapping keys are not allowed",
+        _say(
+            N_("a value cannot start with '? '"),
+            N_("put text that starts with '?' in quotes"),
+        ),
+    ),
+    (
+        "expected comment or line break",
+        lambda f: (
+            Problem(
+                f.pos(),
+                _("only a number, '+' or '-' may follow '|' or '>' on its line"),
+                _("start the text on the next line, indented below the key"),
+            )
+            if "block scalar" in f.context
+            else Problem(
+                f.pos(),
+                _("unexpected text after the value"),
+                _("put the whole value in quotes, or put a space before a comment's '#'"),
+            )
+        ),
+    ),
+    (
+        "expected <document start>",
+        _say(
+            N_("the YAML document ended before this line"),
+            N_(
+                "remove a line of '...' or one starting with '%' above, "
+                "or indent this line under its key"
+            ),
+        ),
+    ),
 )
