@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html as html_text
 import http.client
 import json
 import re
@@ -15,6 +16,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from test_graph import write_plan
 
 from actionplan.cli import cli
@@ -26,6 +29,7 @@ from actionplan.commands.serve import (
     LiveCard,
     allow_in_csp,
     inject_live_script,
+    live_page,
 )
 from actionplan.plan import checks
 from actionplan.project import Project
@@ -246,6 +250,54 @@ def test_the_script_goes_before_the_last_end_of_the_body(page: str, before: str)
     html = inject_live_script(page, 1)
     assert html.startswith(before + "<script>(function"), html
     assert html.endswith(page[len(before) :])
+
+
+def injected_whole(page: str, version: int) -> str:
+    """The served copy as it was first made: the policy replaced in the whole page, then the
+    script put before the last </body> of the page so made."""
+    script = LIVE_SCRIPT % (version, STATUS_PATH)
+    page = re.sub(
+        r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")',
+        lambda m: m[1] + html_text.escape(allow_in_csp(html_text.unescape(m[2]), script)) + m[3],
+        page,
+        count=1,
+        flags=re.IGNORECASE,
+    )
+    ends = [m.start() for m in re.finditer("</body>", page, re.IGNORECASE)]
+    end = ends[-1] if ends else len(page)
+    return f"{page[:end]}<script>{script}</script>\n{page[end:]}"
+
+
+PAGE_PARTS = [
+    "<html><head>",
+    '<meta http-equiv="Content-Security-Policy" content="',
+    '<META HTTP-EQUIV="content-security-policy"\n CONTENT="',
+    "default-src 'none'; script-src 'sha256-A'",
+    "&#x27;",
+    '">',
+    "</head><body>",
+    "</body>",
+    "</BODY>",
+    "</bo",
+    "</p>",
+    "<p>",
+    "Trin – hvad gør du nu? ",
+    "\U0001f600",
+    "x",
+    "\n",
+    "</html>",
+]
+
+
+@given(st.lists(st.sampled_from(PAGE_PARTS), max_size=14), st.integers(0, 99))
+def test_the_served_copy_is_the_page_with_the_script_as_it_always_was(
+    parts: list[str], version: int
+) -> None:
+    page = "".join(parts)
+    assert inject_live_script(page, version) == injected_whole(page, version)
+    assert (
+        b"".join(live_page(page, page.encode(), version)) == injected_whole(page, version).encode()
+    )
 
 
 def test_serve_keeps_what_each_check_finds_for_the_next_save(

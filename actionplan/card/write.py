@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from actionplan.errors import PlanError, Pos, display_path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write data to path so that readers see the old file or the new one, never half of one;
-    a failure is a PlanError that says so, at the path."""
+def write_atomic(
+    path: Path, data: bytes | Sequence[bytes | memoryview], *, durable: bool = True
+) -> None:
+    """Write data (or its parts, one after the other) to path so that readers see the old file
+    or the new one, never half of one; a failure is a PlanError that says so, at the path.
+    `durable`: on the disk before it takes the old one's place, so that a crash leaves one or
+    the other whole; without it, a file that lives no longer than the process (`serve`'s
+    served copy) does not wait for the disk."""
     try:
-        _write(path, data)
+        _write(path, [data] if isinstance(data, bytes) else data, durable)
     except OSError as exc:
         raise PlanError.at(
             Pos(display_path(path)),
@@ -22,14 +28,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         ) from None
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, parts: Sequence[bytes | memoryview], durable: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for part in parts:
+                f.write(part)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

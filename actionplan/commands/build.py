@@ -4,6 +4,7 @@ atomically: a card for each plan, and for a project of several plans their index
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import field
 from pathlib import Path
 
 from actionplan.card.write import write_atomic
@@ -26,6 +27,10 @@ class BuildResult:
     warnings: list[Problem]
     drafts: tuple[str, ...] = ()  # languages left out of the card while they are drafts
     plan: str = FIRST_PLAN  # which of the project's plans (PlanFolder.name); "" for the index
+    # The page itself, as written (data) and as rendered (text): `serve` makes its served copy
+    # of them rather than reading the file back.
+    data: bytes = field(default=b"", repr=False, compare=False)
+    text: str = field(default="", repr=False, compare=False)
 
 
 def build_card(
@@ -53,26 +58,39 @@ def build_site(
     of a project of several plans, then write them; on any problem, raise before anything is
     written, so that the last good build stays as it was.  `cache`: see render_site.  Dates are
     checked against `today` (by default the day of the build)."""
+    results = make_site(project, out, strict, only, cache, today)
+    for result in results:
+        write_atomic(result.path, result.data)
+    return results
+
+
+def make_site(
+    project: Project,
+    out: Path | None = None,
+    strict: bool = False,
+    only: str | None = None,
+    cache: dict[str, Report] | None = None,
+    today: dt.date | None = None,
+) -> list[BuildResult]:
+    """The pages build_site writes, each with where it goes (under `out`) and its text, not
+    written; raises PlanError as build_site does."""
     checked = render_site(project, only, cache, today)
     report = checked.report
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))
     out = output_folder(project, out)
-    pages: list[tuple[bytes, BuildResult]] = []  # encoded once: a large card is some 5 MB
+    pages: list[BuildResult] = []  # each encoded once: a large card is some 5 MB
     for card in checked.cards:
         assert card.html is not None and card.folder is not None and card.report.plan is not None
         path = out / card.folder.out
         drafts = tuple(sorted(card.report.plan.drafts))
         data = card.html.encode("utf-8")
-        result = BuildResult(path, len(data), card.report.warnings, drafts, card.folder.name)
-        pages.append((data, result))
+        name, warnings = card.folder.name, card.report.warnings
+        pages.append(BuildResult(path, len(data), warnings, drafts, name, data, card.html))
     if checked.index is not None:
-        path = out / INDEX_NAME
         data = checked.index.encode("utf-8")
-        pages.append((data, BuildResult(path, len(data), [], (), "")))
-    for data, result in pages:
-        write_atomic(result.path, data)
-    return [result for _, result in pages]
+        pages.append(BuildResult(out / INDEX_NAME, len(data), [], (), "", data, checked.index))
+    return pages
 
 
 def output_folder(project: Project, out: Path | None) -> Path:

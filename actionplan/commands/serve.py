@@ -29,7 +29,7 @@ import watchfiles
 
 from actionplan.card.render import csp_hash
 from actionplan.card.write import write_atomic
-from actionplan.commands.build import CARD_NAME, build_site
+from actionplan.commands.build import CARD_NAME, make_site
 from actionplan.errors import PlanError, Pos, Problem
 from actionplan.plan import checks
 from actionplan.plan.read import Report
@@ -110,24 +110,72 @@ def allow_in_csp(csp: str, script: str) -> str:
 
 def inject_live_script(page: str, version: int) -> str:
     """The page with the live-reload script at the end of its body, admitted by its CSP."""
+    parts: list[str] = []
+    at = 0
+    for start, end, text in live_edits(page, version):
+        parts += (page[at:start], text)
+        at = end
+    parts.append(page[at:])
+    return "".join(parts)
+
+
+def live_page(page: str, data: bytes, version: int) -> list[bytes | memoryview]:
+    """inject_live_script's page, encoded, in parts: `data` is the page encoded (a large card's
+    5 MB), and is neither copied nor encoded again, only cut where the script and the policy go."""
+    view = memoryview(data)
+    parts: list[bytes | memoryview] = []
+    at = 0
+    for start, end, text in live_edits(page, version):
+        parts += (view[at : _offset(page, data, start)], text.encode())
+        at = _offset(page, data, end)
+    parts.append(view[at:])
+    return parts
+
+
+def _offset(page: str, data: bytes, at: int) -> int:
+    """Where in `data`, the page encoded in UTF-8, its character `at` starts: counted from the
+    nearer end, since what changes is near the page's start (the policy) or its end (the body's)."""
+    if page.isascii():
+        return at
+    if at <= len(page) // 2:
+        return len(page[:at].encode())
+    return len(data) - len(page[at:].encode())
+
+
+def live_edits(page: str, version: int) -> list[tuple[int, int, str]]:
+    """What the served copy changes in a page, as (start, end, the text in their place), in
+    order: the Content-Security-Policy's value, where the page has one, with the live-reload
+    script admitted (allow_in_csp); and the script put before the last </body>, in any case
+    (at the page's end where it has none)."""
     script = LIVE_SCRIPT % (version, STATUS_PATH)
-    page = _CSP_META.sub(
-        lambda m: m[1] + html.escape(allow_in_csp(html.unescape(m[2]), script)) + m[3],
-        page,
-        count=1,
-    )
-    end = _body_end(page)
-    return f"{page[:end]}<script>{script}</script>\n{page[end:]}"
+    edits = []
+    end = -1
+    csp = _CSP_META.search(page)
+    if csp is None:
+        end = _body_end(page, 0, len(page))
+    else:
+        value = html.escape(allow_in_csp(html.unescape(csp[2]), script))
+        edits.append((csp.start(2), csp.end(2), value))
+        # The policy's new value holds no '<' (it is escaped), and its old one is not looked in.
+        end = _body_end(page, csp.end(2), len(page))
+        if end < 0:
+            end = _body_end(page, 0, csp.start(2))
+    if end < 0:
+        end = len(page)
+    edits.append((end, end, f"<script>{script}</script>\n"))
+    edits.sort()
+    return edits
 
 
-def _body_end(page: str) -> int:
-    """Where the last </body>, in any case, starts (the page's end if it has none): looked for
-    from the end, as a copy of the whole page in lower case took a tenth of a large card's build."""
-    at = len(page)
-    while (at := page.rfind("</", 0, at)) >= 0:
+def _body_end(page: str, start: int, end: int) -> int:
+    """Where the last </body> between start and end, in any case, starts (-1 if none): looked
+    for from the end, as a copy of the whole page in lower case took a tenth of a large card's
+    build."""
+    at = end
+    while (at := page.rfind("</", start, at)) >= 0:
         if page[at : at + 7].lower() == "</body>":
             return at
-    return len(page)
+    return -1
 
 
 def _today() -> dt.date:
@@ -166,26 +214,26 @@ class LiveCard:
             self.checked.pop(only, None)
         self.checked_on = today
         try:
-            results = build_site(
+            # Made, not written: what is written is the served copy, from the page in memory.
+            results = make_site(
                 self.project,
-                out=self.folder / "stage",
+                out=self.site,
                 only=only or self.plan,
                 cache=self.checked,
             )
-            pages = [(r.path, r.path.read_text(encoding="utf-8")) for r in results]
         except PlanError as exc:
             problems = exc.problems
         except Exception as exc:  # keep serving: a failed build must not end the session
             problems = [Problem(Pos(str(self.project.content)), f"the build failed: {exc}")]
         else:
-            stage = self.folder / "stage"
             with self._lock:
-                for path, page in pages:
-                    served = self.site / path.relative_to(stage)
-                    write_atomic(served, inject_live_script(page, self.version + 1).encode())
+                for result in results:
+                    page = live_page(result.text, result.data, self.version + 1)
+                    # A file of a temporary folder: it need not wait for the disk.
+                    write_atomic(result.path, page, durable=False)
                 self.version += 1
                 self.errors = []
-            self.built = [r.path.relative_to(stage).as_posix() for r in results]
+            self.built = [r.path.relative_to(self.site).as_posix() for r in results]
             return True, [p for r in results for p in r.warnings]
         with self._lock:
             self.errors = [p.format() for p in problems]
