@@ -52,7 +52,8 @@ class _Loader(_Base):
     regular expressions per value, which was a fifth of the time a large plan took to parse.
     """
 
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+    @staticmethod  # the parser calls self.resolve; as a static method, explicit_tags can too
+    def resolve(kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:
                 if value in _NULLS:
@@ -399,7 +400,56 @@ def parse(text: str, name: str) -> yaml.Node:
     duplicates = duplicate_keys(documents[0], name)
     if duplicates:
         raise PlanError(duplicates)
+    if "!" in text and _tag_start().search(text):  # most files have no tag: one search tells
+        tagged = explicit_tags(documents[0], name)
+        if tagged:
+            raise PlanError(tagged)
     return documents[0]
+
+
+@functools.cache
+def _tag_start() -> re.Pattern[str]:
+    """Where a tag may be written: '!' at the start of a value (at a line's start, after a space
+    or a flow bracket or comma). Text that has none, has no tag."""
+    return re.compile(r"(?:^|[\s\[{,])!", re.M)
+
+
+def explicit_tags(root: yaml.Node, name: str) -> list[Problem]:
+    """Every value with a tag that makes it other than what its text reads as ('!!int SSP',
+    '!!binary …', '!custom', '!!set'): a plan reads each value from its text, so such a tag
+    would be dropped without a word. `!!str` on a scalar, or a tag that names what the text
+    reads as anyway, changes nothing and is let be."""
+    problems = []
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style  # '' from libyaml, None from PyYAML's own parser
+            read_as = _Loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
+            if node.tag in (read_as, _YAML + "str"):
+                continue
+        else:
+            if isinstance(node, yaml.SequenceNode):
+                todo.extend(node.value)
+                read_as = _YAML + "seq"
+            else:
+                todo.extend(part for pair in node.value for part in pair)
+                read_as = _YAML + "map"
+            if node.tag == read_as:
+                continue
+        tag = "!!" + node.tag[len(_YAML) :] if node.tag.startswith(_YAML) else node.tag
+        problems.append(
+            Problem(
+                node_pos(name, node),
+                _("tags ('{tag}') are not supported").format(tag=short(tag)),
+                _("remove '{tag}': a plan reads each value from its text").format(tag=short(tag)),
+            )
+        )
+    return sorted(problems, key=lambda p: p.pos)
 
 
 def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
