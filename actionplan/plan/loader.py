@@ -333,6 +333,8 @@ def parse(text: str, name: str) -> yaml.Node:
         raise PlanError.at(
             Pos(name, 1, 1), _("file is empty"), _("add content, or delete the file")
         )
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        raise _unusual_break(text, name)
     try:
         _check_depth(text, name)
         documents = list(yaml.compose_all(text, Loader=_Loader))
@@ -405,6 +407,25 @@ def parse(text: str, name: str) -> yaml.Node:
         if tagged:
             raise PlanError(tagged)
     return documents[0]
+
+
+def _unusual_break(text: str, name: str) -> PlanError:
+    """YAML reads a next-line character (U+0085) and the line and paragraph separators as line
+    breaks, which an editor shows as nothing, or as a space, on one line: every line and column
+    after it would point at the wrong place, and a value would be cut in two."""
+    from actionplan.plan.yaml_problems import describe_char
+
+    offset = min(i for i in map(text.find, ("\x85", "\u2028", "\u2029")) if i >= 0)
+    return PlanError.at(
+        Pos(name, text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)),
+        _("an unusual line break, {char}, inside the file").format(
+            char=describe_char(text[offset])
+        ),
+        _(
+            "delete it: as most editors do not show it, "
+            "delete the characters around it and type them again"
+        ),
+    )
 
 
 @functools.cache

@@ -29,7 +29,8 @@ _SCANNER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # tokens only: no type
 INVISIBLE = re.compile(
     "[\u00a0\u00ad\u180e\u200b-\u200f\u202a-\u202f\u2060-\u2064\u2066-\u2069\u3000\ufeff]"
 )
-_NAMES = {"\ufeff": "byte order mark"}  # its Unicode name, ZERO WIDTH NO-BREAK SPACE, misleads
+# Names where Unicode's misleads (ZERO WIDTH NO-BREAK SPACE) or there is none (a control).
+_NAMES = {"\ufeff": "byte order mark", "\x85": "next line"}
 
 
 def invisible_char(text: str) -> tuple[int, str] | None:
