@@ -29,12 +29,21 @@ FIRST_RENDER_JS = """() => new Promise(resolve => {
   })();
 })"""
 
+# Clicks are this far apart, as a reader's are at the least (each reads the step first), so that
+# a click is timed on its own and not with what the last one left to do.  After the frame, the
+# card's history entry and tab title cost the browser's own process about 11 ms of its main
+# thread's CPU a step (the entry 8-9 ms, the title 2-3), and its compositor redraws the window;
+# with clicks a frame apart that fell in the next click, on 2 cores most of its wall time.
+# Chapbook keeps no history, so the wait changes little for it.
+PAUSE_MS = 200
+
 # Walk the card: at each node, click its first option (or its Continue link) at the start of a
 # frame, and time (1) the handler: until the click has been handled and the next node's heading
 # has focus; (2) the frame: until a message posted in that frame arrives, which is after the
 # browser has done the frame's style, layout and paint.  At an outcome, start over (not timed).
-STEPS_JS = """async (moves) => {
+STEPS_JS = """async ({moves, pause}) => {
   const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  const rest = () => new Promise(resolve => setTimeout(resolve, pause));
   const choose = link => new Promise(resolve => requestAnimationFrame(() => {
     const start = performance.now();
     link.click();
@@ -57,6 +66,7 @@ STEPS_JS = """async (moves) => {
     } else {
       document.querySelector(".ap-lang.ap-on [data-action=restart]").click();
     }
+    await rest();
     await nextFrame();
   }
   return found;
@@ -94,7 +104,7 @@ def steps(browser: Any, card: Path, moves: int) -> dict[str, Any]:
     """The handler and frame time (ms) of each of several steps through a freshly loaded card."""
     context, page = open_card(browser, card)
     page.wait_for_timeout(SETTLE_MS)
-    taken = page.evaluate(STEPS_JS, moves)
+    taken = page.evaluate(STEPS_JS, {"moves": moves, "pause": PAUSE_MS})
     context.close()
     if not all(m["focused"] for m in taken):
         raise RuntimeError(f"{card}: a step did not focus the next node's heading")
@@ -113,9 +123,10 @@ def measure_card(browser: Any, card: Path, loads: int, moves: int) -> dict[str, 
 # The same walk through a Chapbook story: click the passage's first link at the start of a frame,
 # and time until the next passage is on the page and a frame has been drawn with it (Chapbook
 # renders a passage after the click's task, so the handler alone would say nothing).  At a leaf,
-# the walk ends and the story is started again (not timed).
-PEER_STEPS_JS = """async (moves) => {
+# the walk ends and the story is started again (not timed).  Clicks as far apart as on the card.
+PEER_STEPS_JS = """async ({moves, pause}) => {
   const nextFrame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  const rest = () => new Promise(resolve => setTimeout(resolve, pause));
   const article = () => document.querySelector("article");
   const choose = link => new Promise(resolve => requestAnimationFrame(() => {
     const start = performance.now();
@@ -136,6 +147,7 @@ PEER_STEPS_JS = """async (moves) => {
     const link = document.querySelector("article passage-link");
     if (!link) break;
     found.push(await choose(link));
+    await rest();
     await nextFrame();
   }
   return found;
@@ -152,7 +164,7 @@ def peer_measure(browser: Any, story: Path, moves: int) -> dict[str, Any]:
     elements = page.evaluate(ELEMENTS_JS)
     taken: list[dict[str, float]] = []
     while len(taken) < moves:
-        walked = page.evaluate(PEER_STEPS_JS, moves - len(taken))
+        walked = page.evaluate(PEER_STEPS_JS, {"moves": moves - len(taken), "pause": PAUSE_MS})
         if not walked:
             raise RuntimeError(f"{story}: no passage link to follow")
         taken += walked
