@@ -344,6 +344,16 @@ def _kind_defaults() -> dict[str, Any]:
 
 
 _KIND_DEFAULTS = _kind_defaults()
+# Each node kind's fields of the other kinds that it has not, with what they are on it.
+_ABSENT = {
+    kind: {
+        name: value
+        for name, value in _KIND_DEFAULTS.items()
+        if name not in {f.name for f in fields(kind)} and not hasattr(kind, name)
+    }
+    for kind in model.NODE_KINDS.values()
+}
+_DICT_NAMES = frozenset(dir(dict))  # what getattr finds on a plain dict
 
 
 class _Environment(jinja2.Environment):
@@ -359,9 +369,27 @@ class _Environment(jinja2.Environment):
         return template
 
     def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's `getattr` (the attribute, else the item, else undefined), with a node's
+        fields of the other kinds (`_ABSENT`) and a plain mapping's words (`ui.urgent`) looked
+        up without raising AttributeError: a card asks for each some ten times a node."""
+        absent = _ABSENT.get(type(obj))
+        if absent is not None and attribute in absent:
+            return absent[attribute]
+        if type(obj) is dict and attribute not in _DICT_NAMES:  # no attribute by that name
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
         if isinstance(obj, model.Node) and attribute in _KIND_DEFAULTS:
-            return getattr(obj, attribute, _KIND_DEFAULTS[attribute])
-        return super().getattr(obj, attribute)
+            return _KIND_DEFAULTS[attribute]
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
 
 
 class _ThemeLoader(jinja2.BaseLoader):
