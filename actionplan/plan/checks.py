@@ -549,7 +549,7 @@ def _home_pages(top: model.Located) -> list[Problem]:
 @per_class
 def _layout(cls: type) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
     """Per model class, worked out once: its text fields (name, is Markdown) and the fields that
-    can hold further model objects."""
+    can hold further model objects, last first (as a walk takes them off its stack)."""
     texts, children = [], []
     for f, hint in fields_of(cls).values():
         kinds = _kinds(hint)
@@ -557,7 +557,7 @@ def _layout(cls: type) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
             children.append(f.name)
         if kinds & {"str", "text-or"}:
             texts.append((f.name, model.MARKDOWN in repr(hint)))
-    return tuple(texts), tuple(children)
+    return tuple(texts), tuple(reversed(children))
 
 
 def _kinds(hint: Any) -> set[str]:
@@ -569,19 +569,30 @@ def _kinds(hint: Any) -> set[str]:
     return {kind}
 
 
-def objects(value: Any) -> Iterator[model.Located]:
+# _layout by class, looked up without a call: a large plan's walks ask for every object.
+_LAYOUTS: dict[type, tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]] = {}
+
+
+def objects(value: Any) -> list[model.Located]:
     """Every model object inside value, itself included, depth first."""
+    found: list[model.Located] = []
     todo = [value]
     while todo:
         value = todo.pop()
         if isinstance(value, model.Located):
-            yield value
-            for name in reversed(_layout(type(value))[1]):
-                todo.append(getattr(value, name))
+            found.append(value)
+            layout = _LAYOUTS.get(type(value)) or _LAYOUTS.setdefault(
+                type(value), _layout(type(value))
+            )
+            for name in layout[1]:
+                child = getattr(value, name)
+                if child:  # None, () and {} hold nothing
+                    todo.append(child)
         elif isinstance(value, tuple):
             todo.extend(reversed(value))
         elif isinstance(value, typing.Mapping):
             todo.extend(reversed(list(value.values())))
+    return found
 
 
 def plan_objects(plan: model.Plan) -> Iterator[model.Located]:
@@ -612,24 +623,24 @@ def translated_objects(plan: model.Plan) -> Iterator[tuple[object, Any]]:
         yield ("translation", lang), tr
 
 
-Text = tuple[model.Located, str, int | None, str, bool]  # an object's, as text_fields gives
+# (object, field name, list index or None, text, is Markdown)
+Text = tuple[model.Located, str, int | None, str, bool]
 
 
 def texts_in(top: Any) -> list[Text]:
-    """Every text of the objects inside `top`, itself included: (object, *text_fields)."""
-    return [(obj, *text) for obj in objects(top) for text in text_fields(obj)]
-
-
-def text_fields(obj: model.Located) -> Iterator[tuple[str, int | None, str, bool]]:
-    """(field name, list index, text, is Markdown) for every text value of obj, items included."""
-    for name, is_md in _layout(type(obj))[0]:
-        value = getattr(obj, name)
-        if isinstance(value, str):
-            yield name, None, value, is_md
-        elif isinstance(value, tuple):
-            for i, item in enumerate(value):
-                if isinstance(item, str):
-                    yield name, i, item, is_md
+    """Every text of the objects inside `top`, itself included, items of a list each on their
+    own (index None for a field that is one text)."""
+    found: list[Text] = []
+    for obj in objects(top):
+        for name, is_md in _LAYOUTS[type(obj)][0]:  # objects() has put each class's there
+            value = getattr(obj, name)
+            if isinstance(value, str):
+                found.append((obj, name, None, value, is_md))
+            elif value and isinstance(value, tuple):
+                for i, item in enumerate(value):
+                    if isinstance(item, str):
+                        found.append((obj, name, i, item, is_md))
+    return found
 
 
 def check_text(plan: model.Plan, in_nodes: list[Problem]) -> list[Problem]:
