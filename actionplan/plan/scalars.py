@@ -184,8 +184,11 @@ class ScalarReader:
             ),
         )
 
-    def _scalar(self, node: yaml.Node, what: str, expected: str) -> yaml.ScalarNode | None:
-        """The node where it is one value; otherwise None, and the problem is told."""
+    def _scalar(
+        self, node: yaml.Node, what: str, expected: str, choices: tuple[str, ...] = ()
+    ) -> yaml.ScalarNode | None:
+        """The node where it is one value; otherwise None, and the problem is told (`expected`,
+        marked with N_ and translated only then, names what it should be, with its `choices`)."""
         if isinstance(node, yaml.ScalarNode):
             return node
         if is_placeholder(node):
@@ -196,11 +199,16 @@ class ScalarReader:
         else:
             hint = _("write the value on the same line as the key, in quotes if it contains ': '")
         message = _("{what} must be {expected}, found {found}")
+        expected = _(expected).format(choices=", ".join(choices))
         self.fail(node, message.format(what=what, expected=expected, found=kind_name(node)), hint)
         return None
 
     def text(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, _("text"))
+        if isinstance(node, yaml.ScalarNode):  # nearly every text: one value, with some text
+            text: str = node.value
+            if node.tag != _NULL and text and not text.isspace():  # as text.strip()
+                return text
+        scalar = self._scalar(node, what, N_("text"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -214,7 +222,7 @@ class ScalarReader:
         return value
 
     def boolean(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, _("true or false"))
+        scalar = self._scalar(node, what, N_("true or false"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -249,7 +257,7 @@ class ScalarReader:
         )
 
     def whole_number(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, _("a whole number"))
+        scalar = self._scalar(node, what, N_("a whole number"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -264,7 +272,7 @@ class ScalarReader:
         return int(value)
 
     def date(self, node: yaml.Node, what: str) -> Any:
-        scalar = self._scalar(node, what, _("a date"))
+        scalar = self._scalar(node, what, N_("a date"))
         if scalar is None:
             return INVALID
         value: str = scalar.value
@@ -285,7 +293,9 @@ class ScalarReader:
         )
 
     def choice(self, node: yaml.Node, choices: tuple[str, ...], what: str) -> Any:
-        scalar = self._scalar(node, what, _("one of {choices}").format(choices=", ".join(choices)))
+        if isinstance(node, yaml.ScalarNode) and node.value in choices:
+            return node.value
+        scalar = self._scalar(node, what, N_("one of {choices}"), choices)
         if scalar is None:
             return INVALID
         value: str = scalar.value

@@ -96,20 +96,23 @@ def is_required(f: dataclasses.Field[Any]) -> bool:
     return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
 
 
-_SHAPES: dict[int, tuple[Any, tuple[str, Any]]] = {}
+# Each hint's shape, by the hint's identity (see shape); the hints, kept alive so that no id is
+# used again.  The reader looks its hints up here first, without a call: it asks for every value.
+SHAPES: dict[int, tuple[str, Any]] = {}
+_HINTS_SHAPED: list[Any] = []
 
 
 def shape(hint: Any) -> tuple[str, Any]:
     """What kind of value a type hint asks for, worked out once per hint.
 
     Kept by the hint's identity: hashing a typing construct such as Annotated[...] walks all of
-    it, and a large plan asks a few hundred thousand times.  The hint is kept alive beside its
-    shape, so that its id is never reused.
+    it, and a large plan asks a few hundred thousand times.
     """
-    found = _SHAPES.get(id(hint))
+    found = SHAPES.get(id(hint))
     if found is None:
-        found = _SHAPES[id(hint)] = (hint, _shape(hint))
-    return found[1]
+        _HINTS_SHAPED.append(hint)
+        found = SHAPES[id(hint)] = _shape(hint)
+    return found
 
 
 def _shape(hint: Any) -> tuple[str, Any]:

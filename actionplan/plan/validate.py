@@ -30,6 +30,7 @@ from actionplan.plan.scalars import (
     kind_name,
 )
 from actionplan.plan.shapes import (
+    SHAPES,
     entry_keys,
     fields_of,
     has_id,
@@ -158,7 +159,7 @@ class Reader:
         """Read `node` as a value of type `hint`; `what` names it in messages."""
         if self.source.anchors:
             self._count(node)
-        kind, arg = shape(hint)
+        kind, arg = SHAPES.get(id(hint)) or shape(hint)
         # Once a value: an optional or formatted one is read again as its inner type, which
         # checks it (an empty optional one is checked where it is left out).
         if (
@@ -174,6 +175,16 @@ class Reader:
             return self._text(node, what)
         if kind == "format":
             base, tag, fill_in = arg
+            if base is str and isinstance(node, yaml.ScalarNode) and not is_null_word(node):
+                # Most formatted values: read again as text (below), without the call.
+                if self.source.anchors:
+                    self._count(node)
+                if self.comment_lines:
+                    self.scalars.check_comment(node, what)
+                value = self.text(node, what)
+                if value is INVALID or tag == model.MARKDOWN:  # Markdown is any text
+                    return value
+                return self.scalars.check_format(node, value, tag, what)
             if not fill_in and is_placeholder(node):
                 return self.scalars.no_placeholder(node, what)
             if tag.startswith("ref:") and is_null_word(node):
@@ -324,8 +335,10 @@ class Reader:
         """The mapping's pairs, reporting keys that are not text (the loader has refused a key
         written twice, anywhere in the file)."""
         pairs = []
+        anchors = self.source.anchors
         for key_node, value_node in node.value:
-            self._count(key_node)
+            if anchors:
+                self._count(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
                 self.fail(key_node, _("a key must be plain text"), _("check the indentation"))
                 continue
