@@ -462,9 +462,18 @@ def test_a_build_makes_the_plan_s_graph_once(
     assert len(made) == 1  # the checks' graph is the card's
 
 
+# In a plan of more than 150 nodes, in the second group of a hundred: an urgent step's warning,
+# and a step that marks one of its warnings as key and names a source.
+EXTRAS = {
+    120: "    urgent: true\n    do_not:\n      - Vent ikke.\n",
+    150: "    do_not:\n      - Slet ikke noget.\n      - Del ikke billedet.\n"
+    "    key_do_not: [2]\n    sources:\n      - title: Kilde\n        url: https://example.org/a\n",
+}
+
+
 def one_file_plan(folder: Path, n: int = 40) -> Path:
     """A project whose plan is one file, content/plan.yaml: a chain of n steps, a placeholder
-    and a comment the reader warns about, and a link from one node to another."""
+    and a comment the reader warns about, and a link from one node to another (and EXTRAS)."""
     nodes = []
     for i in range(n):
         body = f"Gør trin {i}."
@@ -475,6 +484,7 @@ def one_file_plan(folder: Path, n: int = 40) -> Path:
         nodes.append(
             f"  n{i}:\n    kind: step\n    title: Trin {i}\n    body: {body}\n"
             + (f"    who: SSP #{i}\n" if i == 6 else "")
+            + EXTRAS.get(i, "")
             + f"    next: n{i + 1}\n"
         )
     nodes.append(f"  n{n}:\n    kind: outcome\n    title: Slut\n")
@@ -548,6 +558,30 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
         ("the way back gone", lambda: edit(plan, "next: n5\n    loop: true\n", "next: n31\n")),
         ("nothing", lambda: None),
     ]
+    if size > 150:  # what the card lists from every node: the sources, the key warnings
+        changes[1:1] = [
+            ("a source's address", lambda: edit(plan, "example.org/a", "example.org/b")),
+            ("no key warning marked", lambda: edit(plan, "    key_do_not: [2]\n", "")),
+            (
+                "one marked again",
+                lambda: edit(
+                    plan,
+                    "  - Del ikke billedet.\n",
+                    "  - Del ikke billedet.\n    key_do_not: [1]\n",
+                ),
+            ),
+            ("a source's title", lambda: edit(plan, "title: Kilde\n", "title: Kilden\n")),
+            # The same nodes, each the way from the start still reaches: n148, n150, n149, n151.
+            (
+                "two steps swapped",
+                lambda: (
+                    edit(plan, "next: n151\n", "next: n149-\n"),
+                    edit(plan, "next: n150\n", "next: n151\n"),
+                    edit(plan, "next: n149\n", "next: n150\n"),
+                    edit(plan, "next: n149-\n", "next: n149\n"),
+                ),
+            ),
+        ]
     before = clean_or_errors(project, tmp_path / "clean-0", monkeypatch)
     assert (b"<noscript><section" in before[0]) == (size >= render.PACKED_FROM)
     assert build_or_errors(project, tmp_path / "cached-0", new_process) == before

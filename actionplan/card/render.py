@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import operator
 import os
@@ -16,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field, fields, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import rcssmin  # type: ignore[import-untyped]
 import rjsmin  # type: ignore[import-untyped]
@@ -50,6 +51,8 @@ _BLOCK_BREAK = re.compile(
 # browser less.  A smaller card keeps every node as markup, so that where a web server's
 # Content-Security-Policy blocks the card's script, the card still works as without it.
 PACKED_FROM = 1000
+
+T = TypeVar("T")
 
 
 @frozen
@@ -111,20 +114,28 @@ class Document:
     csp: Markup  # the Content-Security-Policy
 
 
-def key_donts(plan: model.Plan, order: list[str]) -> list[str]:
+def key_donts(plan: model.Plan, order: list[str], kept: str = "") -> list[str]:
     """The 'do not' of the printed action card: the warnings the steps mark as key, in the
-    handling order, each once; in a plan that marks none, the warnings of the urgent steps."""
-    steps = [n for n in map(plan.nodes.__getitem__, order) if isinstance(n, model.Step)]
-    marked = any(step.key_do_not for step in steps)
+    handling order, each once; in a plan that marks none, the warnings of the urgent steps.
+    `kept`: in one process, each group's part kept under this name (by_group)."""
+    parts = by_group(kept, list(map(plan.nodes.__getitem__, order)), _group_donts)
+    marked = any(part[0] for part in parts)
     seen: dict[str, str] = {}
-    for step in steps:
-        if marked:
-            items = [step.do_not[i - 1] for i in step.key_do_not if 1 <= i <= len(step.do_not)]
-        else:
-            items = list(step.do_not) if step.urgent else []
-        for item in items:
+    for part in parts:
+        for item in part[1] if marked else part[2]:
             seen.setdefault(str(item), item)
     return list(seen.values())
+
+
+def _group_donts(nodes: list[model.Node]) -> tuple[bool, list[str], list[str]]:
+    """A group's part of key_donts: whether any of its steps marks a key warning, the warnings
+    they mark, and the urgent steps' warnings."""
+    steps = [n for n in nodes if isinstance(n, model.Step)]
+    marked = [
+        step.do_not[i - 1] for step in steps for i in step.key_do_not if 1 <= i <= len(step.do_not)
+    ]
+    urgent = [item for step in steps if step.urgent for item in step.do_not]
+    return any(step.key_do_not for step in steps), marked, urgent
 
 
 def qr_svg(address: str | None) -> Markup | None:
@@ -139,13 +150,92 @@ def qr_svg(address: str | None) -> Markup | None:
     return Markup(code.svg_inline(border=4, omitsize=True, svgclass="ap-qr", lineclass=None))
 
 
-def all_sources(plan: model.Plan, order: list[str]) -> list[model.Source]:
-    """Every source the nodes name, once each, in the order the card shows them."""
+def all_sources(plan: model.Plan, order: list[str], kept: str = "") -> list[model.Source]:
+    """Every source the nodes name, once each, in the order the card shows them.  `kept`: in
+    one process, each group's part kept under this name (by_group)."""
     seen: dict[str, model.Source] = {}
-    for node_id in order:
-        for source in getattr(plan.nodes[node_id], "sources", ()):
+    for part in by_group(kept, list(map(plan.nodes.__getitem__, order)), _group_sources):
+        for source in part:
             seen.setdefault(source.url, source)
     return list(seen.values())
+
+
+def _group_sources(nodes: list[model.Node]) -> list[model.Source]:
+    seen: dict[str, model.Source] = {}
+    for node in nodes:
+        for source in getattr(node, "sources", ()):
+            seen.setdefault(source.url, source)
+    return list(seen.values())
+
+
+# In one process (`serve`), what each pass over the nodes in the card's order made of each
+# group of GROUP nodes, by the pass's name: the nodes, and what it made of each group.
+_passes: dict[str, tuple[list[Any], list[Any]]] = {}
+KEPT_PASSES = 64  # names at most: a process that builds many plans forgets the oldest
+
+
+def by_group(name: str, nodes: list[Any], make: Callable[[list[Any]], T]) -> list[T]:
+    """What `make` makes of each group of GROUP nodes (in order): in one process, with a name,
+    taken from the last pass of that name where the group's nodes are the very objects they
+    were then (the model is immutable, and `make` reads nothing but the nodes).  A save in
+    `serve` so makes again only the group of the node it changed."""
+    was_nodes, was_made = _passes.get(name, ([], [])) if name else ([], [])
+    made = []
+    for start in range(0, len(nodes), GROUP):
+        group = nodes[start : start + GROUP]
+        place = start // GROUP
+        if (
+            place < len(was_made)
+            and len(was := was_nodes[start : start + GROUP]) == len(group)
+            and all(map(operator.is_, group, was))
+        ):
+            made.append(was_made[place])
+        else:
+            made.append(make(group))
+    if name:
+        _keep(_passes, name, (nodes, made))
+    return made
+
+
+def _keep(memory: dict[str, Any], name: str, value: Any) -> None:
+    """value kept under name, forgetting the oldest name beyond KEPT_PASSES."""
+    if len(memory) >= KEPT_PASSES and name not in memory:
+        del memory[next(iter(memory))]
+    memory[name] = value
+
+
+# In one process (`serve`), the last build's order of a plan's steps, by name: the start, the
+# node ids, the nodes and their ways on it was found from; the order, and the numbers.
+_Order = tuple[str, list[str], list[Any], Mapping[str, Any], list[str], dict[str, int]]
+_orders: dict[str, _Order] = {}
+
+
+def card_order(plan: model.Plan, graph: Graph, kept: str = "") -> tuple[list[str], dict[str, int]]:
+    """The order of the card's steps (graph.order) and each node's number in it.  In one
+    process, with a name, the last build's of that name where the start and the node ids are
+    the same and each node that is not the very object it was leads to the same ids, in the same
+    order: the walk would find the same way (a save in `serve` so walks no graph of 10 000
+    nodes to change a word)."""
+    ids = list(plan.nodes)
+    nodes = list(plan.nodes.values())
+    last = _orders.get(kept) if kept else None
+    if (
+        last is not None
+        and last[0] == graph.start
+        and last[1] == ids
+        and all(
+            [edge.target for edge in graph.ways[ids[i]]]
+            == [edge.target for edge in last[3][ids[i]]]
+            for i in itertools.compress(range(len(nodes)), map(operator.is_not, nodes, last[2]))
+        )
+    ):
+        order, numbers = last[4], last[5]
+    else:
+        order = graph.order()
+        numbers = {node_id: i for i, node_id in enumerate(order, 1)}
+    if kept:
+        _keep(_orders, kept, (graph.start, ids, nodes, graph.ways, order, numbers))
+    return list(order), dict(numbers)
 
 
 def _css_vars(local: model.LocalSettings) -> str:
@@ -262,7 +352,9 @@ def render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
 def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     primary = plan.info.language
     graph = graph_of(plan)  # the one the checks walked
-    order = graph.order()
+    # In one process (`serve`), where the build keeps what it made: passes over the nodes kept.
+    kept = str(plan.root) if Store(NODES).on else ""
+    order, numbers = card_order(plan, graph, kept)
     # The local colours and font come after the theme's defaults, custom.css after both.
     css = (
         (theme.source("card.css") or "")
@@ -270,7 +362,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
         + (theme.source("custom.css") or "")
     )
     js = theme.source("card.js") or ""
-    pages = [_page(plan, theme, lang, order) for lang in plan.languages]
+    pages = [_page(plan, theme, lang, order, kept) for lang in plan.languages]
     logo = None
     if plan.logo:
         media_type, raw = plan.logo
@@ -282,9 +374,9 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     card = Card(
         primary=primary,
         order=order,
-        numbers={node_id: i for i, node_id in enumerate(order, 1)},
+        numbers=numbers,
         packed=len(order) >= PACKED_FROM,
-        sources=all_sources(plan, order),
+        sources=all_sources(plan, order, kept and f"sources {kept}"),
         local_contacts=[i for i, c in plan.contacts.items() if Path(c.pos.file).name == LOCAL],
         logo=logo,
         qr=qr_svg(plan.local.address),
@@ -316,7 +408,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
             between = html.split(nodes_mark)  # once, in the default language.html
             text = [between[0]]
             for part in between[1:]:
-                text += (nodes.html, part)
+                text += (*nodes.html, part)
             texts.append(text)
         mark = f'<div data-ap-page="{token}-{len(done)}"></div>'
         done.append(replace(page, html=Markup(mark)))
@@ -349,7 +441,7 @@ def _render_card(plan: model.Plan, theme: Theme, site: Any = None) -> str:
     )
 
 
-def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
+def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str], kept: str = "") -> Page:
     tr = plan.translations.get(lang)
     ui = theme.ui(lang)
     localized = localize(plan, lang)
@@ -359,7 +451,7 @@ def _page(plan: model.Plan, theme: Theme, lang: str, order: list[str]) -> Page:
         name=tr.name if tr else ui.get("name", lang),
         plan=localized,
         ui=ui,
-        key_donts=key_donts(localized, order),
+        key_donts=key_donts(localized, order, kept and f"key donts {lang} {kept}"),
         anchor_prefix="" if lang == plan.info.language else f"{lang}/",
     )
 
@@ -402,9 +494,10 @@ class Sections(Mapping[str, Markup]):
 class Rendered:
     """Every node's section in one language: the groups as language.html puts them in place
     (`html`: each group's <div>, its line breaks before blocks already dropped, as _BLOCK_BREAK
-    drops them from the page) and each section by id (`sections`)."""
+    drops them from the page, one after the other, joined only with the whole card) and each
+    section by id (`sections`)."""
 
-    html: str
+    html: list[str]
     sections: Sections
     # On the page of the plan's own language, the JSON of each group's nodes in the script's data
     # (node_data), without the list's brackets; else None.
@@ -624,7 +717,7 @@ def rendered_nodes(
         return found
 
     return Rendered(
-        html="".join(html),
+        html=html,
         sections=Sections(order, load),
         # Only where every group has its part: else the script's data is made whole.
         data=None if ways is None or None in data else cast(list[str], data),
