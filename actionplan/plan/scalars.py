@@ -102,6 +102,11 @@ not be read.
 """
 
 
+# Control characters a text may not hold, but a tab and a line break: only a double-quoted
+# value's escape can write one (YAML refuses them raw). Compiled at its first use, by re.
+_CONTROL = "[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+
+
 class ScalarReader:
     """Reads the scalar values of one file, reporting what is wrong with each into `problems`."""
 
@@ -207,6 +212,8 @@ class ScalarReader:
         if isinstance(node, yaml.ScalarNode):  # nearly every text: one value, with some text
             text: str = node.value
             if node.tag != _NULL and text and not text.isspace():  # as text.strip()
+                if node.style == '"' and not text.isprintable():  # only an escape writes one
+                    self._controls(node, what, text)
                 return text
         scalar = self._scalar(node, what, N_("text"))
         if scalar is None:
@@ -220,6 +227,29 @@ class ScalarReader:
                 node, _("{what} is empty").format(what=what), _("write the text, or remove the key")
             )
         return value
+
+    def _controls(self, node: yaml.Node, what: str, text: str) -> None:
+        """A warning for a control character in a text: a browser shows it as nothing (or a box),
+        so it is a mistake, such as '\\a' or '\\0' meant as a backslash and a letter."""
+        found = re.search(_CONTROL, text)
+        if found is None:
+            return
+        from actionplan.plan.yaml_problems import describe_char
+
+        before = text[: found.start()]
+        message = (
+            _("{what} has a control character, {char}, after '{before}'")
+            if before.strip()
+            else _("{what} has a control character, {char}, at the start")
+        )
+        self.problems.warning(
+            self.places.pos(node),
+            message.format(what=what, char=describe_char(found.group()), before=short(before)),
+            _(
+                "a browser shows it as nothing: delete the escape that writes it "
+                "(such as '\\a', '\\e' or '\\x07'), or write a backslash as '\\\\'"
+            ),
+        )
 
     def boolean(self, node: yaml.Node, what: str) -> Any:
         scalar = self._scalar(node, what, N_("true or false"))

@@ -30,7 +30,14 @@ INVISIBLE = re.compile(
     "[\u00a0\u00ad\u180e\u200b-\u200f\u202a-\u202f\u2060-\u2064\u2066-\u2069\u3000\ufeff]"
 )
 # Names where Unicode's misleads (ZERO WIDTH NO-BREAK SPACE) or there is none (a control).
-_NAMES = {"\ufeff": "byte order mark", "\x85": "next line"}
+_NAMES = {
+    "\ufeff": "byte order mark",
+    "\x85": "next line",
+    "\x00": "null",
+    "\x07": "bell",
+    "\x08": "backspace",
+    "\x1b": "escape",
+}
 
 
 def invisible_char(text: str) -> tuple[int, str] | None:
