@@ -277,6 +277,7 @@ def assert_same(text: str, new_process: bool) -> bool:
     """Read in parts (None: not in parts) and whole are the same; whether it was read in parts."""
     if new_process:
         Store.forget()  # what was kept is read from disk, as a new process reads it
+        merge._last_split.clear()  # and the text before the edit, and its parts
     parts = merge.read_in_parts(text, NAME, Role.BASE, PATH)
     value, problems = whole(text)
     if parts is None:
@@ -358,6 +359,10 @@ def test_a_text_cut_again_where_it_changed_is_cut_as_a_whole_text_is(data: st.Da
     for i in range(3):
         new = data.draw(edited(text), f"edit {i}")
         old = loader.split_nodes(text)
+        if old is not None and data.draw(st.booleans(), "kept by another process"):
+            unpacked = loader.unpack_parts(loader.pack_parts(text, old))
+            assert unpacked == (text, old)
+            old = unpacked[1]
         again = loader.split_again(new, text, old) if old is not None else None
         whole = loader.split_nodes(new)
         event("cut again" if again is not None else "cut whole")
@@ -368,3 +373,62 @@ def test_a_text_cut_again_where_it_changed_is_cut_as_a_whole_text_is(data: st.Da
             for chunk, was in zip(again.chunks, again.was, strict=True):
                 assert was is None or chunk[1:] == old.chunks[was][1:]
         text = new
+
+
+def test_a_new_process_cuts_an_edited_text_again_only_where_it_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text and parts a build cut are kept for the next in another process: an edit is cut
+    again where it changed, and no part but the edited one is digested again."""
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    text = (
+        PLAN + "nodes:\n" + "".join(f"  n{i}:\n    kind: outcome\n    title: T\n" for i in range(9))
+    )
+    assert merge.read_in_parts(text, NAME, Role.BASE, PATH) is not None
+    Store.forget()
+    merge._last_split.clear()
+    cut_whole: list[str] = []
+    digested: list[str] = []
+    real_split, real_digest = loader.split_nodes, merge._digest
+    monkeypatch.setattr(loader, "split_nodes", lambda t: cut_whole.append(t) or real_split(t))
+    monkeypatch.setattr(merge, "_digest", lambda c: digested.append(c) or real_digest(c))
+    monkeypatch.setattr(merge, "_digests", lambda chunks: pytest.fail("every part digested"))
+    text = text.replace("  n2:\n", "  # n2 comes next\n  n2:\n")
+    text = text.replace(
+        "  n4:\n    kind: outcome\n    title: T\n", "  n4:\n    kind: outcome\n    title: Ny\n"
+    )
+    again = merge.read_in_parts(text, NAME, Role.BASE, PATH)
+    assert again is not None and not cut_whole
+    # n1 (which the comment after it is part of) to n4; n0 is as it was, n5 to n8 only moved.
+    assert [c.split(":")[0].strip() for c in digested] == ["n1", "n2", "n3", "n4"]
+    value, _problems = whole(text)
+    assert again[2] == value and list(positions(again[2])) == list(positions(value))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda kept: ("not", "parts"),
+        lambda kept: (*kept[:7], [e + 1 for e in kept[7]], kept[8]),  # ends past the text
+        lambda kept: (*kept[:8], kept[8][:-1]),  # a digest cut short
+        lambda kept: (*kept[:5], kept[5][:-1], *kept[6:]),  # a line missing
+    ],
+)
+def test_damaged_kept_parts_are_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Any
+) -> None:
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    text = (
+        PLAN + "nodes:\n" + "".join(f"  n{i}:\n    kind: outcome\n    title: T\n" for i in range(5))
+    )
+    Store.forget()
+    merge._last_split.clear()
+    assert merge.read_in_parts(text, NAME, Role.BASE, PATH) is not None
+    ((key, kept),) = [
+        (k, v) for (_folder, k), v in Store._memory.items() if type(v) is tuple and len(v) == 9
+    ]
+    Store(loader.READS).put(key, damage(kept))
+    Store.forget()
+    merge._last_split.clear()
+    text = text.replace("title: T\n", "title: Ny\n", 1)
+    assert assert_same(text, new_process=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import itertools
 import os
 import re
 import stat
@@ -525,16 +526,19 @@ _TWO_INDICATORS = (re.compile(r"-[ \t]+[-?][ \t]"), re.compile(r"\?[ \t]+[-?][ \
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 
 
-def _might_nest_deeply(text: str) -> bool:
+def _might_nest_deeply(text: str, lines: str | None = None) -> bool:
     """A cheap, generous test: can this text nest more than MAX_DEPTH levels at all?
 
     Each level needs a bracket, a deeper indentation or a '- ' / '? ' on the line, so a text with
     none of those in quantity cannot; only a text that might is parsed to count exactly.  Each
-    pattern is looked for only where a plain substring search says it could be.
+    pattern is looked for only where a plain substring search says it could be.  The tests of
+    indentation and indicators look at one line at a time: `lines`, whole lines of the text, is
+    where they look when the rest of the text passed them before (split_again).
     """
-    if " " * MAX_DEPTH in text and _DEEP_INDENT.search(text):
+    lines = text if lines is None else lines
+    if " " * MAX_DEPTH in lines and _DEEP_INDENT.search(lines):
         return True
-    if any(p.search(text) for p in _TWO_INDICATORS) and _INDICATORS.search(text):
+    if any(p.search(lines) for p in _TWO_INDICATORS) and _INDICATORS.search(lines):
         return True
     if sum(text.count(bracket) for bracket in "[{") <= MAX_DEPTH // 4:
         return False  # too few brackets to open that many levels
@@ -697,7 +701,7 @@ def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
         or _ODD.search(middle)
         or _TOP_LEVEL.search(middle)
         or (indent > 1 and re.search(rf"\n {{1,{indent - 1}}}[^ \n#]", middle))
-        or _might_nest_deeply(text)
+        or _might_nest_deeply(text, middle)  # the lines around it passed before
     ):
         return None
     starts = _starts(middle, 0, len(middle), indent)
@@ -713,6 +717,36 @@ def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
     end = len(text) - tail
     was = (*range(first), *(None for _ in new), *range(last, len(chunks)))
     return Parts(_skeleton(text, head, end, indent), found, indent, head, end, was)
+
+
+def pack_parts(text: str, parts: Parts) -> tuple[Any, ...]:
+    """The text and its parts as kept across processes (see unpack_parts): where each entry
+    ends rather than its text, which is the text's own."""
+    ends = list(itertools.accumulate((len(c[2]) for c in parts.chunks), initial=parts.head))
+    lines = [c[0] for c in parts.chunks]
+    ids = [c[1] for c in parts.chunks]
+    return (text, parts.skeleton, parts.indent, parts.head, parts.end, lines, ids, ends[1:])
+
+
+def unpack_parts(kept: Any) -> tuple[str, Parts] | None:
+    """The text and its parts that pack_parts kept; None for anything else."""
+    try:
+        text, skeleton, indent, head, end, lines, ids, ends = kept
+        if not (
+            type(text) is str
+            and type(skeleton) is str
+            and type(lines) is type(ids) is type(ends) is list
+            and len(lines) == len(ids) == len(ends) > 0
+            and 0 < head < ends[0]
+            and ends[-1] == end <= len(text)
+            and all(map(int.__lt__, ends, ends[1:]))
+        ):
+            return None
+        texts = map(text.__getitem__, map(slice, [head, *ends], ends))
+        chunks = list(zip(lines, ids, texts, strict=False))  # [head, *ends] is one longer
+        return text, Parts(skeleton, chunks, indent, head, end)
+    except (TypeError, ValueError):
+        return None
 
 
 def compose_part(text: str) -> yaml.Node | None:
