@@ -25,6 +25,7 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -239,6 +240,21 @@ class Buckets:
 
     def use(self, key: bytes, value: Any) -> None:
         self.used[key[0] % len(self.names)][key] = value
+
+    def all(self) -> dict[bytes, Any]:
+        """Every value kept, by its digest, in one mapping: one lookup each, not one call."""
+        if len(self.kept) == 1:
+            return self.kept[0]
+        found: dict[bytes, Any] = {}
+        for part in self.kept:
+            found.update(part)
+        return found
+
+    def use_all(self, pairs: Iterable[tuple[bytes, Any]]) -> None:
+        """use() of each key and value, in one call."""
+        used, count = self.used, len(self.names)
+        for key, value in pairs:
+            used[key[0] % count][key] = value
 
     def save(self) -> None:
         """Write again each bucket whose keys or values are not those it was read with."""

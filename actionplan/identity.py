@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import weakref
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -23,9 +24,27 @@ class ByIdentity(Generic[K, V]):
         kept = self._kept.get(id(obj))
         return kept[1] if kept is not None and kept[0]() is obj else None
 
+    def get_all(self, objs: Iterable[K]) -> list[V | None]:
+        """get() of each object, in one call."""
+        kept = self._kept.get
+        return [
+            found[1] if (found := kept(id(obj))) is not None and found[0]() is obj else None
+            for obj in objs
+        ]
+
     def put(self, obj: K, value: V) -> None:
         key = id(obj)
         self._kept[key] = (weakref.ref(obj, functools.partial(self._forget, key)), value)
+
+    def put_all(self, pairs: Iterable[tuple[K, V]]) -> None:
+        """put() of each object and value, in one call; an object that has a value keeps it (in
+        a process that builds again, the kept objects are the same)."""
+        kept, forget = self._kept, self._forget
+        for obj, value in pairs:
+            key = id(obj)
+            found = kept.get(key)
+            if found is None or found[0]() is not obj:
+                kept[key] = (weakref.ref(obj, functools.partial(forget, key)), value)
 
     def _forget(self, key: int, ref: weakref.ref[K]) -> None:
         if (kept := self._kept.get(key)) is not None and kept[0] is ref:

@@ -88,6 +88,8 @@ LINES = [
     "[",
     "]",
     "\ufeff",
+    "    title: a line\u2028break",
+    "    body: next\x85line",
 ]
 
 WORDS = st.sampled_from(["Ja", "Nej", "Trin", "vent", "ring", "# no", "#1", "a: b", "ændr", ""])
@@ -409,9 +411,10 @@ def test_a_new_process_cuts_an_edited_text_again_only_where_it_changed(
     "damage",
     [
         lambda kept: ("not", "parts"),
-        lambda kept: (*kept[:7], [e + 1 for e in kept[7]], kept[8]),  # ends past the text
-        lambda kept: (*kept[:8], kept[8][:-1]),  # a digest cut short
+        lambda kept: (*kept[:7], [e + 1 for e in kept[7]], *kept[8:]),  # ends past the text
+        lambda kept: (*kept[:9], kept[9][:-1]),  # a digest cut short
         lambda kept: (*kept[:5], kept[5][:-1], *kept[6:]),  # a line missing
+        lambda kept: (*kept[:8], "many", kept[9]),  # a count of brackets that is none
     ],
 )
 def test_damaged_kept_parts_are_passed_over(
@@ -425,7 +428,7 @@ def test_damaged_kept_parts_are_passed_over(
     merge._last_split.clear()
     assert merge.read_in_parts(text, NAME, Role.BASE, PATH) is not None
     ((key, kept),) = [
-        (k, v) for (_folder, k), v in Store._memory.items() if type(v) is tuple and len(v) == 9
+        (k, v) for (_folder, k), v in Store._memory.items() if type(v) is tuple and len(v) == 10
     ]
     Store(loader.READS).put(key, damage(kept))
     Store.forget()

@@ -20,7 +20,7 @@ from actionplan.frozen import frozen
 from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model, translate
 from actionplan.plan.graph import Graph, graph_of
-from actionplan.plan.merge import text_key
+from actionplan.plan.merge import text_keys
 from actionplan.plan.shapes import fields_of, per_class, shape
 from actionplan.suggest import closest
 
@@ -105,12 +105,12 @@ class Lasting:
             else None
         )
         if self.buckets is not None:
-            for part in self.buckets.kept:
-                self.table.update(part)
+            self.table = self.buckets.all()
 
-    def use(self, written: bytes, entry: tuple[bytes, int, tuple[Any, ...], bytes]) -> None:
+    def use(self, entries: list[tuple[bytes, tuple[bytes, int, tuple[Any, ...], bytes]]]) -> None:
+        """Keep each node's entry, by the digest of its text."""
         assert self.buckets is not None
-        self.buckets.use(written, entry)
+        self.buckets.use_all(entries)
 
     def save(self) -> None:
         if self.buckets is not None:
@@ -137,8 +137,9 @@ def _check_nodes(
     on = lasting.buckets is not None
     ways: list[bytes] | None = [] if on and graph is not None else None
     table, context = lasting.table, lasting.key
-    for key, node in plan.nodes.items():
-        written = text_key(node) if on else None
+    writtens = text_keys(plan.nodes.values()) if on else [None] * len(plan.nodes)
+    used: list[tuple[bytes, Any]] = []  # each entry kept, by its node's digest (Lasting.use)
+    for (key, node), written in zip(plan.nodes.items(), writtens, strict=True):
         line = node.pos.line
         entry = table.get(written) if written is not None and line else None
         if not (type(entry) is tuple and len(entry) == 4 and entry[0] == context):
@@ -148,7 +149,7 @@ def _check_nodes(
                 found[name] += problems
             if ways is not None:
                 ways.append(entry[3])
-            lasting.use(written, entry)  # type: ignore[arg-type]
+            used.append((written, entry))  # type: ignore[arg-type]
             continue
         results = []
         keep = written is not None and line > 0
@@ -166,7 +167,9 @@ def _check_nodes(
             way = _ways_digest(key, node, graph)
             ways.append(way)
         if keep:
-            lasting.use(written, (context, line, tuple(results), way))  # type: ignore[arg-type]
+            used.append((written, (context, line, tuple(results), way)))  # type: ignore[arg-type]
+    if on:
+        lasting.use(used)
     return found, ways
 
 

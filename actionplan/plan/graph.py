@@ -26,12 +26,17 @@ class Edge(NamedTuple):
 
 
 def edges(node: model.Node) -> tuple[Edge, ...]:
-    """Every way on from a node, in the order written; an outcome has none."""
+    """Every way on from a node, in the order written; an outcome has none.  (Made for every
+    node of a plan: tuple.__new__ makes each Edge in C, without the named tuple's own __new__,
+    a Python call.)"""
     if isinstance(node, model.Question):
-        return tuple(Edge(o.next, o.label, o.loop, o.where("next")) for o in node.options)
+        return tuple([_new(Edge, (o.next, o.label, o.loop, o.where("next"))) for o in node.options])
     if isinstance(node, model.Step):
-        return (Edge(node.next, None, node.loop, node.where("next")),)
+        return (_new(Edge, (node.next, None, node.loop, node.where("next"))),)
     return ()
+
+
+_new = tuple.__new__
 
 
 class Graph:

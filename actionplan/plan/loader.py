@@ -526,21 +526,22 @@ _TWO_INDICATORS = (re.compile(r"-[ \t]+[-?][ \t]"), re.compile(r"\?[ \t]+[-?][ \
 _FLOW_BRACKET = re.compile(r"[\[\]{}]")
 
 
-def _might_nest_deeply(text: str, lines: str | None = None) -> bool:
+def _might_nest_deeply(text: str, lines: str | None = None, brackets: int = -1) -> bool:
     """A cheap, generous test: can this text nest more than MAX_DEPTH levels at all?
 
     Each level needs a bracket, a deeper indentation or a '- ' / '? ' on the line, so a text with
     none of those in quantity cannot; only a text that might is parsed to count exactly.  Each
     pattern is looked for only where a plain substring search says it could be.  The tests of
     indentation and indicators look at one line at a time: `lines`, whole lines of the text, is
-    where they look when the rest of the text passed them before (split_again).
+    where they look when the rest of the text passed them before (split_again), and
+    `brackets` the text's count of them where it is known (_brackets).
     """
     lines = text if lines is None else lines
     if " " * MAX_DEPTH in lines and _DEEP_INDENT.search(lines):
         return True
     if any(p.search(lines) for p in _TWO_INDICATORS) and _INDICATORS.search(lines):
         return True
-    if sum(text.count(bracket) for bracket in "[{") <= MAX_DEPTH // 4:
+    if (brackets if brackets >= 0 else _brackets(text)) <= MAX_DEPTH // 4:
         return False  # too few brackets to open that many levels
     depth = 0
     for match in _FLOW_BRACKET.finditer(text):
@@ -548,6 +549,11 @@ def _might_nest_deeply(text: str, lines: str | None = None) -> bool:
         if depth > MAX_DEPTH // 4:
             return True
     return False
+
+
+def _brackets(text: str) -> int:
+    """How many brackets that open a level the text holds."""
+    return text.count("[") + text.count("{")
 
 
 def _check_depth(text: str, name: str) -> None:
@@ -593,6 +599,16 @@ class Parts:
     head: int = 0  # where the first entry starts in the text
     end: int = 0  # where the last one ends
     was: tuple[int | None, ...] = ()  # split_again: each chunk's index in the parts before
+    brackets: int = -1  # how many brackets that open a level the text holds (_brackets)
+
+
+# What a part read alone would read otherwise than the whole file is read: a carriage return, a
+# byte order mark, and the line breaks that the whole file's reader refuses (parse).
+_UNPLAIN = ("\r", "\ufeff", "\x85", "\u2028", "\u2029")
+
+
+def _unplain(text: str) -> bool:
+    return any(char in text for char in _UNPLAIN)
 
 
 def split_nodes(text: str) -> Parts | None:
@@ -602,13 +618,15 @@ def split_nodes(text: str) -> Parts | None:
     An entry runs from the line of its id (at the ids' indentation, as plain text followed by
     ':') to the next one, comments and blank lines after it included.  Anything else at the ids'
     indentation or less (but comments), a tab at the start of a line, a document marker or a
-    directive, a file that may nest deeply, a byte order mark or a carriage return: None.
+    directive, a file that may nest deeply, a byte order mark, a carriage return or another
+    line break that YAML reads and an editor does not show (_UNPLAIN): None.
     Whether each part parses alone, and what it parses to, is checked by the reader of the
     parts (merge.read_in_parts), which reads the whole file on any doubt.
     """
-    if "\r" in text or "\ufeff" in text or _ODD_FIRST.match(text) or _ODD.search(text):
+    if _unplain(text) or _ODD_FIRST.match(text) or _ODD.search(text):
         return None
-    if _might_nest_deeply(text):
+    brackets = _brackets(text)
+    if _might_nest_deeply(text, brackets=brackets):
         return None
     found = _NODES_KEY_FIRST.match(text) or _NODES_KEY.search(text)
     if found is None or _NODES_KEY.search(text, found.end() - 1):
@@ -627,7 +645,8 @@ def split_nodes(text: str) -> Parts | None:
     if starts is None:
         return None
     cut = _entries(text, *starts, end, text.count("\n", 0, head))
-    return Parts(_skeleton(text, head, end, indent), cut[0], indent, head, end)
+    skeleton = _skeleton(text, head, end, indent, cut[1] - cut[0][0][0])
+    return Parts(skeleton, cut[0], indent, head, end, brackets=brackets)
 
 
 def _starts(text: str, start: int, end: int, indent: int) -> tuple[list[int], list[str]] | None:
@@ -661,10 +680,10 @@ def _entries(
     return chunks, line
 
 
-def _skeleton(text: str, head: int, end: int, indent: int) -> str:
-    """The text with its entries (from `head` to `end`) taken out: `nodes:` is `{}`, on as many
-    lines."""
-    return f"{text[:head]}{' ' * indent}{{}}" + "\n" * text.count("\n", head, end) + text[end:]
+def _skeleton(text: str, head: int, end: int, indent: int, lines: int) -> str:
+    """The text with its entries (from `head` to `end`, `lines` lines) taken out: `nodes:` is
+    `{}`, on as many lines."""
+    return f"{text[:head]}{' ' * indent}{{}}" + "\n" * lines + text[end:]
 
 
 def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
@@ -695,13 +714,15 @@ def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
         stop, last = at, last - 1
     middle = "\n" + text[pos:stop]
     indent = old.indent
-    if (
-        "\r" in middle
-        or "\ufeff" in middle
-        or _ODD.search(middle)
-        or _TOP_LEVEL.search(middle)
-        or (indent > 1 and re.search(rf"\n {{1,{indent - 1}}}[^ \n#]", middle))
-        or _might_nest_deeply(text, middle)  # the lines around it passed before
+    if _unplain(middle) or _ODD.search(middle) or _TOP_LEVEL.search(middle):
+        return None
+    brackets = (
+        old.brackets - sum(_brackets(c[2]) for c in chunks[first:last]) + _brackets(middle)
+        if old.brackets >= 0
+        else _brackets(text)
+    )
+    if (indent > 1 and re.search(rf"\n {{1,{indent - 1}}}[^ \n#]", middle)) or (
+        _might_nest_deeply(text, middle, brackets)  # the lines around it passed before
     ):
         return None
     starts = _starts(middle, 0, len(middle), indent)
@@ -716,7 +737,9 @@ def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
         return None
     end = len(text) - tail
     was = (*range(first), *(None for _ in new), *range(last, len(chunks)))
-    return Parts(_skeleton(text, head, end, indent), found, indent, head, end, was)
+    lines = found[-1][0] + found[-1][2].count("\n") - found[0][0]
+    skeleton = _skeleton(text, head, end, indent, lines)
+    return Parts(skeleton, found, indent, head, end, was, brackets)
 
 
 def pack_parts(text: str, parts: Parts) -> tuple[Any, ...]:
@@ -725,13 +748,23 @@ def pack_parts(text: str, parts: Parts) -> tuple[Any, ...]:
     ends = list(itertools.accumulate((len(c[2]) for c in parts.chunks), initial=parts.head))
     lines = [c[0] for c in parts.chunks]
     ids = [c[1] for c in parts.chunks]
-    return (text, parts.skeleton, parts.indent, parts.head, parts.end, lines, ids, ends[1:])
+    return (
+        text,
+        parts.skeleton,
+        parts.indent,
+        parts.head,
+        parts.end,
+        lines,
+        ids,
+        ends[1:],
+        parts.brackets,
+    )
 
 
 def unpack_parts(kept: Any) -> tuple[str, Parts] | None:
     """The text and its parts that pack_parts kept; None for anything else."""
     try:
-        text, skeleton, indent, head, end, lines, ids, ends = kept
+        text, skeleton, indent, head, end, lines, ids, ends, brackets = kept
         if not (
             type(text) is str
             and type(skeleton) is str
@@ -740,11 +773,12 @@ def unpack_parts(kept: Any) -> tuple[str, Parts] | None:
             and 0 < head < ends[0]
             and ends[-1] == end <= len(text)
             and all(map(int.__lt__, ends, ends[1:]))
+            and type(brackets) is int
         ):
             return None
         texts = map(text.__getitem__, map(slice, [head, *ends], ends))
         chunks = list(zip(lines, ids, texts, strict=False))  # [head, *ends] is one longer
-        return text, Parts(skeleton, chunks, indent, head, end)
+        return text, Parts(skeleton, chunks, indent, head, end, brackets=brackets)
     except (TypeError, ValueError):
         return None
 

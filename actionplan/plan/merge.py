@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -367,10 +368,10 @@ def _kept_split(store: Store, key: str) -> tuple[str, loader.Parts, list[bytes],
     rather than the whole text cut and every part digested again (at 10 000 nodes, a fifth of
     a rebuild)."""
     kept = store.get(key, tuple)
-    if kept is None or len(kept) != 9 or type(kept[8]) is not bytes:
+    if kept is None or len(kept) != 10 or type(kept[9]) is not bytes:
         return None
-    found = loader.unpack_parts(kept[:8])
-    joined = kept[8]
+    found = loader.unpack_parts(kept[:9])
+    joined = kept[9]
     if found is None or len(joined) != 16 * len(found[1].chunks):
         return None
     return found[0], found[1], [joined[i : i + 16] for i in range(0, len(joined), 16)], key
@@ -396,9 +397,10 @@ def _read_entries(
     kept = Buckets(Store(READS), table, len(chunks))
     hint = fields_of(cls)["nodes"][1]
     nodes: dict[str, Any] = {}
-    known = _written.get
+    found = kept.all()
+    used: list[tuple[bytes, Any]] = []
     for (line, entry_id, text), h in zip(chunks, digests, strict=True):
-        entry = kept.get(h)
+        entry = found.get(h)
         if entry is None:
             read = _read_entry(text, line, entry_id, name, role, path, hint)
             if read is None:
@@ -407,13 +409,13 @@ def _read_entries(
             entry = (*read, written)
         elif entry[0] != line:
             entry = (*_moved_entry(entry[:3], line), entry[3])
-        kept.use(h, entry)
+        used.append((h, entry))
         if entry[2]:
             problems.extend(entry[2])
-        nodes[entry_id] = value = entry[1]
-        if known(value) is None:  # the same object, in a process that builds again (serve)
-            _written.put(value, entry[3])
+        nodes[entry_id] = entry[1]
+    kept.use_all(used)
     kept.save()
+    _written.put_all([(entry[1], entry[3]) for _h, entry in used])
     return nodes
 
 
@@ -427,6 +429,11 @@ def text_key(value: Any) -> bytes | None:
     with one digest are equal, but for their positions: the card keys a node's section by it,
     rather than by the node's repr (render.rendered_nodes)."""
     return _written.get(value)
+
+
+def text_keys(values: Iterable[Any]) -> list[bytes | None]:
+    """text_key of each value, in one call."""
+    return _written.get_all(values)
 
 
 def _read_entry(
