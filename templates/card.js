@@ -178,7 +178,7 @@
     shownDepth = depth();
     updateChrome(state);
     markEarlier(state, sec);
-    renderPath(state);
+    pathLater();
     if (focus) reveal(sec);
     warmNext(lang, state.node);
   }
@@ -325,6 +325,21 @@
       li.appendChild(change);
     }
     return li;
+  }
+  // The path list is brought up to date once the step is drawn, and shows in the next frame: the
+  // reader looks at the new node first, and it is drawn sooner (the path's new item, and what it
+  // moves down, cost the step's frame about 1 ms of the renderer's CPU and more of the
+  // compositor's). Printing first makes it at once (`pathNow`).
+  var pathDue = false;
+  function pathLater() {
+    if (pathDue) return;
+    pathDue = true;
+    requestAnimationFrame(function () { setTimeout(pathNow, 0); });
+  }
+  function pathNow() {
+    if (!pathDue) return;
+    pathDue = false;
+    if (current) renderPath(current);
   }
   // A step changes the end of the path only: the items still right stay, and only the rest is
   // made, so that a step costs the same however long the path.
@@ -539,6 +554,7 @@
   // made first. A browser's own print and the card's button both say so before printing.
   window.addEventListener("beforeprint", function () {
     settle(); // a printed page shows its address
+    pathNow();
     var lang = current && current.lang, atStart = current && langs.get(lang).classList.contains("ap-at-start");
     if (!lang || root.classList.contains("ap-print-summary")) return;
     if (atStart && !root.classList.contains("ap-print-all")) {

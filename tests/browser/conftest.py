@@ -250,17 +250,22 @@ class Card:
         return Move(self.node(), self.heading(), self.hash())
 
     def path(self) -> list[tuple[str, str]]:
-        """The 'Your path' panel: (question, answer) for each answer, ('', step) for steps."""
+        """The 'Your path' panel: (question, answer) for each answer, ('', step) for steps. The
+        card brings it up to date after the frame that shows the move (card.js, `pathLater`), so
+        it is read after that. (A page without JavaScript has no path to wait for.)"""
         return [
             tuple(item)
-            for item in self.lang()
-            .locator(".ap-path-list li")
-            .evaluate_all(
-                """els => els.map(li => {
-                const q = li.querySelector('.ap-path-q'), a = li.querySelector('strong');
-                return q ? [q.textContent.trim(), a.textContent.trim()]
-                         : ['', li.textContent.trim()];
-            })"""
+            for item in self.lang().evaluate(
+                """lang => {
+                const read = () => Array.from(lang.querySelectorAll('.ap-path-list li'), li => {
+                    const q = li.querySelector('.ap-path-q'), a = li.querySelector('strong');
+                    return q ? [q.textContent.trim(), a.textContent.trim()]
+                             : ['', li.textContent.trim()];
+                });
+                return !document.documentElement.classList.contains('ap-js') ? read()
+                    : new Promise(resolve => requestAnimationFrame(() => setTimeout(
+                        () => resolve(read()), 0)));
+            }"""
             )
         ]
 
