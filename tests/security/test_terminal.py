@@ -24,7 +24,7 @@ def test_a_value_quoted_in_a_message_is_written_out(tmp_path: Path) -> None:
     code, output = run("check", str(write_files(tmp_path, files)))
     assert code == 1
     assert not ACTING.search(output), repr(output)
-    (line,) = [line for line in output.splitlines() if "phone" in line]
+    (line,) = [line for line in output.splitlines() if "is not a phone number" in line]
     # Quoted shortened, on one line, and every escape written out.
     assert r"'\x1b[31mRED\x1b[0m \x1b]0;owned\x07 \x1b[2J over \u202eevil…'" in line
 
