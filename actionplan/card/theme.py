@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import MutableMapping
 from dataclasses import MISSING, field, fields
 from functools import cache
 from pathlib import Path
@@ -360,6 +361,10 @@ class _Environment(jinja2.Environment):
     """Jinja's environment, with every undefined name an error (StrictUndefined), except the
     fields of another node kind: node.html asks any node whether it is urgent."""
 
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._found: dict[tuple[str, str | None], jinja2.Template] = {}
+
     def join_path(self, template: str, parent: str) -> str:
         """A template that extends, includes or imports its own name means the default theme's
         (`{% extends "language.html" %}` in a project's language.html), as `theme/<name>`
@@ -367,6 +372,23 @@ class _Environment(jinja2.Environment):
         if template == parent:
             return THEME_PREFIX + template
         return template
+
+    def get_template(
+        self,
+        name: str | jinja2.Template,
+        parent: str | None = None,
+        globals: MutableMapping[str, Any] | None = None,
+    ) -> jinja2.Template:
+        """Jinja's `get_template`, each template found once per (name, parent): language.html
+        includes node.html for every node, and Jinja's own cache takes a weak reference, a
+        lock and a reordering of its queue at every look-up.  Only without `auto_reload`
+        (a template is then never loaded again in Jinja's cache either) and `globals`."""
+        if self.auto_reload or globals is not None or not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        found = self._found.get((name, parent))
+        if found is None:
+            found = self._found[name, parent] = super().get_template(name, parent)
+        return found
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """Jinja's `getattr` (the attribute, else the item, else undefined), with a node's
