@@ -14,7 +14,7 @@ import itertools
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -442,27 +442,14 @@ def explicit_tags(root: yaml.Node, name: str) -> list[Problem]:
     would be dropped without a word. `!!str` on a scalar, or a tag that names what the text
     reads as anyway, changes nothing and is let be."""
     problems = []
-    seen: set[int] = set()
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+    for node in every_node(root, scalars=True):
         if isinstance(node, yaml.ScalarNode):
             plain = not node.style  # '' from libyaml, None from PyYAML's own parser
             read_as = _Loader.resolve(yaml.ScalarNode, node.value, (plain, not plain))
             if node.tag in (read_as, _YAML + "str"):
                 continue
-        else:
-            if isinstance(node, yaml.SequenceNode):
-                todo.extend(node.value)
-                read_as = _YAML + "seq"
-            else:
-                todo.extend(part for pair in node.value for part in pair)
-                read_as = _YAML + "map"
-            if node.tag == read_as:
-                continue
+        elif node.tag == _YAML + ("seq" if isinstance(node, yaml.SequenceNode) else "map"):
+            continue
         tag = "!!" + node.tag[len(_YAML) :] if node.tag.startswith(_YAML) else node.tag
         problems.append(
             Problem(
@@ -474,6 +461,31 @@ def explicit_tags(root: yaml.Node, name: str) -> list[Problem]:
     return sorted(problems, key=lambda p: p.pos)
 
 
+def every_node(root: yaml.Node, scalars: bool) -> Iterator[yaml.Node]:
+    """Each node under root, itself included, once however many aliases name it: depth first,
+    a mapping's values only (its keys too, with `scalars`), and scalars only with `scalars`."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(
+                node.value
+                if scalars
+                else (item for item in node.value if type(item) is not yaml.ScalarNode)
+            )
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(
+                (part for pair in node.value for part in pair)
+                if scalars
+                else (value for _key, value in node.value if type(value) is not yaml.ScalarNode)
+            )
+
+
 def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
     """Every key written twice in one mapping, anywhere in the file.
 
@@ -482,18 +494,9 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
     whatever later reads the file.  Each node is visited once, however many aliases name it.
     """
     problems = []
-    seen: set[int] = set()
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            todo.extend(item for item in node.value if type(item) is not yaml.ScalarNode)
-        elif isinstance(node, yaml.MappingNode):
+    for node in every_node(root, scalars=False):
+        if isinstance(node, yaml.MappingNode):
             pairs = node.value
-            todo.extend(value for _key, value in pairs if type(value) is not yaml.ScalarNode)
             try:  # most mappings have no key twice: a set of their keys tells at once
                 if len({key.value for key, _value in pairs}) == len(pairs):
                     continue
