@@ -506,6 +506,9 @@ def build_or_errors(root: Path, out: Path, new_process: bool = True) -> tuple[by
         return b"", [p.format() for p in exc.problems]
 
 
+LOOP = "    loop: true\n"
+
+
 @pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
 @pytest.mark.parametrize("size", [40, 250], ids=["40 nodes", "250 nodes packed"])
 def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
@@ -551,11 +554,18 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
         ),
         # The graph's problems: a way back, which cuts off the nodes after it; lines added above
         # it move them; marked as a loop, and gone.
-        ("a way back", lambda: edit(plan, "next: n31\n", "next: n5\n")),
+        ("a way back", lambda: edit(plan, "trin 30.\n    next: n31\n", "trin 30.\n    next: n5\n")),
         ("a line above it", lambda: edit(plan, "  n30:\n", "  # tretti\n  n30:\n")),
         ("a word in the loop", lambda: edit(plan, "title: Trin 8\n", "title: Trin otte\n")),
-        ("the way back marked", lambda: edit(plan, "next: n5\n", "next: n5\n    loop: true\n")),
-        ("the way back gone", lambda: edit(plan, "next: n5\n    loop: true\n", "next: n31\n")),
+        # n30's own link (n4's is the first "next: n5" in the file).
+        (
+            "the way back marked",
+            lambda: edit(plan, "trin 30.\n    next: n5\n", "trin 30.\n    next: n5\n" + LOOP),
+        ),
+        (
+            "the way back gone",
+            lambda: edit(plan, f"trin 30.\n    next: n5\n{LOOP}", "trin 30.\n    next: n31\n"),
+        ),
         ("nothing", lambda: None),
     ]
     if size > 150:  # what the card lists from every node: the sources, the key warnings
@@ -597,6 +607,8 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
         cached = build_or_errors(project, tmp_path / f"cached-{i}", new_process)
         assert cached == expected, f"after {what}"
         before = expected
+    # The edits end where they began: a plan without errors, whose card the last ones compared.
+    assert before[0] and not [line for line in before[1] if ": error: " in line], before[1]
 
 
 def clean_or_errors(
