@@ -21,7 +21,7 @@ from actionplan.i18n import N_, _, ngettext
 from actionplan.plan import model, translate
 from actionplan.plan.graph import Graph, graph_of
 from actionplan.plan.merge import text_keys
-from actionplan.plan.shapes import fields_of, per_class, shape
+from actionplan.plan.shapes import fields_of, shape
 from actionplan.suggest import closest
 
 W = Severity.WARNING
@@ -549,10 +549,10 @@ def _home_pages(top: model.Located) -> list[Problem]:
     return problems
 
 
-@per_class
 def _layout(cls: type) -> tuple[tuple[tuple[str, bool], ...], tuple[str, ...]]:
-    """Per model class, worked out once: its text fields (name, is Markdown) and the fields that
-    can hold further model objects, last first (as a walk takes them off its stack)."""
+    """Per model class, worked out once (kept in _LAYOUTS by objects()): its text fields (name,
+    is Markdown) and the fields that can hold further model objects, last first (as a walk takes
+    them off its stack)."""
     texts, children = [], []
     for f, hint in fields_of(cls).values():
         kinds = _kinds(hint)
