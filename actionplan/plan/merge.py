@@ -272,13 +272,13 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     if role is Role.LOCAL or not store.on:
         return None
     split_key = digest(PARTS, "split", str(path.resolve()), name, role.value)
-    last = _last_split.get((name, role.value)) or _kept_split(store, split_key)
+    last = _last_split.get(split_key) or _kept_split(store, split_key)
     parts = loader.split_again(text, last[0], last[1]) if last is not None else None
     old_digests = last[2] if last is not None and parts is not None else []
     if parts is None:
         parts = loader.split_nodes(text)
     if parts is None:
-        _last_split.pop((name, role.value), None)
+        _last_split.pop(split_key, None)
         return None
     digests = [
         old_digests[i] if i is not None else _digest(parts.chunks[n][2])
@@ -286,8 +286,8 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     ] or _digests(parts.chunks)
     if len(_last_split) >= 64:  # a process that reads many projects' files (the tests)
         _last_split.clear()
-    _last_split[(name, role.value)] = (text, parts, digests, split_key)
-    if last is None or last[3] != split_key or text != last[0]:
+    _last_split[split_key] = (text, parts, digests)
+    if last is None or text != last[0]:
         store.put(split_key, (*loader.pack_parts(text, parts), b"".join(digests)))
     ids = [entry_id for _line, entry_id, _text in parts.chunks]
     if len(set(ids)) != len(ids):
@@ -357,12 +357,12 @@ def _digests(chunks: list[tuple[int, str, str]]) -> list[bytes]:
 
 
 # In one process (serve), each file's text and parts as last read, with each part's digest: a
-# save's text is cut again only where it changed (loader.split_again).
-# And the key the store keeps them under (read_in_parts).
-_last_split: dict[tuple[str, str], tuple[str, loader.Parts, list[bytes], str]] = {}
+# save's text is cut again only where it changed (loader.split_again). By the key the store
+# keeps them under across processes (read_in_parts), which names the file's place.
+_last_split: dict[str, tuple[str, loader.Parts, list[bytes]]] = {}
 
 
-def _kept_split(store: Store, key: str) -> tuple[str, loader.Parts, list[bytes], str] | None:
+def _kept_split(store: Store, key: str) -> tuple[str, loader.Parts, list[bytes]] | None:
     """A file's text and parts as the last build in another process cut them, with each part's
     digest (read_in_parts keeps them in the store): an edit is cut again where it changed,
     rather than the whole text cut and every part digested again (at 10 000 nodes, a fifth of
@@ -374,7 +374,7 @@ def _kept_split(store: Store, key: str) -> tuple[str, loader.Parts, list[bytes],
     joined = kept[9]
     if found is None or len(joined) != 16 * len(found[1].chunks):
         return None
-    return found[0], found[1], [joined[i : i + 16] for i in range(0, len(joined), 16)], key
+    return found[0], found[1], [joined[i : i + 16] for i in range(0, len(joined), 16)]
 
 
 def _read_entries(
