@@ -166,7 +166,12 @@ class Store:
             return value
         try:
             data = (self.folder / key[:2] / key).read_bytes()
-            value = pickle.loads(data)
+            # An entry starts with its own key: a file that is not the one its name says (moved,
+            # copied or swapped by a sync tool or a restored backup) is no entry.
+            mark = key.encode("ascii")
+            if not data.startswith(mark):
+                return None
+            value = pickle.loads(memoryview(data)[len(mark) :])
         except Exception:  # missing, unreadable, damaged or of code since changed: no entry
             return None
         if not isinstance(value, expect):
@@ -179,7 +184,7 @@ class Store:
             return
         self._remember(key, value)
         try:
-            data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = key.encode("ascii") + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             folder = self.folder / key[:2]
             for made in (self.folder.parent, self.folder, folder):  # the user's alone
                 made.mkdir(exist_ok=True, mode=0o700)

@@ -93,3 +93,24 @@ def test_a_damaged_or_unwritable_cache_is_passed_over(
         shutil.rmtree(folder)
         folder.write_text("a file where the folder was", encoding="utf-8")
     assert card(small_card, tmp_path / "c") == expected
+
+
+def test_an_entry_under_another_entrys_name_is_passed_over(
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that is not the entry its name says (swapped by a sync tool, restored from another
+    backup) holds a value of another shape or for other input: it is no entry, never a crash or a
+    stale card."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(cache))
+    expected = card(small_card, tmp_path / "a")
+    kinds = [p for p in cache.iterdir() if p.is_dir() and not p.name.startswith("templates")]
+    assert kinds
+    for kind in kinds:
+        files = cached_files(kind)
+        assert len(files) >= 2, kind
+        data = [f.read_bytes() for f in files]
+        for f, other in zip(files, data[1:] + data[:1], strict=True):
+            f.write_bytes(other)
+    Store.forget()
+    assert card(small_card, tmp_path / "b") == expected

@@ -200,13 +200,14 @@ def test_damaged_kept_checks_are_checked_again(
             entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])  # cut short
         elif i % 3 == 1:
             entry.write_bytes(b"\x80\x05garbage")
-        else:  # a value of the right kind with the wrong things in it
-            value = pickle.loads(entry.read_bytes())
+        else:  # a value of the right kind with the wrong things in it, under its own key
+            mark = entry.name.encode("ascii")
+            value = pickle.loads(entry.read_bytes()[len(mark) :])
             if isinstance(value, dict):
                 value = dict.fromkeys(value, ("not", "problems"))
             elif isinstance(value, list):
                 value = ["not a problem"]
-            entry.write_bytes(pickle.dumps(value))
+            entry.write_bytes(mark + pickle.dumps(value))
     assert checked(one_file) == expected
 
 
