@@ -31,6 +31,7 @@ from actionplan.errors import (
     Pos,
     Problem,
     display_path,
+    visible,
 )
 from actionplan.errors import show as show_problems
 from actionplan.i18n import N_, _, ngettext
@@ -51,6 +52,10 @@ def _color() -> bool | None:
 
 
 def echo(message: str = "", err: bool = False, **style: Any) -> None:
+    """A line for the terminal; what it quotes (a folder's name, a path given on the command
+    line) is written out as problems are (errors.visible), so it cannot act on the terminal."""
+    if not message.isprintable():
+        message = "\n".join(visible(line) for line in message.split("\n"))
     if style and _color() is not False:
         message = click.style(message, **style)
     click.echo(message, err=err, color=_color())

@@ -54,3 +54,18 @@ def test_a_problem_and_an_error_of_several_lines_keep_their_own_lines(
 
     Several("first \x07\nsecond\x1b").show(color=False)
     assert capsys.readouterr().err == "error: first \\x07\nsecond\\x1b\n"
+
+
+def test_a_name_in_a_line_that_is_no_problem_is_written_out(tmp_path: Path) -> None:
+    """The lines that report what was done quote names too: a folder given on the command line,
+    or a plan's folder in a project cloned from someone else."""
+    root = write_files(tmp_path, plan_files())
+    out = tmp_path / "out\x1b]0;owned\x07\u202e"
+    code, output = run("build", str(root), "-o", str(out))
+    assert code == 0, output
+    assert not ACTING.search(output), repr(output)
+    assert r"out\x1b]0;owned\x07\u202e" in output
+    code, output = run("new", "--host", "none", str(tmp_path / "new\x1b[2J\rproject"))
+    assert code == 0, output
+    assert not ACTING.search(output), repr(output)
+    assert r"new\x1b[2J\x0dproject" in output
