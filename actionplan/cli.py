@@ -621,6 +621,14 @@ def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> st
         raise click.BadParameter(str(exc)) from None
 
 
+def _argument(path: Path) -> str:
+    """A folder as a shell reads it back as an argument: quoted, and not taken for an option."""
+    import shlex
+
+    text = str(path)
+    return shlex.quote("./" + text if text.startswith("-") else text)
+
+
 @cli.command(
     help=N_(
         "Make a new project in DIRECTORY: its local layer to fill in over the base plan of "
@@ -664,8 +672,6 @@ def new(
     copy_base: bool,
     plan_name: str | None,
 ) -> None:
-    import shlex
-
     from actionplan.commands.new import new_plan, new_project
 
     if plan_name is not None:
@@ -674,7 +680,7 @@ def new(
             echo(
                 _("created {plan}: fill it in, then run: {command}").format(
                     plan=made[0],
-                    command=f"actionplan check {shlex.quote(str(directory))} --plan {plan_name}",
+                    command=f"actionplan check {_argument(directory)} --plan {plan_name}",
                 ),
                 err=True,
             )
@@ -690,7 +696,7 @@ def new(
                 directory=directory,
                 n=len(files),
                 local=directory / "content" / "local.yaml",
-                quoted=shlex.quote(str(directory)),
+                quoted=_argument(directory),
             ),
             err=True,
         )

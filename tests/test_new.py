@@ -55,7 +55,7 @@ def files(root: Path) -> dict[str, bytes]:
 
 
 def new(dest: Path, *options: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["new", str(dest), "--source", SOURCE, *options])
+    result = CliRunner().invoke(cli, ["new", "--source", SOURCE, *options, "--", str(dest)])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -175,6 +175,7 @@ def test_new_layers_over_the_installed_default_plan(tmp_path: Path) -> None:
     [
         ("kommune", "actionplan serve kommune"),
         ("Min Kommune Kort", "actionplan serve 'Min Kommune Kort'"),
+        ("-kort", "actionplan serve ./-kort"),  # not taken for an option
     ],
 )
 def test_the_next_command_can_be_copied(
