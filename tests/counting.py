@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import jinja2
 import pytest
 
+from actionplan.card import render
 from actionplan.plan import loader, merge
 
 
 def node_renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the nodes whose section node.html renders from now on, in order."""
     rendered: list[str] = []
-    real = jinja2.Template.render
+    real = render.SectionMaker.render
 
-    def counting(self: jinja2.Template, *args: object, **kwargs: object) -> str:
-        if self.name == "node.html":
-            rendered.append(str(kwargs["node_id"]))
-        return real(self, *args, **kwargs)
+    def counting(self: render.SectionMaker, node_id: str) -> str:
+        rendered.append(node_id)
+        return real(self, node_id)
 
-    monkeypatch.setattr(jinja2.Template, "render", counting)
+    monkeypatch.setattr(render.SectionMaker, "render", counting)
     return rendered
 
 

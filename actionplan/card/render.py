@@ -504,6 +504,46 @@ class Rendered:
     data: list[str] | None = None
 
 
+class SectionMaker:
+    """Each node's section, as node.html renders it where language.html includes it: on one
+    context for the page, made once, with `node` (and `node_id`) set for each node in turn.  An
+    `{% include %}`, or `Template.render`, copies every variable of the page into a new context
+    for each node, and language.html's generator passes on each piece of every node's output."""
+
+    def __init__(self, theme: Theme, context: dict[str, Any]) -> None:
+        template = theme.template("node.html")
+        self._nodes: Mapping[str, model.Node] = context["plan"].nodes
+        self._env = template.environment
+        self._root = template.root_render_func
+        self._context = template.new_context(dict(context))
+        self._vars = self._context.vars
+
+    def render(self, node_id: str) -> str:
+        """The node's section; a template that fails raises as Template.render does (its
+        traceback at the template's lines, for Theme.failure)."""
+        self._vars["node"] = self._nodes[node_id]
+        self._vars["node_id"] = node_id
+        try:
+            return self._env.concat(self._root(self._context))
+        except Exception:
+            self._env.handle_exception()
+
+
+def fresh_nodes(theme: Theme, context: dict[str, Any]) -> Rendered:
+    """Each node's section in one language, in groups as language.html puts them in place,
+    where the build keeps nothing (rendered_nodes' without the store)."""
+    maker = SectionMaker(theme, context)
+    order: list[str] = context["order"]
+    groups = [
+        {i.to_bytes(4, "little"): maker.render(node_id) for i, node_id in enumerate(ids)}
+        for ids in (order[start : start + GROUP] for start in range(0, len(order), GROUP))
+    ]
+    return Rendered(
+        html=[group_html(group.values(), context["packed"]) for group in groups],
+        sections=Sections(order, lambda: groups),
+    )
+
+
 def group_html(sections: Iterable[str], packed: bool) -> str:
     """One group of nodes, as language.html's loop writes it, with _BLOCK_BREAK applied (the
     group starts with `<div` and ends with `</div>`, so that no break it drops is cut at its
@@ -518,7 +558,8 @@ def rendered_nodes(
 ) -> Rendered | None:
     """Each node's section in one language, as node.html renders it, in groups as
     language.html puts them in place (`nodes_html`, and by id `node_html`); those rendered by
-    an earlier build are taken from the cache.
+    an earlier build are taken from the cache, where the build keeps nodes (else each is
+    rendered, fresh_nodes).
 
     A node's section is kept under a digest of everything node.html reads: the node itself (as
     translated: the digests of the texts it and its translation were read from, `_written`, or
@@ -527,8 +568,9 @@ def rendered_nodes(
     plan's summary, the laws' titles, the project's other plans (`site`, for plan: links) and
     the template's text; the filters are the tool's own code, in every digest.  A change to
     node.html or its filters that reads more of the plan must add it here.  A project's own
-    node.html, other than the default one, may read anything, so its nodes are not kept (None:
-    language.html renders each in place, as without a cache).
+    node.html, other than the default one, may read anything (even what the project's own
+    language.html sets before it includes it), so its nodes are neither kept nor rendered here
+    (None: language.html renders each in place).
 
     The store keeps each group of GROUP nodes whole, as it goes into the page, under a digest of
     its nodes' keys, and beside it the group's sections by key; and the keys of the groups of
@@ -545,8 +587,10 @@ def rendered_nodes(
     """
     store = Store(NODES)
     source = theme.source("node.html")
-    if not store.on or source is None or source != _default_source("node.html"):
+    if source is None or source != _default_source("node.html"):
         return None
+    if not store.on:
+        return fresh_nodes(theme, context)
     plan: model.Plan = context["plan"]
     numbers: dict[str, int] = context["numbers"]
     order: list[str] = context["order"]
@@ -635,7 +679,7 @@ def rendered_nodes(
     groups: list[str] = []
     html: list[str] = []
     data: list[str | None] = []
-    template = theme.template("node.html")
+    maker = SectionMaker(theme, context)
     for start in range(0, len(order), GROUP):
         ids = order[start : start + GROUP]
         end = start + len(ids)
@@ -686,7 +730,7 @@ def rendered_nodes(
                 ).digest()
                 section = before.get(node_key) if before is not None else None
                 if section is None:
-                    section = template.render(context, node=nodes[node_id], node_id=node_id)
+                    section = maker.render(node_id)
                 sections[node_key] = section
             made = None
             if ways is not None:  # the page of the plan the graph is of: its own language's
@@ -709,10 +753,7 @@ def rendered_nodes(
             if sections is None:
                 sections = {}
                 for i, node_id in enumerate(order[place * GROUP : (place + 1) * GROUP]):
-                    node = plan.nodes[node_id]
-                    sections[i.to_bytes(4, "little")] = template.render(
-                        context, node=node, node_id=node_id
-                    )
+                    sections[i.to_bytes(4, "little")] = maker.render(node_id)
             found.append(sections)
         return found
 
