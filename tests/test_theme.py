@@ -11,11 +11,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from actionplan.card import render, shelf
+from actionplan.card import theme as theme_module
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
 from actionplan.files import MAX_IMAGE_BYTES
+from actionplan.plan.model import Text
 
 REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
@@ -169,3 +174,29 @@ def test_theme_copy_refuses_a_name_the_default_theme_does_not_have(
         "nod.html: error: not a file of the default theme (did you mean node.html?)"
     ]
     assert not (work / "templates").exists()
+
+
+@given(st.one_of(st.text(), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)))
+def test_a_value_a_template_writes_is_escaped_as_markupsafe_escapes_it(value: object) -> None:
+    written = theme_module._escape_output(value)
+    assert str(written) == str(escape(value))
+    assert str(theme_module._escape_output(Text(str(value), "en"))) == str(escape(str(value)))
+
+
+@given(st.text())
+def test_markup_a_template_writes_is_written_as_it_is(value: str) -> None:
+    assert theme_module._escape_output(Markup(value)) == Markup(value)
+    assert theme_module._escape_output(escape(value)) == str(escape(value))
+
+
+def test_every_template_escapes_what_it_writes_with_the_theme_s_escape() -> None:
+    """Compiled or loaded from the bytecode cache, each template's code looks `escape` up in
+    its own module, where the theme puts _escape_output; and what it writes is escaped."""
+    theme = Theme.load()
+    for name in ("card.html", "language.html", "node.html", "macros.html"):
+        template = theme.template(name)
+        assert template.root_render_func.__globals__["escape"] is theme_module._escape_output
+    written = theme.env.from_string("{{ a }}|{{ b }}|{{ c }}").render(
+        a="<'&\">", b=Markup("<i>"), c=3
+    )
+    assert written == "&lt;&#39;&amp;&#34;&gt;|<i>|3"

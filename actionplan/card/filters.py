@@ -53,6 +53,8 @@ def _lang_of(value: Any, page_lang: str) -> str | None:
 def text(ctx: Any, value: Any, short: bool = False) -> Markup:
     """Plain text, marked with its language where it differs from the page's; a placeholder
     marked as one (`short`: without what to fill in, where the contacts page says it)."""
+    if type(value) is str:  # neither a placeholder nor marked with a language: most values
+        return _isolated(value, escape(value))
     if value is None:
         return Markup("")
     if isinstance(value, model.Placeholder):
@@ -143,7 +145,7 @@ def md(ctx: Any, value: Any) -> Markup:
     if isinstance(value, model.Placeholder):
         return Markup("<p>{}</p>").format(text(ctx, value))
     html = _links_for(ctx, markdown.render(value))
-    other = _lang_of(value, ctx["lang"])
+    other = _lang_of(value, ctx["lang"]) if type(value) is not str else None
     if other:
         html = f'<div lang="{other}" dir="auto">{html}</div>'
     return Markup(html)
@@ -154,7 +156,7 @@ def md_inline(ctx: Any, value: Any) -> Markup:
     if isinstance(value, model.Placeholder):
         return text(ctx, value)
     html = _links_for(ctx, markdown.render_inline(value))
-    other = _lang_of(value, ctx["lang"])
+    other = _lang_of(value, ctx["lang"]) if type(value) is not str else None
     if other:
         html = f'<span lang="{other}" dir="auto">{html}</span>'
     return _isolated(value, Markup(html))

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import MISSING, field, fields
 from functools import cache
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
 import yaml
 from jinja2.loaders import split_template_path
+from markupsafe import Markup, escape
 
 from actionplan import files
 from actionplan.cache import template_cache
@@ -357,9 +359,52 @@ _ABSENT = {
 _DICT_NAMES = frozenset(dir(dict))  # what getattr finds on a plain dict
 
 
+def _escape_output(value: Any) -> Any:
+    """What a compiled template calls on each value it writes (Jinja's `escape`), giving the
+    same text for less: Markup, which a filter, a macro or `briefs` made, is written as it is,
+    where markupsafe's escape makes a copy of it; a number needs nothing escaped; a plain string
+    has markupsafe's five characters replaced as markupsafe does.  What it gives is only ever
+    joined into the template's output (Jinja's code generator calls `escape` for `{{ ... }}`
+    alone), so it need not be Markup itself (tests/test_theme.py holds it to escape's text)."""
+    kind = type(value)
+    if kind is Markup:
+        return value
+    if kind is str:
+        return (
+            value.replace("&", "&amp;")
+            .replace(">", "&gt;")
+            .replace("<", "&lt;")
+            .replace("'", "&#39;")
+            .replace('"', "&#34;")
+        )
+    if kind is int:
+        return str(value)
+    return escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose output is escaped by _escape_output."""
+
+    @classmethod
+    def from_code(
+        cls,
+        environment: jinja2.Environment,
+        code: CodeType,
+        globals: MutableMapping[str, Any],
+        uptodate: Callable[[], bool] | None = None,
+    ) -> jinja2.Template:
+        template = super().from_code(environment, code, globals, uptodate)
+        # The module the template's code runs in: its root, blocks and macros all look
+        # `escape` up there (compiled or from the bytecode cache alike).
+        template.root_render_func.__globals__["escape"] = _escape_output
+        return template
+
+
 class _Environment(jinja2.Environment):
     """Jinja's environment, with every undefined name an error (StrictUndefined), except the
     fields of another node kind: node.html asks any node whether it is urgent."""
+
+    template_class = _Template
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
