@@ -77,7 +77,7 @@ _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
     ),
 }
 # As YAML 1.2 and every editor read them; YAML 1.1's yes/no/on/off are text to some readers.
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _BOOL_WORDS = {
     "true": "true",
     "yes": "true",
@@ -256,8 +256,8 @@ class ScalarReader:
         if scalar is None:
             return INVALID
         value: str = scalar.value
-        if scalar.tag == _BOOL and value in _BOOLS:
-            return _BOOLS[value]
+        if scalar.tag == _BOOL and value in BOOLS:
+            return BOOLS[value]
         word = _BOOL_WORDS.get(value.strip().lower())
         quote = scalar.style
         if word is not None and quote in ("'", '"'):
@@ -268,7 +268,7 @@ class ScalarReader:
                 ),
                 _("write {word} without quotes").format(word=word),
             )
-        if word is not None and value.strip().lower() not in _BOOLS:
+        if word is not None and value.strip().lower() not in BOOLS:
             return self.fail(
                 node,
                 _("{what} must be true or false, found '{value}'").format(

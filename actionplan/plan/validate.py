@@ -21,6 +21,7 @@ from actionplan.plan import model
 from actionplan.plan.loader import SourceFile
 from actionplan.plan.places import Places
 from actionplan.plan.scalars import (
+    BOOLS,
     INVALID,
     ScalarReader,
     did_you_mean,
@@ -34,6 +35,7 @@ from actionplan.plan.shapes import (
     entry_keys,
     fields_of,
     has_id,
+    per_class,
     required_keys,
     shape,
 )
@@ -339,14 +341,19 @@ class Reader:
         for key_node, value_node in node.value:
             if anchors:
                 self._count(key_node)
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.fail(key_node, _("a key must be plain text"), _("check the indentation"))
-                continue
-            if key_node.tag == _MERGE:
-                self.fail(key_node, _(_MERGE_MESSAGE), _(_MERGE_HINT))
-                continue
-            pairs.append((key_node, value_node))
+            if not self._bad_key(key_node):
+                pairs.append((key_node, value_node))
         return pairs
+
+    def _bad_key(self, key_node: yaml.Node) -> bool:
+        """Whether a key is not text, or is a merge key ('<<'): reported, and the pair skipped."""
+        if not isinstance(key_node, yaml.ScalarNode):
+            self.fail(key_node, _("a key must be plain text"), _("check the indentation"))
+            return True
+        if key_node.tag == _MERGE:
+            self.fail(key_node, _(_MERGE_MESSAGE), _(_MERGE_HINT))
+            return True
+        return False
 
     def read_object(self, node: yaml.Node, cls: type, what: str, partial: bool = False) -> Any:
         """Read a mapping into a model class; with `partial`, missing keys are allowed."""
@@ -364,7 +371,15 @@ class Reader:
         given: set[str] = set()  # keys written, even if wrong or misspelled: not "missing"
         ok = True
         section = None  # the key above, when it has lines indented under it
-        for key_node, value_node in self._pairs(node):
+        quick = _quick_fields(cls) if not self.source.anchors else {}
+        comment_lines, file_name = self.comment_lines, self.places.name
+        for key_node, value_node in node.value if quick else self._pairs(node):
+            if (
+                quick  # as _pairs, inline: there is no alias to count
+                and (type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE)
+                and self._bad_key(key_node)
+            ):
+                continue
             key = key_node.value
             if key not in known:
                 ok = False
@@ -380,6 +395,42 @@ class Reader:
                     given.add(match)
                 continue
             given.add(key)
+            plain = quick.get(key)
+            if (
+                plain is not None
+                and type(value_node) is yaml.ScalarNode
+                and value_node.tag != _NULL
+                and not (comment_lines and value_node.end_mark.line in comment_lines)
+            ):
+                # The most common values, read as read() reads them but without its calls: a
+                # value it would warn of, or refuse, is left to it.
+                name, how, choices = plain
+                value = written = value_node.value
+                style = value_node.style
+                if how is _TEXT:
+                    good = (
+                        bool(value)
+                        and not value.isspace()
+                        and (style != '"' or value.isprintable())
+                    )
+                elif how is _ID:
+                    good = id_problem(value) is None
+                elif how is _CHOICE:
+                    good = value in choices
+                else:  # _YES_NO
+                    good = value_node.tag == _BOOL and value in BOOLS
+                    value = BOOLS.get(value)
+                if good:
+                    section = None
+                    values[name] = value
+                    if style == "|" or style == ">":
+                        at[name] = self.pos(value_node)
+                    else:
+                        mark = value_node.start_mark
+                        at[name] = tuple.__new__(Pos, (file_name, mark.line + 1, mark.column + 1))
+                    if "\n" in written:
+                        self.places.place_lines(at, name, value_node)
+                    continue
             section = key if isinstance(value_node, yaml.MappingNode) else None
             f, hint = known[key]
             value = self.read(value_node, hint, f"'{key}'")
@@ -433,3 +484,35 @@ def with_id(value: Any, key: str, pos: Pos) -> Any:
             object.__setattr__(value, "id", key)
         object.__setattr__(value, "pos", pos)
     return value
+
+
+# How _quick_fields reads a value: as text, as an id, as one of a few words, as true or false.
+_TEXT, _ID, _CHOICE, _YES_NO = "text", "id", "choice", "yes-no"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+
+
+@per_class
+def _quick_fields(cls: type) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """The keys of a model class whose plain values read() reads without a call of its own, each
+    with its field's name, how it is read and the words a choice takes.
+
+    Text (optional or not, Markdown or not), an id, a choice and true or false: the bulk of a
+    plan's values.  read_object reads such a value itself where it is one plain value that
+    read() would take as it is; anything else (nothing, a list, a mapping, a value that read()
+    would warn of or refuse) goes through read(), which says what is wrong.
+    """
+    found: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for key, (f, hint) in fields_of(cls).items():
+        kind, arg = shape(hint)
+        if kind == "optional":
+            kind, arg = shape(arg)
+        if kind == "str" or (kind == "format" and arg[0] is str and arg[1] == model.MARKDOWN):
+            found[key] = (f.name, _TEXT, ())
+        elif kind == "format" and arg[0] is str and arg[1].startswith("ref:"):
+            found[key] = (f.name, _ID, ())
+        elif kind == "choice":
+            found[key] = (f.name, _CHOICE, arg)
+        elif kind == "bool":
+            found[key] = (f.name, _YES_NO, ())
+    return found
