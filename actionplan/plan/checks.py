@@ -531,7 +531,9 @@ def check_sources(plan: model.Plan) -> list[Problem]:
 
 
 def _home_pages(top: model.Located) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
+    if type(top) not in _MAY_LINK and not _may_link(type(top)):
+        return problems  # no object with an address of a source can be inside: a question
     for obj in objects(top):
         for name in DEEP_LINKS.get(type(obj), ()):
             url = getattr(obj, name)
@@ -570,6 +572,35 @@ def _kinds(hint: Any) -> set[str]:
     if kind == "format":
         return _kinds(arg[0])
     return {kind}
+
+
+def _may_link(cls: type) -> bool:
+    """Whether an object of a model class may hold an object of one of DEEP_LINKS's classes,
+    itself included, by the type hints of the fields objects() walks into (kept in _MAY_LINK)."""
+    seen: set[type] = set()
+    todo = [cls]
+    while todo:
+        found = todo.pop()
+        if found not in seen:
+            seen.add(found)
+            todo.extend(c for _f, hint in fields_of(found).values() for c in _classes_in(hint))
+    linked = _MAY_LINK[cls] = any(c in DEEP_LINKS for c in seen)
+    return linked
+
+
+def _classes_in(hint: Any) -> list[type]:
+    """The model classes a type hint holds, through optional, list and map."""
+    kind, arg = shape(hint)
+    if kind in ("optional", "list", "map"):
+        return _classes_in(arg)
+    if kind in ("object", "text-or"):
+        return [arg]
+    if kind == "node":
+        return list(model.NODE_KINDS.values())
+    return []
+
+
+_MAY_LINK: dict[type, bool] = {}
 
 
 # _layout by class, looked up without a call: a large plan's walks ask for every object.
@@ -632,17 +663,32 @@ Text = tuple[model.Located, str, int | None, str, bool]
 
 def texts_in(top: Any) -> list[Text]:
     """Every text of the objects inside `top`, itself included, items of a list each on their
-    own (index None for a field that is one text)."""
+    own (index None for a field that is one text): the objects in the order objects() gives
+    them, walked here in the same loop as their texts."""
     found: list[Text] = []
-    for obj in objects(top):
-        for name, is_md in _LAYOUTS[type(obj)][0]:  # objects() has put each class's there
-            value = getattr(obj, name)
-            if isinstance(value, str):
-                found.append((obj, name, None, value, is_md))
-            elif value and isinstance(value, tuple):
-                for i, item in enumerate(value):
-                    if isinstance(item, str):
-                        found.append((obj, name, i, item, is_md))
+    todo = [top]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, model.Located):
+            layout = _LAYOUTS.get(type(value)) or _LAYOUTS.setdefault(
+                type(value), _layout(type(value))
+            )
+            for name, is_md in layout[0]:
+                text = getattr(value, name)
+                if isinstance(text, str):
+                    found.append((value, name, None, text, is_md))
+                elif text and isinstance(text, tuple):
+                    for i, item in enumerate(text):
+                        if isinstance(item, str):
+                            found.append((value, name, i, item, is_md))
+            for name in layout[1]:
+                child = getattr(value, name)
+                if child:
+                    todo.append(child)
+        elif isinstance(value, tuple):
+            todo.extend(reversed(value))
+        elif isinstance(value, typing.Mapping):
+            todo.extend(reversed(list(value.values())))
     return found
 
 

@@ -504,34 +504,53 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
 
     YAML forbids it, and a parser keeps one of the two without a word; so does any code that
     looks a key up itself (the local layer's sections, say).  Refused here, no value is lost
-    whatever later reads the file.  Each node is visited once, however many aliases name it.
+    whatever later reads the file.  Each node is visited once, however many aliases name it:
+    the walk of every_node(root, scalars=False), written out in one loop (it visits every
+    mapping of the file).
     """
-    problems = []
-    for node in every_node(root, scalars=False):
-        if isinstance(node, yaml.MappingNode):
+    problems: list[Problem] = []
+    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, mapping):
             pairs = node.value
             try:  # most mappings have no key twice: a set of their keys tells at once
-                if len({key.value for key, _value in pairs}) == len(pairs):
-                    continue
+                twice = len({key.value for key, _value in pairs}) != len(pairs)
             except TypeError:  # a key that is a list or a mapping
-                pass
-            first: dict[str, yaml.Node] = {}
-            for key, _value in pairs:
-                if not isinstance(key, yaml.ScalarNode) or key.tag == _YAML + "merge":
-                    continue  # the reader refuses these, with their own message
-                if key.value in first:
-                    problems.append(
-                        Problem(
-                            node_pos(name, key),
-                            _("duplicate key '{key}', already on line {line}").format(
-                                key=short(key.value), line=first[key.value].start_mark.line + 1
-                            ),
-                            _("YAML would silently keep only the last one: rename or remove one"),
-                        )
-                    )
-                else:
-                    first[key.value] = key
+                twice = True
+            if twice:
+                problems += _keys_twice(pairs, name)
+            todo += [value for _key, value in pairs if type(value) is not scalar]
+        elif isinstance(node, sequence):
+            todo += [item for item in node.value if type(item) is not scalar]
     return sorted(problems, key=lambda p: p.pos)
+
+
+def _keys_twice(pairs: list[tuple[yaml.Node, yaml.Node]], name: str) -> list[Problem]:
+    """A problem at each key of one mapping written there before."""
+    problems = []
+    first: dict[str, yaml.Node] = {}
+    for key, _value in pairs:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _YAML + "merge":
+            continue  # the reader refuses these, with their own message
+        if key.value in first:
+            problems.append(
+                Problem(
+                    node_pos(name, key),
+                    _("duplicate key '{key}', already on line {line}").format(
+                        key=short(key.value), line=first[key.value].start_mark.line + 1
+                    ),
+                    _("YAML would silently keep only the last one: rename or remove one"),
+                )
+            )
+        else:
+            first[key.value] = key
+    return problems
 
 
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)

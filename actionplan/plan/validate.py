@@ -247,7 +247,11 @@ class Reader:
                 ),
                 _("give it 'kind:', 'title:' and the keys of its kind, indented below"),
             )
-        kind_node = next((v for k, v in node.value if k.value == "kind"), None)
+        kind_node = None
+        for key_node, value_node in node.value:
+            if key_node.value == "kind":
+                kind_node = value_node
+                break
         if kind_node is None:
             merge_key = next((k for k, _ in node.value if k.tag == _MERGE), None)
             if merge_key is not None:
@@ -276,8 +280,9 @@ class Reader:
                 _("{what} must be a list, found {found}").format(what=what, found=kind_name(node)),
                 _("write one '- item' per line, indented below the key"),
             )
+        item_of = _("item {n} of {what}")  # translated once per list, not once per item
         items = [
-            self.read(child, item, _("item {n} of {what}").format(n=i, what=what))
+            self.read(child, item, item_of.format(n=i, what=what))
             for i, child in enumerate(node.value, 1)
         ]
         return tuple(items)
@@ -449,7 +454,8 @@ class Reader:
                     at[f"{name}.{i}"] = self.pos(item)
                     if isinstance(item, yaml.ScalarNode) and "\n" in item.value:
                         self.places.place_lines(at, f"{name}.{i}", item)
-        pos = self.pos(node)
+        mark = node.start_mark  # a mapping's place, as self.pos(node) gives it
+        pos = tuple.__new__(Pos, (file_name, mark.line + 1, mark.column + 1))
         if partial:
             return Partial(cls, values, at, pos) if ok else INVALID
         missing = [k for k in required_keys(cls) if k not in given]
