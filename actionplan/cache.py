@@ -24,14 +24,14 @@ import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
-
-import jinja2
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from actionplan import __version__
+
+if TYPE_CHECKING:
+    import jinja2
 
 ENV_VAR = "ACTIONPLAN_CACHE_DIR"
 OFF_VAR = "ACTIONPLAN_NO_CACHE"
@@ -53,22 +53,11 @@ def cache_dir() -> Path | None:
     return Path(base) / "actionplan"
 
 
-class TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's own file cache, with every failure to read or write it passed over."""
+def template_cache() -> jinja2.BytecodeCache | None:
+    """The compiled-template cache (Jinja's own file cache, with every failure to read or write
+    it passed over), or None where there is no folder for one."""
+    import jinja2  # here: a command that renders no card never needs it
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # unreadable or damaged: compile the template as if it were not there
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):  # read-only, full or gone: the build goes on
-            super().dump_bytecode(bucket)
-
-
-def template_cache() -> TemplateCache | None:
-    """The compiled-template cache, or None where there is no folder for one."""
     base = cache_dir()
     if base is None:
         return None
@@ -78,7 +67,27 @@ def template_cache() -> TemplateCache | None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
         return None
-    return TemplateCache(str(folder))
+    return _template_cache_class()(str(folder))
+
+
+@functools.cache
+def _template_cache_class() -> type[jinja2.FileSystemBytecodeCache]:
+    import jinja2
+
+    class TemplateCache(jinja2.FileSystemBytecodeCache):
+        """Jinja's own file cache, with every failure to read or write it passed over."""
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or damaged: compile it as if it were not there
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with contextlib.suppress(OSError):  # read-only, full or gone: the build goes on
+                super().dump_bytecode(bucket)
+
+    return TemplateCache
 
 
 @functools.cache
@@ -183,6 +192,8 @@ class Store:
         if self.folder is None:
             return
         self._remember(key, value)
+        import tempfile  # here: a command that keeps nothing never needs it
+
         try:
             data = key.encode("ascii") + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             folder = self.folder / key[:2]

@@ -35,11 +35,11 @@ from actionplan.errors import (
 )
 from actionplan.errors import show as show_problems
 from actionplan.i18n import N_, _, ngettext
-from actionplan.plan.read import Report
 from actionplan.project import FIRST_PLAN, PlanFolder, Project
 
 if TYPE_CHECKING:
     from actionplan.plan import model
+    from actionplan.plan.read import Report
 
 gc.freeze()
 if _collecting:
@@ -258,6 +258,21 @@ def cli(ctx: click.Context) -> None:
     ctx.ensure_object(Options)
 
 
+# Whether the process ends with its command: set by main(), not by a caller of `cli` (the tests).
+_one_shot = False
+
+
+def reads_plans() -> None:
+    """Said by each command that reads a plan, before it does: in a process that ends with the
+    command, the plan's reader may set aside what it made (read.ONE_SHOT; serve checks again, and
+    says so itself).  Imported here and not at the top: a command that reads no plan (--help,
+    schema, theme) never imports the reader, the model, YAML or Jinja."""
+    if _one_shot:
+        from actionplan.plan import read
+
+        read.ONE_SHOT = True
+
+
 @cli.command(
     help=N_(
         "Check the plan in PATH (a project folder with content/, or the content folder).\n"
@@ -286,6 +301,7 @@ def cli(ctx: click.Context) -> None:
 @click.pass_obj
 @handle_errors
 def check(v: Options, path: Path, strict: bool, stale: bool, plan_name: str | None) -> None:
+    reads_plans()
     from actionplan.commands.check import render_site
 
     project = Project.find(path)
@@ -366,12 +382,15 @@ def show_stale(plan: model.Plan, today: dt.date) -> int:
 @click.pass_obj
 @handle_errors
 def build(v: Options, path: Path, out: Path | None, strict: bool, plan_name: str | None) -> None:
+    reads_plans()
     from actionplan.commands.build import build_site
 
     project = Project.find(path)
     try:
         results = build_site(project, out=out, strict=strict, only=plan_name, today=v.today)
     except PlanError as exc:
+        from actionplan.plan.read import Report
+
         exc.show(_color())
         where = out or project.build
         summary = summary_line(Report(None, exc.problems), strict)
@@ -455,6 +474,7 @@ def schema(kind: str, out: Path | None) -> None:
 @click.pass_obj
 @handle_errors
 def stamp(v: Options, path: Path, stale: bool, plan_name: str | None) -> None:
+    reads_plans()
     from actionplan.commands.stamp import stamp as stamp_translations
 
     project = Project.find(path)
@@ -558,6 +578,7 @@ def theme_copy(v: Options, name: str, path: Path) -> None:
 @verbosity
 @handle_errors
 def graph(path: Path, fmt: str, plan_name: str | None) -> None:
+    reads_plans()
     from actionplan.commands.graph import render_graph
     from actionplan.plan.read import load_plan
 
@@ -595,6 +616,7 @@ def graph(path: Path, fmt: str, plan_name: str | None) -> None:
 @verbosity
 @handle_errors
 def paths(path: Path, fmt: str, limit: int, plan_name: str | None) -> None:
+    reads_plans()
     from actionplan.commands.paths import find_routes, routes_json, routes_text
     from actionplan.plan.read import load_plan
 
@@ -672,6 +694,7 @@ def new(
     copy_base: bool,
     plan_name: str | None,
 ) -> None:
+    reads_plans()
     from actionplan.commands.new import new_plan, new_project
 
     if plan_name is not None:
@@ -820,6 +843,7 @@ def show_diff(lines: list[Any]) -> None:
 @click.pass_context
 @handle_errors
 def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str | None) -> None:
+    reads_plans()
     from actionplan.commands.serve import DevServer, is_loopback
 
     v: Options = ctx.obj
@@ -862,9 +886,8 @@ def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str |
 
 
 def main() -> None:
-    from actionplan.plan import read
-
-    read.ONE_SHOT = True  # the process ends with the command (serve checks again: see read)
+    global _one_shot
+    _one_shot = True  # the process ends with the command (see reads_plans)
     try:
         cli(prog_name="actionplan")
     finally:

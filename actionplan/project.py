@@ -10,7 +10,6 @@ from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
 from actionplan.frozen import frozen
 from actionplan.i18n import _
-from actionplan.plan.loader import YAML_SUFFIXES, holds_base
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The content folder of the base plan for projects that hold only a local layer; by default the
@@ -43,6 +42,8 @@ def default_base() -> Path:
 
 def base_for(content: Path) -> Path | None:
     """The base plan a content folder's local layer applies to; None when it holds its own."""
+    from actionplan.plan.loader import holds_base  # here: finding a project reads no YAML
+
     return None if holds_base(content) else default_base()
 
 
@@ -97,6 +98,8 @@ class Project:
         if self.content == self.root or not folder.is_dir():
             return [first]
         _refuse_link_out(folder, self.root)
+        from actionplan.plan.loader import holds_base
+
         found = [first]
         entries = sorted(files.list_folder(folder), key=lambda e: e.name)
         for entry in entries:
@@ -203,6 +206,8 @@ def _refuse_link_out(folder: Path, root: Path) -> None:
 
 def _has_yaml(folder: Path) -> bool:
     """Whether the folder has a YAML file of its own (an unreadable one is left to the loader)."""
+    from actionplan.plan.loader import YAML_SUFFIXES
+
     try:
         return any(p.suffix.lower() in YAML_SUFFIXES and p.is_file() for p in folder.iterdir())
     except OSError:

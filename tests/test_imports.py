@@ -63,6 +63,43 @@ def test_a_build_that_cmark_renders_whole_does_not_import_markdown_it(tmp_path: 
     )
 
 
+def test_a_command_that_reads_no_plan_imports_no_reader_yaml_or_jinja(tmp_path: Path) -> None:
+    # --help and schema say what the tool does without reading a plan: the plan's reader, the
+    # checks, YAML, Jinja and the cache's stores are imported by the commands that read one.
+    for args in (["--help"], ["theme", "--help"], ["build", "--help"]):
+        modules = imported(tmp_path, *args)
+        assert "click" in modules  # the command line did run
+        assert (
+            not {
+                "yaml",
+                "jinja2",
+                "markupsafe",
+                "cmarkgfm",
+                "tempfile",
+                "pickle",
+                "actionplan.cache",
+                "actionplan.plan.loader",
+                "actionplan.plan.read",
+                "actionplan.plan.model",
+            }
+            & modules
+        ), args
+    # ... and a build does import them, and says to the reader that the process ends with it.
+    code = RUN.replace(
+        "print(*sorted(sys.modules))", 'print(sys.modules["actionplan.plan.read"].ONE_SHOT)'
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ACTIONPLAN_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", code, "check", "-q", str(REPO)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.stdout.split()[-1] == "True", done.stderr
+
+
 def test_the_command_line_leaves_the_collector_on_with_its_imports_set_aside() -> None:
     # The collector is off while the command line's modules are imported, and what they made is
     # frozen (never walked again); it is on again after, for `serve`, which runs for hours.
