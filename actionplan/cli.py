@@ -15,7 +15,8 @@ gc.disable()
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -262,15 +263,27 @@ def cli(ctx: click.Context) -> None:
 _one_shot = False
 
 
-def reads_plans() -> None:
-    """Said by each command that reads a plan, before it does: in a process that ends with the
-    command, the plan's reader may set aside what it made (read.ONE_SHOT; serve checks again, and
-    says so itself).  Imported here and not at the top: a command that reads no plan (--help,
-    schema, theme) never imports the reader, the model, YAML or Jinja."""
-    if _one_shot:
+@contextmanager
+def reading_plans() -> Iterator[None]:
+    """Around the imports of a command that reads a plan: the plan's reader, the model, YAML and
+    Jinja are imported here rather than at the top, so that a command that reads none (--help,
+    schema, theme) never imports them.  They are imported as the command line's own modules are
+    (see the top of this module): with the collector off, and, in a process that ends with its
+    command, set aside after.  Such a process also tells the reader that it may set aside what
+    it makes (read.ONE_SHOT; serve checks again, and says so itself)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
         from actionplan.plan import read
 
-        read.ONE_SHOT = True
+        if _one_shot:
+            read.ONE_SHOT = True
+        yield
+    finally:
+        if _one_shot:
+            gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 @cli.command(
@@ -301,8 +314,8 @@ def reads_plans() -> None:
 @click.pass_obj
 @handle_errors
 def check(v: Options, path: Path, strict: bool, stale: bool, plan_name: str | None) -> None:
-    reads_plans()
-    from actionplan.commands.check import render_site
+    with reading_plans():
+        from actionplan.commands.check import render_site
 
     project = Project.find(path)
     checked = render_site(project, only=plan_name, today=v.today)
@@ -382,8 +395,8 @@ def show_stale(plan: model.Plan, today: dt.date) -> int:
 @click.pass_obj
 @handle_errors
 def build(v: Options, path: Path, out: Path | None, strict: bool, plan_name: str | None) -> None:
-    reads_plans()
-    from actionplan.commands.build import build_site
+    with reading_plans():
+        from actionplan.commands.build import build_site
 
     project = Project.find(path)
     try:
@@ -474,8 +487,8 @@ def schema(kind: str, out: Path | None) -> None:
 @click.pass_obj
 @handle_errors
 def stamp(v: Options, path: Path, stale: bool, plan_name: str | None) -> None:
-    reads_plans()
-    from actionplan.commands.stamp import stamp as stamp_translations
+    with reading_plans():
+        from actionplan.commands.stamp import stamp as stamp_translations
 
     project = Project.find(path)
     stamped = [
@@ -578,9 +591,9 @@ def theme_copy(v: Options, name: str, path: Path) -> None:
 @verbosity
 @handle_errors
 def graph(path: Path, fmt: str, plan_name: str | None) -> None:
-    reads_plans()
-    from actionplan.commands.graph import render_graph
-    from actionplan.plan.read import load_plan
+    with reading_plans():
+        from actionplan.commands.graph import render_graph
+        from actionplan.plan.read import load_plan
 
     project = Project.find(path)
     comment = "%%" if fmt == "mermaid" else "//"
@@ -616,9 +629,9 @@ def graph(path: Path, fmt: str, plan_name: str | None) -> None:
 @verbosity
 @handle_errors
 def paths(path: Path, fmt: str, limit: int, plan_name: str | None) -> None:
-    reads_plans()
-    from actionplan.commands.paths import find_routes, routes_json, routes_text
-    from actionplan.plan.read import load_plan
+    with reading_plans():
+        from actionplan.commands.paths import find_routes, routes_json, routes_text
+        from actionplan.plan.read import load_plan
 
     project = Project.find(path)
     chosen = chosen_plans(project, plan_name)
@@ -694,8 +707,8 @@ def new(
     copy_base: bool,
     plan_name: str | None,
 ) -> None:
-    reads_plans()
-    from actionplan.commands.new import new_plan, new_project
+    with reading_plans():
+        from actionplan.commands.new import new_plan, new_project
 
     if plan_name is not None:
         made = new_plan(directory, plan_name)
@@ -843,8 +856,8 @@ def show_diff(lines: list[Any]) -> None:
 @click.pass_context
 @handle_errors
 def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str | None) -> None:
-    reads_plans()
-    from actionplan.commands.serve import DevServer, is_loopback
+    with reading_plans():
+        from actionplan.commands.serve import DevServer, is_loopback
 
     v: Options = ctx.obj
     explicit = ctx.get_parameter_source("host") is click.core.ParameterSource.COMMANDLINE
@@ -887,7 +900,7 @@ def serve(ctx: click.Context, path: Path, host: str, port: int, plan_name: str |
 
 def main() -> None:
     global _one_shot
-    _one_shot = True  # the process ends with the command (see reads_plans)
+    _one_shot = True  # the process ends with the command (see reading_plans)
     try:
         cli(prog_name="actionplan")
     finally:
