@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +227,76 @@ def test_a_link_into_another_plan_is_checked_again_when_that_plan_changes(
     after = checked(project)
     assert "the plan 'second' has no node with the id 'two-start'" in after[1]
     assert after == clean_check(project, monkeypatch)
+
+
+def test_serve_walks_again_only_the_nodes_a_save_changed_for_links_to_other_plans(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
+    plan = one_file / "content" / "plan.yaml"
+    link = "Se [den anden plan](plan:anden)."
+    every = [f"n{i}" for i in range(41)]
+    end = "  n40:\n    kind: outcome\n    title: Slut\n"
+    longer = "  n40:\n    kind: step\n    title: Trin 40\n    next: n41\n" + end.replace("40", "41")
+    # (what changes, the nodes then walked for links to other plans, whether one is reported)
+    changes: list[tuple[str, Callable[[], object], list[str], bool]] = [
+        ("nothing", lambda: None, [], False),
+        ("a word", lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), ["n5"], False),
+        ("a link to no plan", lambda: edit(plan, "Gør trin 7.", link), ["n7"], True),
+        ("another word", lambda: edit(plan, "Gør trin 9.", "Gør trin ni."), ["n9"], True),
+        ("the link taken away", lambda: edit(plan, link, "Gør trin 7."), ["n7"], False),
+        # Another set of ids: every node is looked at again.
+        (
+            "a node added",
+            lambda: edit(plan, end, longer),
+            [*every, "n41"],
+            False,
+        ),
+        (
+            "a word again",
+            lambda: edit(plan, "title: Trin 8\n", "title: Trin otte\n"),
+            ["n8"],
+            False,
+        ),
+    ]
+    seen = watch_checks(monkeypatch)
+    checked(one_file)
+    assert seen["_texts_plan_links"] == every
+    for what, change, walked, reported in changes:
+        seen["_texts_plan_links"].clear()
+        change()
+        after = checked(one_file, new_process=False)
+        assert seen["_texts_plan_links"] == walked, what
+        assert ("no plan with the id 'anden'" in after[1]) == reported, what
+        with monkeypatch.context() as m:
+            m.setattr(checks, "_texts_plan_links", checks._texts_plan_links)
+            assert after == clean_check(one_file, m), what
+
+
+def test_a_link_to_no_plan_found_by_a_new_process_is_found_by_the_saves_after_it(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first check of a serve session takes the nodes' problems from the cache, together:
+    # which node each is of is not kept, and the saves after it find them again just as well.
+    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
+    plan = one_file / "content" / "plan.yaml"
+    link = "Se [den anden plan](plan:anden)."
+    edit(plan, "Gør trin 7.", link)
+    checked(one_file)  # into the cache
+    first = checked(one_file)
+    assert "no plan with the id 'anden'" in first[1]
+    seen = watch_checks(monkeypatch)
+    for change, walked, reported in [
+        (lambda: edit(plan, "Gør trin 9.", "Gør trin ni."), ["n9"], True),
+        (lambda: edit(plan, "Gør trin ni.", "Gør trin 9."), ["n9"], True),
+        (lambda: edit(plan, link, "Gør trin 7."), ["n7"], False),
+        (lambda: edit(plan, "Gør trin 9.", "Gør trin ni."), ["n9"], False),
+    ]:
+        seen["_texts_plan_links"].clear()
+        change()
+        after = checked(one_file, new_process=False)
+        assert seen["_texts_plan_links"] == walked
+        assert ("no plan with the id 'anden'" in after[1]) == reported
+        with monkeypatch.context() as m:
+            m.setattr(checks, "_texts_plan_links", checks._texts_plan_links)
+            assert after == clean_check(one_file, m)

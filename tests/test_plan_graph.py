@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from actionplan.errors import Pos
+from actionplan.plan import graph as graph_module
 from actionplan.plan import model
 from actionplan.plan.graph import Edge, Graph, edges
 
@@ -123,3 +127,40 @@ def test_a_start_that_is_an_outcome_is_the_one_route() -> None:
 
 def test_a_start_that_reaches_no_outcome_has_no_route() -> None:
     assert list(Graph(_plan(_step("q", "q", loop=True), _outcome("end"))).routes()) == []
+
+
+def test_a_graph_of_the_same_folder_makes_again_only_the_ways_of_the_nodes_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def plan_in(root: Path, *nodes: model.Node) -> model.Plan:
+        return dataclasses.replace(_plan(*nodes), root=root)
+
+    made: list[str] = []
+
+    def counted(node: model.Node) -> tuple[Edge, ...]:
+        made.append(node.id)
+        return edges(node)
+
+    monkeypatch.setattr(graph_module, "edges", counted)
+    kept = [_question("q", _option("a", "s"), _option("b", "end")), _step("s", "end")]
+    first = Graph(plan_in(tmp_path, *kept, _outcome("end")))
+    assert made == ["q", "s", "end"]
+    # A save that made one node anew (its way on changed), and one more node: the same ids
+    # elsewhere in another folder are made whole.
+    made.clear()
+    changed = [*kept, _step("end", "more"), _outcome("more")]
+    second = Graph(plan_in(tmp_path, *changed))
+    assert made == ["end", "more"]
+    assert second.ways["q"] is first.ways["q"]
+    made.clear()
+    fresh = Graph(plan_in(tmp_path / "other", *changed))
+    assert made == ["q", "s", "end", "more"]
+    assert second.ways == fresh.ways
+    assert second.outcomes == fresh.outcomes == {"more"}
+    assert second.order() == fresh.order() == ["q", "s", "end", "more"]
+    # A node taken away, in the folder of the first: the others' ways kept, in the plan's order.
+    made.clear()
+    third = Graph(plan_in(tmp_path, changed[0], changed[2], changed[3]))
+    assert made == []
+    assert list(third.ways) == ["q", "end", "more"]
+    assert third.ways == {k: v for k, v in fresh.ways.items() if k != "s"}

@@ -834,21 +834,40 @@ def check_plan_links(
     kept = Kept("plan links", plan, dict(plans))
     for key, top in other_objects(plan):
         problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
-    lasting = Lasting(plan, "plan links", dict(plans))
-    found, _ways = _check_nodes(
-        plan,
-        lasting,
-        [
-            (
-                "plan links",
-                lambda k, n: kept(("node", k), n, _texts_plan_links, plans, texts, ("node", k), n),
-            )
-        ],
-    )
-    problems += found["plan links"]
+
+    def node_links(k: str, n: model.Node) -> list[Problem]:
+        found: list[Problem] = kept(("node", k), n, _texts_plan_links, plans, texts, ("node", k), n)
+        return found
+
+    # In a process that checks again, its last check of the plan folder's nodes (under the same
+    # context): the nodes, and the problems of each that had any.  Only a node that is not the
+    # very object it was is looked at again: a save in `serve` walks the node it changed, not
+    # the texts of 10 000.
+    seen = ("nodes",)  # no object's key (other_objects, ("node", id), translated_objects)
+    nodes = plan.nodes
+    last = kept.old.get(seen)
+    if last is not None:
+        was, by_node = last[0], last[2]
+        changed = [k for k, n in nodes.items() if was.get(k) is not n]
+        if changed or len(was) != len(nodes):
+            by_node = {k: p for k, p in by_node.items() if nodes.get(k) is was[k]}
+            for k in changed:
+                if found := node_links(k, nodes[k]):
+                    by_node[k] = found
+        if by_node:
+            problems += [p for k in nodes if k in by_node for p in by_node[k]]
+    else:
+        lasting = Lasting(plan, "plan links", dict(plans))
+        found_all, _ways = _check_nodes(plan, lasting, [("plan links", node_links)])
+        problems += found_all["plan links"]
+        lasting.save()
+        # Which node each problem is of is not told: the next check looks at every node again,
+        # but where there are none (in a plan with no broken link to another plan).
+        by_node = None if found_all["plan links"] else {}
+    if kept.on and by_node is not None:
+        kept.new[seen] = (nodes, None, by_node)
     for key, top in translated_objects(plan):
         problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
-    lasting.save()
     return problems
 
 

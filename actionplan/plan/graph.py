@@ -8,7 +8,9 @@ routes of `paths` and `diff`, and the flowchart of `graph`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
 from actionplan.errors import Pos
@@ -48,11 +50,23 @@ class Graph:
 
     def __init__(self, plan: model.Plan) -> None:
         self.start = plan.info.start
-        # every node id, with its ways on
-        self.ways = {key: edges(node) for key, node in plan.nodes.items()}
-        self.outcomes = frozenset(
-            key for key, node in plan.nodes.items() if isinstance(node, model.Outcome)
-        )
+        nodes = plan.nodes
+        # Every node id, with its ways on.  Those of a node that is the very object it was in
+        # the last graph made of the plan's folder (a node is immutable) are taken again: a
+        # save in `serve` makes the ways of the node it changed, not of 10 000 (and finds
+        # which it changed, and the outcomes, by calls in C, not a step of Python a node).
+        keys, values = list(nodes), list(nodes.values())
+        where = str(plan.root)
+        last = _last.get(where)
+        if last is None:
+            self.ways = dict(zip(keys, map(edges, values), strict=True))
+        else:
+            was, ways = last
+            self.ways = dict(zip(keys, map(ways.get, keys, repeat(())), strict=True))
+            for key in compress(keys, map(is_not, values, map(was.get, keys))):
+                self.ways[key] = edges(nodes[key])
+        _last[where] = (nodes, self.ways)
+        self.outcomes = frozenset(compress(keys, map(isinstance, values, repeat(model.Outcome))))
 
     def order(self) -> list[str]:
         """The nodes the start reaches, breadth first: the order of the card's steps."""
@@ -149,6 +163,9 @@ class Graph:
                 answers.append(None)
                 ways.append(iter(self.ways[edge.target]))
 
+
+# The last graph made of each plan folder in this process: its nodes, and their ways on.
+_last: dict[str, tuple[Mapping[str, model.Node], dict[str, tuple[Edge, ...]]]] = {}
 
 # The graph of each plan alive: made once for the checks and the card.
 _graphs: ByIdentity[model.Plan, Graph] = ByIdentity()
