@@ -19,8 +19,13 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from test_graph import write_plan
+from test_kept_checks import watch_checks
+from test_rebuild_cache import clean, edit, one_file_plan
 
+from actionplan import deferred
+from actionplan.cache import Store
 from actionplan.cli import cli
+from actionplan.commands.build import build_card
 from actionplan.commands.serve import (
     LIVE_SCRIPT,
     STATUS_PATH,
@@ -32,6 +37,7 @@ from actionplan.commands.serve import (
     live_page,
 )
 from actionplan.plan import checks
+from actionplan.plan.loader import READS
 from actionplan.project import Project
 
 NODES = {
@@ -307,6 +313,63 @@ def test_serve_keeps_what_each_check_finds_for_the_next_save(
     live = LiveCard(Project.find(project), tmp_path / "live")
     assert live.rebuild()[0]
     assert checks.Kept.keep
+
+
+def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project", n=300)  # its entries kept in buckets
+    plan = project / "content" / "plan.yaml"
+    live = LiveCard(Project.find(project), tmp_path / "live")
+    assert live.rebuild()[0]
+    # At each write of what was read and what the checks found: the version served, and
+    # whether it is the card of the save.
+    written: list[tuple[int, bool]] = []
+    put = Store.put
+
+    def writing(self: Store, key: str, value: Any) -> None:
+        if self.kind in (READS, checks.CHECKS):
+            card = (live.site / "index.html").read_text(encoding="utf-8")
+            written.append((live.version, "Trin fem" in card))
+        put(self, key, value)
+
+    monkeypatch.setattr(Store, "put", writing)
+    edit(plan, "title: Trin 5\n", "title: Trin fem\n")
+    assert live.rebuild()[0]
+    assert len(written) >= 3  # the file's cut, the node's entry as read, what checks found
+    assert set(written) == {(2, True)}
+    # ... and written by the time the save is done: a new process finds all it needs there.
+    monkeypatch.undo()
+    seen = watch_checks(monkeypatch)
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    Store.forget()
+    checks.Kept.forget()
+    card = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
+    assert seen["_node_references"] == []
+    monkeypatch.undo()
+    assert card == clean(project, tmp_path / "clean", monkeypatch)[0]
+
+
+def test_a_save_whose_cache_was_never_written_leaves_the_next_build_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if serve ended between a save's card and writing what it keeps: the cache is as the
+    # build before left it, and the next build does more again, never makes a stale card.
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project", n=300)
+    plan = project / "content" / "plan.yaml"
+    live = LiveCard(Project.find(project), tmp_path / "live")
+    assert live.rebuild()[0]
+    with monkeypatch.context() as m:
+        m.setattr(deferred, "run", lambda left: left.clear())
+        edit(plan, "title: Trin 5\n", "title: Trin fem\n")
+        assert live.rebuild()[0]
+    Store.forget()  # a new process
+    checks.Kept.forget()
+    built = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
+    assert b"Trin fem" in built
+    assert built == clean(project, tmp_path / "clean", monkeypatch)[0]
 
 
 def test_the_banner_is_text_only() -> None:

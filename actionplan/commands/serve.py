@@ -8,6 +8,7 @@ script's hash and `connect-src 'self'` are added to the served copy's Content-Se
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import html
@@ -28,6 +29,7 @@ from urllib.parse import unquote
 
 import watchfiles
 
+from actionplan import deferred
 from actionplan.card.render import csp_hash
 from actionplan.card.write import write_atomic
 from actionplan.commands.build import CARD_NAME, make_site
@@ -212,7 +214,14 @@ class LiveCard:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._rebuild(only)
+            # What the cache keeps for the next build is written once the card is served: the
+            # next save, made in this thread, still finds it (and a crash between leaves the
+            # cache as it was, which only makes the next build do more again).
+            with deferred.collect() as left:
+                built = self._rebuild(only)
+            with contextlib.suppress(Exception):  # the cache is a shortcut: not kept, made again
+                deferred.run(left)
+            return built
         finally:
             if enabled:
                 gc.enable()

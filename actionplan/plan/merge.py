@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from actionplan import files
+from actionplan import deferred, files
 from actionplan.cache import Buckets, Store, digest
 from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import N_, _, language
@@ -287,8 +287,10 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     if len(_last_split) >= 64:  # a process that reads many projects' files (the tests)
         _last_split.clear()
     _last_split[split_key] = (text, parts, digests)
-    if last is None or text != last[0]:
-        store.put(split_key, (*loader.pack_parts(text, parts), b"".join(digests)))
+    if last is None or text != last[0]:  # serve writes it once the card is out
+        deferred.defer(
+            lambda: store.put(split_key, (*loader.pack_parts(text, parts), b"".join(digests)))
+        )
     ids = [entry_id for _line, entry_id, _text in parts.chunks]
     if len(set(ids)) != len(ids):
         return None
@@ -414,7 +416,7 @@ def _read_entries(
             problems.extend(entry[2])
         nodes[entry_id] = entry[1]
     kept.use_all(used)
-    kept.save()
+    deferred.defer(kept.save)  # serve writes it once the card is out
     _written.put_all([(entry[1], entry[3]) for _h, entry in used])
     return nodes
 
