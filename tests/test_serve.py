@@ -8,6 +8,7 @@ import html as html_text
 import http.client
 import json
 import re
+import shutil
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from test_rebuild_cache import clean, edit, one_file_plan
 
 from actionplan import deferred
 from actionplan.cache import Store
+from actionplan.card.theme import Theme
 from actionplan.cli import cli
 from actionplan.commands.build import build_card
 from actionplan.commands.serve import (
@@ -33,6 +35,7 @@ from actionplan.commands.serve import (
     DevServer,
     LiveCard,
     allow_in_csp,
+    changed_plan,
     inject_live_script,
     live_page,
 )
@@ -313,6 +316,68 @@ def test_serve_keeps_what_each_check_finds_for_the_next_save(
     live = LiveCard(Project.find(project), tmp_path / "live")
     assert live.rebuild()[0]
     assert checks.Kept.keep
+
+
+def test_a_save_of_the_plan_keeps_the_theme_and_one_of_a_template_reads_it_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "custom.css").write_text("p { letter-spacing: 0.01em }\n", encoding="utf-8")
+    loaded: list[object] = []
+    load = Theme.load.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Theme], custom: Path | None = None) -> Theme:
+        loaded.append(custom)
+        return load(cls, custom)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Theme, "load", classmethod(counted))
+    found = Project.find(project)
+    live = LiveCard(found, tmp_path / "live")
+    assert live.rebuild()[0]
+    assert loaded == [templates]
+    plan = project / "content" / "plan.yaml"
+
+    def served() -> str:
+        return (live.site / "index.html").read_text(encoding="utf-8")
+
+    def clean_card() -> str:
+        monkeypatch.setenv("ACTIONPLAN_NO_CACHE", "1")
+        try:
+            made = build_card(Project.find(project), tmp_path / "clean")
+        finally:
+            monkeypatch.delenv("ACTIONPLAN_NO_CACHE")
+        return inject_live_script(made.path.read_text(encoding="utf-8"), live.version)
+
+    # A save of the plan: its card, with the theme as the last build loaded it.
+    write_plan(project, NODES, title="Second title")
+    assert live.rebuild(changed_plan(found, {str(plan)}))[0]
+    assert len(loaded) == 1
+    assert "<title>Second title</title>" in served()
+    loaded.clear()
+    assert served() == clean_card()
+    loaded.clear()
+    # A save of a template: read again, and in the card.
+    (templates / "custom.css").write_text("p { letter-spacing: 0.02em }\n", encoding="utf-8")
+    assert changed_plan(found, {str(templates / "custom.css")}) is None
+    assert live.rebuild(changed_plan(found, {str(templates / "custom.css")}))[0]
+    assert loaded == [templates]
+    assert "0.02em" in served()
+    assert served() == clean_card()
+
+
+def test_a_template_inside_the_content_folder_is_no_plan_s_own_change(tmp_path: Path) -> None:
+    # A project that is its content folder has its templates/ inside it: a change there is a
+    # change of the theme, never only of the plan.
+    root = tmp_path / "plan"
+    shutil.copytree(write_plan(tmp_path / "project", NODES) / "content", root)
+    (root / "templates").mkdir()
+    (root / "templates" / "custom.css").write_text("p { color: #000 }\n", encoding="utf-8")
+    found = Project.find(root)
+    assert found.templates == root / "templates"
+    assert changed_plan(found, {str(root / "plan.yaml")}) is not None
+    assert changed_plan(found, {str(root / "templates" / "custom.css")}) is None
 
 
 def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_build(

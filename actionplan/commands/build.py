@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import field
 from pathlib import Path
 
+from actionplan.card.theme import Theme
 from actionplan.card.write import write_atomic
 from actionplan.commands.check import render_site
 from actionplan.errors import PlanError, Pos, Problem
@@ -71,10 +72,11 @@ def make_site(
     only: str | None = None,
     cache: dict[str, Report] | None = None,
     today: dt.date | None = None,
+    theme: Theme | None = None,
 ) -> list[BuildResult]:
     """The pages build_site writes, each with where it goes (under `out`) and its text, not
-    written; raises PlanError as build_site does."""
-    checked = render_site(project, only, cache, today)
+    written; raises PlanError as build_site does.  `theme`: see render_site."""
+    checked = render_site(project, only, cache, today, theme)
     report = checked.report
     if report.failed(strict) or report.plan is None:
         raise PlanError(report.errors + (report.warnings if strict else []))

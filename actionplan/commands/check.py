@@ -69,16 +69,19 @@ def render_site(
     only: str | None = None,
     cache: dict[str, Report] | None = None,
     today: dt.date | None = None,
+    theme: Theme | None = None,
 ) -> CheckedSite:
     """Every plan checked (the others too, for the links into them), and the cards of those
     asked for (`only` one, or all) rendered, with the index when the project has several.
 
     `cache` keeps each plan's own report (before the links between plans) for the next call:
-    `serve` drops the entry of the plan a save changed, and checks only that one again."""
+    `serve` drops the entry of the plan a save changed, and checks only that one again.
+    `theme`: the project's theme as loaded before (`serve` keeps it while no template
+    changes); by default it is loaded anew."""
     folders = project.plans
     chosen = [project.plan(only)] if only is not None else folders
     try:
-        theme = Theme.load(project.templates)
+        theme = theme if theme is not None else Theme.load(project.templates)
     except PlanError as exc:
         failed = [
             Checked(check_plan(f.content, today=today, shared=project.shared), None, f)

@@ -31,6 +31,7 @@ import watchfiles
 
 from actionplan import deferred
 from actionplan.card.render import csp_hash
+from actionplan.card.theme import Theme
 from actionplan.card.write import write_atomic
 from actionplan.commands.build import CARD_NAME, make_site
 from actionplan.errors import PlanError, Pos, Problem
@@ -197,6 +198,8 @@ class LiveCard:
     checked: dict[str, Report] = field(default_factory=dict)  # each plan's, until it changes
     checked_on: dt.date | None = None  # the day they were checked: a date check ages overnight
     errors: list[str] = field(default_factory=list)
+    # The theme as the last build loaded it: kept while a save changes only a plan's files.
+    theme: Theme | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -236,6 +239,11 @@ class LiveCard:
         else:
             self.checked.pop(only, None)
         self.checked_on = today
+        if only is None or self.theme is None:  # a template may have changed: read it again
+            try:
+                self.theme = Theme.load(self.project.templates)
+            except PlanError:
+                self.theme = None  # the build loads it again, and says what is wrong with it
         try:
             # Made, not written: what is written is the served copy, from the page in memory.
             results = make_site(
@@ -243,6 +251,7 @@ class LiveCard:
                 out=self.site,
                 only=only or self.plan,
                 cache=self.checked,
+                theme=self.theme,
             )
         except PlanError as exc:
             problems = exc.problems
@@ -311,9 +320,13 @@ def changed_plan(project: Project, paths: set[str]) -> str | None:
         plans = project.plans
     except PlanError:
         return None
+    # The templates, even inside a plan's folder (a project that is its content folder).
+    templates = project.templates.resolve() if project.templates is not None else None
     names = set()
     for path in paths:
         changed = Path(path).resolve()
+        if templates is not None and templates in (changed, *changed.parents):
+            return None
         owner = next(
             (f.name for f in plans if f.content.resolve() in (changed, *changed.parents)), None
         )
