@@ -318,6 +318,38 @@ def test_serve_keeps_what_each_check_finds_for_the_next_save(
     assert checks.Kept.keep
 
 
+def test_a_file_saved_in_two_writes_gets_one_good_card_and_no_error_between(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An editor that writes a file in pieces (the first half, then 5 ms later the rest): the
+    # build waits for the save to settle, and never reads the half-written file.
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    plan = project / "content" / "plan.yaml"
+    builds: list[tuple[bool, list[str]]] = []
+    with DevServer(
+        Project.find(project),
+        port=0,
+        on_build=lambda ok, problems: builds.append((ok, [p.format() for p in problems])),
+    ) as running:
+        before = "First title"
+        for title in ("Second title", "Third title", "Fourth title"):
+            builds.clear()
+            version = running.live.version
+            text = plan.read_text(encoding="utf-8").replace(before, title)
+            half = len(text) // 2
+            with plan.open("w", encoding="utf-8") as saving:
+                saving.write(text[:half])
+                saving.flush()
+                time.sleep(0.005)
+                saving.write(text[half:])
+            wait_until(lambda v=version: running.live.version > v or bool(running.live.errors))
+            time.sleep(0.3)  # a second build, of the same file, would have come by now
+            assert builds == [(True, [])], title
+            assert running.live.version == version + 1
+            assert f"<title>{title}</title>" in page(running)
+            before = title
+
+
 def test_a_save_of_the_plan_keeps_the_theme_and_one_of_a_template_reads_it_again(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
