@@ -13,6 +13,7 @@ _collecting = gc.isenabled()
 gc.disable()
 
 import datetime as dt
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -60,6 +61,15 @@ def echo(message: str = "", err: bool = False, **style: Any) -> None:
     if style and _color() is not False:
         message = click.style(message, **style)
     click.echo(message, err=err, color=_color())
+
+
+def output(text: str) -> None:
+    """What a command gives on standard output (a graph, routes, a schema).  A process started
+    with its output closed (`>&-`) has none, and click would write nothing without a word: that
+    is an error, as it is for any program that cannot write its output."""
+    if sys.stdout is None:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF), "<stdout>")
+    click.echo(text, nl=False)
 
 
 def summary_line(report: Report, strict: bool = False) -> str:
@@ -467,7 +477,7 @@ def schema(kind: str, out: Path | None) -> None:
     from actionplan.plan.schema import schema_files, schema_text
 
     if out is None:
-        click.echo(schema_text(kind, language()), nl=False)
+        output(schema_text(kind, language()))
         return
     for name, text in schema_files().items():
         write_atomic(out / name, text.encode())
@@ -600,7 +610,7 @@ def graph(path: Path, fmt: str, plan_name: str | None) -> None:
     for folder in chosen_plans(project, plan_name):
         plan = load_plan(folder.content, shared=project.shared)
         heading = plan_heading(project, folder, comment) if plan_name is None else ""
-        click.echo(heading + render_graph(plan, fmt), nl=False)
+        output(heading + render_graph(plan, fmt))
 
 
 @cli.command(
@@ -641,10 +651,10 @@ def paths(path: Path, fmt: str, limit: int, plan_name: str | None) -> None:
         plan = load_plan(folder.content, shared=project.shared)
         routes = find_routes(plan, limit)
         if fmt == "json":
-            click.echo(routes_json(routes), nl=False)
+            output(routes_json(routes))
         else:
             heading = plan_heading(project, folder, "#") if plan_name is None else ""
-            click.echo(heading + routes_text(plan, routes), nl=False)
+            output(heading + routes_text(plan, routes))
 
 
 def _pinned(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -1,12 +1,16 @@
 """Nothing a user wrote may vanish without a word: a key written twice in one mapping, anywhere
 in any content file, is refused by the loader (YAML forbids it, and a parser keeps one of the
 two silently; so does any later code that looks a key up by itself, such as the local layer's
-sections), and so is one in a file of the card's words. Folders that cannot be read are in
+sections), and so is one in a file of the card's words; nor may what a command makes (a graph,
+routes, a schema) when it has no output to go to. Folders that cannot be read are in
 test_hostile_reads.py.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from hostile import build_over_good, dump, plan_files
 
 LOCAL = dump(plan_files()["content/local.yaml"])
 TRANSLATION = dump(plan_files()["content/translations/en.yaml"])
+DEFAULT = Path(__file__).resolve().parents[2]  # the repository, with the default plan
 CONTACTS = "contacts:\n  raad:\n    phone: '+45 11 22 33 44'\n"
 
 # id: (file, its text, the line of the second key and the line of the first)
@@ -83,3 +88,21 @@ def test_a_key_written_twice_is_refused_wherever_it_is(name: str, tmp_path: Path
     result.assert_refused(f"{file}:{line}:", f"already on line {first}")
     errors = [row for row in result.output.splitlines() if ": error: " in row]
     assert len(errors) == 1, errors  # once, however many aliases name the mapping
+
+
+@pytest.mark.parametrize("command", [["graph"], ["paths"], ["schema", "content"]])
+def test_a_commands_output_with_nowhere_to_go_is_an_error(command: list[str]) -> None:
+    """Started with its standard output closed (`>&-`), a command that writes its result there
+    says so and fails, as any program does, instead of ending well with the result lost."""
+    args = [*command, str(DEFAULT)] if command[0] != "schema" else command
+    done = subprocess.run(
+        [sys.executable, "-m", "actionplan", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: os.close(1),
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "<stdout>: error:" in done.stderr
+    assert "Traceback" not in done.stderr
