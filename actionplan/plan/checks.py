@@ -663,32 +663,17 @@ Text = tuple[model.Located, str, int | None, str, bool]
 
 def texts_in(top: Any) -> list[Text]:
     """Every text of the objects inside `top`, itself included, items of a list each on their
-    own (index None for a field that is one text): the objects in the order objects() gives
-    them, walked here in the same loop as their texts."""
+    own (index None for a field that is one text)."""
     found: list[Text] = []
-    todo = [top]
-    while todo:
-        value = todo.pop()
-        if isinstance(value, model.Located):
-            layout = _LAYOUTS.get(type(value)) or _LAYOUTS.setdefault(
-                type(value), _layout(type(value))
-            )
-            for name, is_md in layout[0]:
-                text = getattr(value, name)
-                if isinstance(text, str):
-                    found.append((value, name, None, text, is_md))
-                elif text and isinstance(text, tuple):
-                    for i, item in enumerate(text):
-                        if isinstance(item, str):
-                            found.append((value, name, i, item, is_md))
-            for name in layout[1]:
-                child = getattr(value, name)
-                if child:
-                    todo.append(child)
-        elif isinstance(value, tuple):
-            todo.extend(reversed(value))
-        elif isinstance(value, typing.Mapping):
-            todo.extend(reversed(list(value.values())))
+    for obj in objects(top):
+        for name, is_md in _LAYOUTS[type(obj)][0]:  # objects() has put each class's there
+            text = getattr(obj, name)
+            if isinstance(text, str):
+                found.append((obj, name, None, text, is_md))
+            elif text and isinstance(text, tuple):
+                for i, item in enumerate(text):
+                    if isinstance(item, str):
+                        found.append((obj, name, i, item, is_md))
     return found
 
 

@@ -504,20 +504,12 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
 
     YAML forbids it, and a parser keeps one of the two without a word; so does any code that
     looks a key up itself (the local layer's sections, say).  Refused here, no value is lost
-    whatever later reads the file.  Each node is visited once, however many aliases name it:
-    the walk of every_node(root, scalars=False), written out in one loop (it visits every
-    mapping of the file).
+    whatever later reads the file.  Each node is visited once, however many aliases name it
+    (every_node).
     """
     problems: list[Problem] = []
-    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-    seen: set[int] = set()
-    todo = [root]
-    while todo:
-        node = todo.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, mapping):
+    for node in every_node(root, scalars=False):
+        if isinstance(node, yaml.MappingNode):
             pairs = node.value
             try:  # most mappings have no key twice: a set of their keys tells at once
                 twice = len({key.value for key, _value in pairs}) != len(pairs)
@@ -525,9 +517,6 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
                 twice = True
             if twice:
                 problems += _keys_twice(pairs, name)
-            todo += [value for _key, value in pairs if type(value) is not scalar]
-        elif isinstance(node, sequence):
-            todo += [item for item in node.value if type(item) is not scalar]
     return sorted(problems, key=lambda p: p.pos)
 
 
