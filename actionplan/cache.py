@@ -239,7 +239,7 @@ class Buckets:
     more, in COUNT values of the store by the digest's first byte, so that a build that changes
     a few writes again the buckets they are in, not all of them (a 10 000-node plan's entries
     as read, merge; what the checks found in its nodes, checks.Lasting).  Only what a build used
-    is kept (`use`): the store does not grow with every edit."""
+    is kept (`use_all`): the store does not grow with every edit."""
 
     FROM: ClassVar[int] = 256
     COUNT: ClassVar[int] = 32
@@ -251,12 +251,6 @@ class Buckets:
         self.kept: list[dict[bytes, Any]] = [store.get(n, dict) or {} for n in self.names]
         self.used: list[dict[bytes, Any]] = [{} for _ in self.names]
 
-    def get(self, key: bytes) -> Any | None:
-        return self.kept[key[0] % len(self.names)].get(key)
-
-    def use(self, key: bytes, value: Any) -> None:
-        self.used[key[0] % len(self.names)][key] = value
-
     def all(self) -> dict[bytes, Any]:
         """Every value kept, by its digest, in one mapping: one lookup each, not one call."""
         if len(self.kept) == 1:
@@ -267,7 +261,7 @@ class Buckets:
         return found
 
     def use_all(self, pairs: Iterable[tuple[bytes, Any]]) -> None:
-        """use() of each key and value, in one call."""
+        """Keep each key with its value for the next build (what `save` writes)."""
         used, count = self.used, len(self.names)
         for key, value in pairs:
             used[key[0] % count][key] = value
