@@ -104,7 +104,7 @@ def test_an_override_that_extends_its_own_name_extends_the_default_theme(
     assert "Is anyone in danger right now?" in html
 
 
-@pytest.mark.parametrize("case", ["image-in-css", "image-in-template"])
+@pytest.mark.parametrize("case", ["image-in-css", "image-in-template", "image-in-style"])
 def test_an_image_in_the_templates_folder_is_made_part_of_the_card(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
