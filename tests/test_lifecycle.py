@@ -7,9 +7,13 @@ removed step, a new contact, a route that now ends elsewhere).
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -203,6 +207,67 @@ def test_a_broken_record_is_named(tmp_path: Path) -> None:
         code, _out, err = run(command, fork)
         assert code == 1
         assert err.startswith(f"{fork / 'content' / LOCK_FILE}: error: cannot read the record")
+
+
+def _with(record: dict[str, Any], where: str, key: str, value: object) -> dict[str, Any]:
+    """A copy of the record with one value replaced: in the plan ("plan"), in the base ("base"),
+    or in the first option of the first question ("option"), or in that question ("question")."""
+    changed = json.loads(json.dumps(record))
+    base = changed["base"]
+    question = next(n for n in base["nodes"].values() if n.get("options"))
+    target = {"base": base, "plan": base["plan"], "question": question}.get(where)
+    (question["options"][0] if target is None else target)[key] = value
+    return changed
+
+
+# A record a merge or a hand changed: each is refused as a whole, never met halfway.
+BAD_RECORDS: dict[str, Callable[[dict[str, Any]], object]] = {
+    "a list": lambda r: [r],
+    "no base": lambda r: {"about": r["about"]},
+    "an empty base": lambda r: {"base": {}},
+    "the plan as a number": lambda r: _with(r, "base", "plan", 5),
+    "nodes as a list": lambda r: _with(r, "base", "nodes", [1, 2]),
+    "a node as text": lambda r: _with(r, "base", "nodes", {"a": "text"}),
+    "contacts as text": lambda r: _with(r, "base", "contacts", "x"),
+    "an option without a label": lambda r: _with(r, "option", "label", None),
+    "an option's next as a list": lambda r: _with(r, "option", "next", []),
+    "options as a map": lambda r: _with(r, "question", "options", {"a": 1}),
+    "loop as text": lambda r: _with(r, "option", "loop", "yes"),
+    "the start as a list": lambda r: _with(r, "plan", "start", ["a"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_RECORDS))
+def test_a_record_of_another_shape_is_refused_whole(tmp_path: Path, case: str) -> None:
+    fork = tmp_path / "fork"
+    shutil.copytree(FIXTURES / "v1", fork)
+    assert run("diff", "--accept", fork)[0] == 0
+    lock = fork / "content" / LOCK_FILE
+    record = json.loads(lock.read_text(encoding="utf-8"))
+    lock.write_text(json.dumps(BAD_RECORDS[case](record)), encoding="utf-8")
+    for command in ("diff", "check"):
+        code, _out, err = run(command, fork)
+        assert code == 1, (command, err)
+        assert err.startswith(f"{lock}: error: this is not a record of a reviewed base plan")
+
+
+def test_a_record_nested_too_deeply_or_not_a_file_is_an_error(tmp_path: Path) -> None:
+    fork = tmp_path / "fork"
+    shutil.copytree(FIXTURES / "v1", fork)
+    lock = fork / "content" / LOCK_FILE
+    lock.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, _out, err = run("diff", fork)
+    assert (code, err.split(": error: ")[1]) == (
+        1,
+        "this is not a record of a reviewed base "
+        "plan (restore it from version control, or record the base anew with 'actionplan diff "
+        "--accept')\n",
+    )
+    lock.unlink()
+    os.mkfifo(lock)  # read as it was, this waited for a writer for ever
+    code, _out, err = run("diff", fork)
+    assert code == 1
+    assert err.startswith(f"{lock}: error: this is a named pipe, not a file")
 
 
 def test_a_value_a_newer_base_asks_for_is_named_where_to_set_it(

@@ -13,12 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from actionplan import __version__
+from actionplan import __version__, files
 from actionplan.commands.paths import TooManyRoutes, find_routes
 from actionplan.errors import PlanError, Pos, Problem, Severity, display_path
 from actionplan.frozen import frozen
@@ -136,19 +137,27 @@ def _restore() -> str:
 
 
 def read_lock(content: Path) -> Snapshot | None:
-    """The snapshot of the base plan the project last reviewed, or None when it has none."""
+    """The snapshot of the base plan the project last reviewed, or None when it has none.
+
+    The record is a file in the project, which a merge or a hand may have changed: it is read as
+    a content file is (a regular file, of bounded size, UTF-8), and taken only in the shape
+    `snapshot` writes, so that nothing later meets a value of another kind.
+    """
     path = content / LOCK_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.lexists(path):
         return None
-    except (OSError, ValueError) as exc:
+    text = files.read_text(path, display_path(path))
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
         raise PlanError.at(
             Pos(display_path(path)),
             _("cannot read the record of the reviewed base plan: {reason}").format(reason=exc),
             _restore(),
         ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("base"), dict):
+    except RecursionError:  # nested deeper than Python's JSON reader goes
+        data = None
+    if not isinstance(data, dict) or not _is_snapshot(data.get("base")):
         raise PlanError.at(
             Pos(display_path(path)),
             _("this is not a record of a reviewed base plan"),
@@ -156,6 +165,32 @@ def read_lock(content: Path) -> Snapshot | None:
         )
     base: Snapshot = data["base"]
     return base
+
+
+def _is_snapshot(base: Any) -> bool:
+    """Whether `base` has the shape `snapshot` gives: the plan's fields; each node, contact and
+    law by its id, as fields; each option with its label and where it leads."""
+    if not isinstance(base, dict) or not isinstance(base.get("plan"), dict):
+        return False
+    for section, _noun in KINDS:
+        items = base.get(section)
+        if not isinstance(items, dict) or not all(isinstance(v, dict) for v in items.values()):
+            return False
+    for node in base["nodes"].values():
+        options = node.get("options", [])
+        if not isinstance(options, list) or not all(
+            isinstance(o, dict)
+            and isinstance(o.get("label"), str)
+            and isinstance(o.get("next"), str)
+            and isinstance(o.get("loop", False), bool)
+            for o in options
+        ):
+            return False
+        if not isinstance(node.get("next", ""), str) or not isinstance(
+            node.get("loop", False), bool
+        ):
+            return False
+    return isinstance(base["plan"].get("start", ""), str)
 
 
 def write_lock(content: Path) -> Snapshot:
