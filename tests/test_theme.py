@@ -15,12 +15,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from actionplan.card import render, shelf
+from actionplan.card import assets, render, shelf
 from actionplan.card import theme as theme_module
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
 from actionplan.files import MAX_IMAGE_BYTES
 from actionplan.plan.model import Text
+from actionplan.project import default_dir
 
 REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "theming.md"
@@ -102,6 +103,22 @@ def test_an_override_that_extends_its_own_name_extends_the_default_theme(
     assert "<p>Eksempel Kommune</p>" in html  # the override's block
     assert 'class="ap-emergency"' in html  # the default theme's around it
     assert "Is anyone in danger right now?" in html
+
+
+def test_the_default_theme_names_nothing_to_load_or_to_inline(tmp_path: Path) -> None:
+    """The build passes the default theme's own files by (assets.inline_images); read as a
+    project's files, they come out as they are, with no problem."""
+    folder = default_dir("templates")
+    read = 0
+    for path in sorted(folder.rglob("*")):
+        if path.suffix in (".html", ".css"):
+            text = path.read_text(encoding="utf-8")
+            assert assets.inline_images(text, path.name, tmp_path) == text, path.name
+            read += 1
+    assert read >= 6
+    assert assets.inline_images("a { background: url(x.png) }", "x.css", folder) == (
+        "a { background: url(x.png) }"
+    )
 
 
 @pytest.mark.parametrize("case", ["image-in-css", "image-in-template", "image-in-style"])

@@ -16,15 +16,14 @@ name written with escapes) is refused at its file, line and column.
 from __future__ import annotations
 
 import base64
-import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from actionplan import files
 from actionplan.errors import PlanError, Pos, Problem, display_path, short
 from actionplan.i18n import _
+from actionplan.project import default_dir
 
 FONT_SUFFIXES = (".woff", ".woff2", ".ttf", ".otf", ".eot")
 # A value with Jinja in it is made when the card is rendered (the logo's data: address).
@@ -128,104 +127,115 @@ class _Found:
         walk(tinycss2.parse_component_value_list(css, skip_comments=True))
 
 
-class _Html(HTMLParser):
-    """The addresses a template's HTML names for the browser to load, with their offsets."""
+def _read_html(text: str, found: _Found) -> None:
+    """The addresses a template's HTML names for the browser to load, into `found`."""
+    import html  # only a project's own templates are read (see inline_images)
+    from html.parser import HTMLParser
 
-    def __init__(self, text: str, found: _Found) -> None:
-        super().__init__(convert_charrefs=False)
-        self.text, self.found = text, found
-        self.lines = [0, *(m.end() for m in re.finditer("\n", text))]  # as getpos counts
-        self.style_at: int | None = None
-        self.feed(text)
-        self.close()
+    class _Html(HTMLParser):
+        """The addresses a template's HTML names for the browser to load, with their offsets."""
 
-    def _here(self) -> int:
-        line, column = self.getpos()
-        return self.lines[line - 1] + column
+        def __init__(self, text: str, found: _Found) -> None:
+            super().__init__(convert_charrefs=False)
+            self.text, self.found = text, found
+            self.lines = [0, *(m.end() for m in re.finditer("\n", text))]  # as getpos counts
+            self.style_at: int | None = None
+            self.feed(text)
+            self.close()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        at = self._here()
-        raw = self.get_starttag_text() or ""
-        names = {name for name, _ in attrs}
-        rel = set((dict(attrs).get("rel") or "").lower().split())
-        for m in _ATTR.finditer(raw, 1 + len(tag)):
-            name = m["name"].lower()
-            group = "dq" if m["dq"] is not None else "sq" if m["sq"] is not None else "uq"
-            if m[group] is None:
-                continue
-            start, value = at + m.start(group), html.unescape(m[group])
-            end = start + len(value) if value == m[group] else -1
-            if name == "style":
-                if end >= 0:
-                    self.found.css(self.text, start, end)
-                else:
-                    self.found.css(value, 0, len(value), at=start)
-            elif name in ("srcset", "imagesrcset"):
-                for part in _CANDIDATE.finditer(value):
-                    ref = part.group().split()[0]
-                    self.found.refs.append(
-                        (
-                            start + part.start(),
-                            start + part.start() + len(ref) if end >= 0 else -1,
-                            ref,
-                        )
-                    )
-            elif name in _LOADING or (name == "data" and tag == "object"):
-                self.found.refs.append((start, end, value))
-            elif name == "href" and tag in _HREF_LOADS:
-                if tag == "link" and rel <= _LINK_ONLY:
+        def _here(self) -> int:
+            line, column = self.getpos()
+            return self.lines[line - 1] + column
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            at = self._here()
+            raw = self.get_starttag_text() or ""
+            names = {name for name, _ in attrs}
+            rel = set((dict(attrs).get("rel") or "").lower().split())
+            for m in _ATTR.finditer(raw, 1 + len(tag)):
+                name = m["name"].lower()
+                group = "dq" if m["dq"] is not None else "sq" if m["sq"] is not None else "uq"
+                if m[group] is None:
                     continue
-                if tag == "link" and "stylesheet" in rel and not _TEMPLATED.search(value):
+                start, value = at + m.start(group), html.unescape(m[group])
+                end = start + len(value) if value == m[group] else -1
+                if name == "style":
+                    if end >= 0:
+                        self.found.css(self.text, start, end)
+                    else:
+                        self.found.css(value, 0, len(value), at=start)
+                elif name in ("srcset", "imagesrcset"):
+                    for part in _CANDIDATE.finditer(value):
+                        ref = part.group().split()[0]
+                        self.found.refs.append(
+                            (
+                                start + part.start(),
+                                start + part.start() + len(ref) if end >= 0 else -1,
+                                ref,
+                            )
+                        )
+                elif name in _LOADING or (name == "data" and tag == "object"):
+                    self.found.refs.append((start, end, value))
+                elif name == "href" and tag in _HREF_LOADS:
+                    if tag == "link" and rel <= _LINK_ONLY:
+                        continue
+                    if tag == "link" and "stylesheet" in rel and not _TEMPLATED.search(value):
+                        self.found.problems.append(
+                            (
+                                start,
+                                _(
+                                    "'{file}' is a style sheet to load, which the card cannot"
+                                ).format(file=short(value, 60)),
+                                _("put the rules in custom.css"),
+                            )
+                        )
+                        continue
+                    self.found.refs.append((start, end, value))
+                elif (
+                    name == "content"
+                    and tag == "meta"
+                    and "http-equiv" in names
+                    and (dict(attrs).get("http-equiv") or "").lower() == "refresh"
+                    and _REFRESH_URL.search(value)
+                ):
                     self.found.problems.append(
                         (
                             start,
-                            _("'{file}' is a style sheet to load, which the card cannot").format(
-                                file=short(value, 60)
-                            ),
-                            _("put the rules in custom.css"),
+                            _(
+                                "a refresh to '{file}' would take the reader away from the card"
+                            ).format(file=short(value, 60)),
+                            _("remove the <meta> refresh, and link to the page instead"),
                         )
                     )
-                    continue
-                self.found.refs.append((start, end, value))
-            elif (
-                name == "content"
-                and tag == "meta"
-                and "http-equiv" in names
-                and (dict(attrs).get("http-equiv") or "").lower() == "refresh"
-                and _REFRESH_URL.search(value)
-            ):
-                self.found.problems.append(
-                    (
-                        start,
-                        _("a refresh to '{file}' would take the reader away from the card").format(
-                            file=short(value, 60)
-                        ),
-                        _("remove the <meta> refresh, and link to the page instead"),
-                    )
-                )
-        self.style_at = at if tag == "style" else None
+            self.style_at = at if tag == "style" else None
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        self.style_at = None
+        def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.handle_starttag(tag, attrs)
+            self.style_at = None
 
-    def handle_data(self, data: str) -> None:
-        if self.style_at is not None:
-            start = self._here()
-            self.found.css(self.text, start, start + len(data))
+        def handle_data(self, data: str) -> None:
+            if self.style_at is not None:
+                start = self._here()
+                self.found.css(self.text, start, start + len(data))
 
-    def handle_endtag(self, tag: str) -> None:
-        self.style_at = None
+        def handle_endtag(self, tag: str) -> None:
+            self.style_at = None
+
+    _Html(text, found)
 
 
 def inline_images(text: str, name: str, folder: Path) -> str:
     """The theme file's text with every image it names from `folder` inlined; raises PlanError
     for each reference the card could not load, all at once."""
+    if folder == default_dir("templates"):
+        # The default theme names no file and no address (a test holds it to that): its files
+        # are not read again at every build.
+        return text
     found = _Found()
     if name.endswith(".css"):
         found.css(text, 0, len(text))
     elif name.endswith(".html"):
-        _Html(text, found)
+        _read_html(text, found)
     path = folder / name
     problems = [
         Problem(_pos(path, text, at), message, hint) for at, message, hint in found.problems
