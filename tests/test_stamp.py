@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from actionplan.cli import cli
@@ -57,3 +59,34 @@ def test_stale_translations_are_reported_then_renewed_on_request(tmp_path: Path)
     result = CliRunner().invoke(cli, ["stamp", "--stale", str(small)])
     assert result.exit_code == 0, result.output
     assert not any("stale" in m for m in _messages(small))
+
+
+@pytest.mark.parametrize(
+    ("newline", "bom"), [("\r\n", b""), ("\r\n", codecs.BOM_UTF8), ("\r", b""), ("\n", b"")]
+)
+def test_stamp_keeps_the_file_s_line_endings_and_byte_order_mark(
+    tmp_path: Path, newline: str, bom: bytes
+) -> None:
+    """A file saved on Windows (\r\n, often with a byte order mark) or an old Mac (\r) gets its
+    fingerprints in its own line endings: nothing else in it changes."""
+    small = tmp_path / "small"
+    shutil.copytree(SMALL, small)
+    en = small / "content" / "translations" / "en.yaml"
+    lines = [
+        line
+        for line in en.read_text(encoding="utf-8").splitlines()
+        if not line.lstrip().startswith("fingerprint:")
+    ]
+    en.write_bytes(bom + newline.join([*lines, ""]).encode("utf-8"))
+
+    result = CliRunner().invoke(cli, ["stamp", str(small)])
+    assert result.exit_code == 0, result.output
+    data = en.read_bytes()
+    assert data.startswith(bom + b"language: en")
+    text = data[len(bom) :].decode("utf-8")
+    stamped = text.split(newline)
+    added = [line for line in stamped if line.lstrip().startswith("fingerprint:")]
+    assert [line for line in stamped if line not in added] == [*lines, ""]
+    assert added
+    assert "\r" not in text.replace(newline, "") and "\n" not in text.replace(newline, "")
+    assert not any("fingerprint" in m for m in _messages(small))

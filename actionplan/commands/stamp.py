@@ -8,6 +8,7 @@ layout stay as they were.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -57,18 +58,22 @@ def stamp(root: Path, stale: bool = False, shared: Path | None = None) -> list[S
             continue
         edits: list[tuple[int, int, str]] = []  # (offset, length to replace, new text)
         entries = []
+        newline = _newline(text)
         # The base's translations translate the base's metadata, not the layer's over it.
         info = (plan.base_info if role is Role.TRANSLATION else None) or plan.info
         for what, original, entry_node, entry in _entries(plan, info, tr, tree):
             expected = translate.fingerprint(original, translate.covered(original, entry))
             if entry.fingerprint == expected or (entry.fingerprint and not stale):
                 continue
-            edits.append(_edit(text, entry_node, expected))
+            edits.append(_edit(text, entry_node, expected, newline))
             entries.append(what)
         if edits:
             for offset, length, new in sorted(edits, reverse=True):
                 text = text[:offset] + new + text[offset + length :]
-            write_atomic(path, text.encode("utf-8"))
+            # The text was read without its byte order mark: a file that had one keeps it.
+            with path.open("rb") as file:
+                bom = codecs.BOM_UTF8 if file.read(3) == codecs.BOM_UTF8 else b""
+            write_atomic(path, bom + text.encode("utf-8"))
             done.append(Stamped(path, entries))
     return done
 
@@ -93,7 +98,15 @@ def _entries(
                 yield f"{name}.{key}", originals[key], value_node, texts[key]
 
 
-def _edit(text: str, node: yaml.MappingNode, value: str) -> tuple[int, int, str]:
+def _newline(text: str) -> str:
+    """The line ending the file is written with, for the lines stamp adds: an editor on Windows
+    writes \r\n, and a file of mixed endings shows every added line as changed there."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def _edit(text: str, node: yaml.MappingNode, value: str, newline: str) -> tuple[int, int, str]:
     for key_node, value_node in node.value:
         if key_node.value == "fingerprint":
             start, end = value_node.start_mark.index, value_node.end_mark.index
@@ -102,4 +115,4 @@ def _edit(text: str, node: yaml.MappingNode, value: str) -> tuple[int, int, str]
         return node.start_mark.index + 1, 0, f'fingerprint: "{value}", '
     first = node.value[0][0].start_mark
     line_start = first.index - first.column
-    return line_start, 0, " " * first.column + f'fingerprint: "{value}"\n'
+    return line_start, 0, " " * first.column + f'fingerprint: "{value}"{newline}'
