@@ -87,6 +87,42 @@ def test_with_nothing_kept_every_node_is_checked(
     assert seen["graph"] == ["graph"]
 
 
+def test_a_check_walks_each_node_s_texts_once(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan's own checks and the links to other plans read the same texts: one walk."""
+    monkeypatch.setenv(cache.OFF_VAR, "1")
+    walked: list[object] = []
+    real = checks.texts_in
+
+    def counted(top: Any) -> list[checks.Text]:
+        walked.append(top)
+        return real(top)
+
+    monkeypatch.setattr(checks, "texts_in", counted)
+    checked(one_file)
+    nodes = [top for top in walked if isinstance(top, model.Node)]
+    assert len(nodes) == 41
+    assert len({id(node) for node in nodes}) == 41
+
+
+def test_a_question_holds_no_source_to_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question has no field that could hold a source: its home-page check walks nothing,
+    the second question as the first."""
+    walked: list[object] = []
+    real = checks.objects
+
+    def counted(value: Any) -> list[model.Located]:
+        walked.append(value)
+        return real(value)
+
+    monkeypatch.setattr(checks, "objects", counted)
+    for label in ("Ja", "Nej"):
+        question = model.Question(title="Spørgsmål", options=(model.Option(label=label, next="b"),))
+        assert checks._home_pages(question) == []
+    assert walked == []
+
+
 def test_a_new_version_of_the_tool_checks_every_node_again(
     one_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

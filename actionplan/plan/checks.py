@@ -269,7 +269,7 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     problems += found["key_do_not"]
     problems += check_contacts(plan)
     problems += check_sources(plan) + found["sources"]
-    problems += check_text(plan, found["text"])
+    problems += check_text(plan, found["text"], texts)
     problems += check_dates(plan, today)
     problems += check_translations(plan)
     lasting.save()
@@ -532,7 +532,8 @@ def check_sources(plan: model.Plan) -> list[Problem]:
 
 def _home_pages(top: model.Located) -> list[Problem]:
     problems: list[Problem] = []
-    if type(top) not in _MAY_LINK and not _may_link(type(top)):
+    may_link = _MAY_LINK.get(type(top))
+    if not (_may_link(type(top)) if may_link is None else may_link):
         return problems  # no object with an address of a source can be inside: a question
     for obj in objects(top):
         for name in DEEP_LINKS.get(type(obj), ()):
@@ -611,21 +612,24 @@ def objects(value: Any) -> list[model.Located]:
     """Every model object inside value, itself included, depth first."""
     found: list[model.Located] = []
     todo = [value]
+    layouts = _LAYOUTS
     while todo:
         value = todo.pop()
-        if isinstance(value, model.Located):
-            found.append(value)
-            layout = _LAYOUTS.get(type(value)) or _LAYOUTS.setdefault(
-                type(value), _layout(type(value))
-            )
-            for name in layout[1]:
-                child = getattr(value, name)
-                if child:  # None, () and {} hold nothing
-                    todo.append(child)
-        elif isinstance(value, tuple):
-            todo.extend(reversed(value))
-        elif isinstance(value, typing.Mapping):
-            todo.extend(reversed(list(value.values())))
+        layout = layouts.get(type(value))  # a model object's class, once it has been seen
+        if layout is None:
+            if isinstance(value, model.Located):
+                layout = layouts[type(value)] = _layout(type(value))
+            else:
+                if isinstance(value, tuple):
+                    todo.extend(reversed(value))
+                elif isinstance(value, typing.Mapping):
+                    todo.extend(reversed(list(value.values())))
+                continue
+        found.append(value)
+        for name in layout[1]:
+            child = getattr(value, name)
+            if child:  # None, () and {} hold nothing
+                todo.append(child)
     return found
 
 
@@ -677,12 +681,13 @@ def texts_in(top: Any) -> list[Text]:
     return found
 
 
-def check_text(plan: model.Plan, in_nodes: list[Problem]) -> list[Problem]:
+def check_text(plan: model.Plan, in_nodes: list[Problem], texts: Kept) -> list[Problem]:
     """Every text in one walk: placeholders left in the plan, and links in Markdown (the
     translations' too): only safe schemes, no images, in-plan links to existing nodes.  What
-    the nodes' texts have (`in_nodes`) is found by check, node by node."""
+    the nodes' texts have (`in_nodes`) is found by check, node by node, with `texts`, each
+    object's texts as check walked them: kept so beside the nodes', the plan links take them
+    all (a Kept of its own here would be the one they find, without the nodes')."""
     problems = []
-    texts = Kept("texts", plan, always=True)
     kept = Kept("text", plan, (_ids(plan), plan.upstream))
     for key, top in other_objects(plan):
         problems += kept(key, top, _texts_problems, plan, texts, key, top, True)
