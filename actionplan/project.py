@@ -36,8 +36,34 @@ def default_dir(name: str) -> Path:
 
 
 def default_base() -> Path:
-    """The content folder of the base plan: $ACTIONPLAN_BASE, or the installed actionplan's."""
-    return Path(os.environ.get(BASE_ENV) or default_dir("content"))
+    """The content folder of the base plan: $ACTIONPLAN_BASE, or the installed actionplan's.
+
+    A folder the variable names that is no base plan is an error that names the variable: set
+    long ago or by another project, it is easily forgotten, and a message about the folder
+    alone would leave the author looking in their own project.
+    """
+    given = os.environ.get(BASE_ENV)
+    if not given:
+        return default_dir("content")
+    path = Path(given)
+    if not path.is_dir():
+        problem = _("{variable} names this as the base plan's folder, but it is not a folder")
+    else:
+        from actionplan.plan.loader import holds_base  # here: finding a project reads no YAML
+
+        if holds_base(path):
+            return path
+        problem = _(
+            "{variable} names this as the base plan's folder, but it holds only a local layer"
+        )
+    raise PlanError.at(
+        Pos(display_path(path)),
+        problem.format(variable=BASE_ENV),
+        _(
+            "set {variable} to the content folder of a base plan, or unset it to use the "
+            "installed actionplan's"
+        ).format(variable=BASE_ENV),
+    )
 
 
 def base_for(content: Path) -> Path | None:

@@ -74,6 +74,26 @@ def test_a_project_with_only_a_layer_reads_the_base_under_it(tmp_path: Path, bas
     assert "politianmeldelse" in plan.nodes
 
 
+@pytest.mark.parametrize("given", ["missing", "a file", "a layer"])
+@pytest.mark.parametrize("command", ["check", "build", "diff"])
+def test_a_base_folder_named_by_the_variable_that_is_no_base_names_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, command: str
+) -> None:
+    """ACTIONPLAN_BASE is easily forgotten: a folder it names that holds no base plan is an
+    error that says where the folder came from, not one about the author's own project."""
+    project = layer(tmp_path / "project", {"local.yaml": FILLED})
+    named = {
+        "missing": tmp_path / "gone",
+        "a file": project / "content" / "local.yaml",
+        "a layer": project / "content",  # the project's own layer, as its base
+    }[given]
+    monkeypatch.setenv(BASE_ENV, str(named))
+    code, _out, err = run(command, project)
+    assert code == 1
+    assert err.startswith(f"{named}: error: {BASE_ENV} names this as the base plan's folder, but ")
+    assert f"(set {BASE_ENV} to the content folder of a base plan, or unset it" in err
+
+
 def test_a_project_with_a_plan_of_its_own_holds_its_base(tmp_path: Path, base: Path) -> None:
     shutil.copytree(base, tmp_path / "fork" / "content")
     assert Project.find(tmp_path / "fork").base is None
