@@ -646,7 +646,7 @@ def paths(path: Path, fmt: str, limit: int, plan_name: str | None) -> None:
     project = Project.find(path)
     chosen = chosen_plans(project, plan_name)
     if fmt == "json" and len(chosen) > 1:
-        raise click.UsageError("give --plan NAME: JSON is written for one plan at a time")
+        raise click.UsageError(_("give --plan NAME: JSON is written for one plan at a time"))
     for folder in chosen:
         plan = load_plan(folder.content, shared=project.shared)
         routes = find_routes(plan, limit)

@@ -210,16 +210,18 @@ def walk(root: Path, hidden: Callable[[str], bool] = lambda name: False) -> list
         if depth > MAX_FOLDER_DEPTH:
             raise PlanError.at(
                 Pos(display_path(folder)),
-                f"more than {MAX_FOLDER_DEPTH} levels of folders",
-                "a plan needs only a few: is this the right folder?",
+                _("more than {depth} levels of folders").format(depth=MAX_FOLDER_DEPTH),
+                _("a plan needs only a few: is this the right folder?"),
             )
         entries = list_folder(folder)
         seen += len(entries)
         if seen > MAX_ENTRIES:
             raise PlanError.at(
                 Pos(display_path(root)),
-                f"more than {MAX_ENTRIES:,} files and folders".replace(",", " "),
-                "a plan has a few hundred: give the folder that holds only the plan",
+                _("more than {count} files and folders").format(
+                    count=f"{MAX_ENTRIES:,}".replace(",", " ")
+                ),
+                _("a plan has a few hundred: give the folder that holds only the plan"),
             )
         folders = []
         for entry in entries:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import ast
 import gettext
+import re
 import string
 from pathlib import Path
 
@@ -224,3 +226,44 @@ def test_diff_in_danish() -> None:
     assert lines[0] == "Grundplan: Handleplan ved digitale krænkelser (2026.1 → 2026.2)"
     assert lines[1] == "+ tilføjet, - fjernet, ~ ændret"
     assert "  + henvist: outcome “Den unge har fået råd” (ny)" in lines
+
+
+# Calls whose text reaches the user, with the places of their message and hint.
+_SHOWN = {"at": (1, 2), "Problem": (1, 2), "UsageError": (0,), "ClickException": (0,)}
+_WORDS = re.compile(r"[^\W\d_]{2}")
+
+
+def _untranslated(call: ast.Call) -> list[str]:
+    """The arguments of a call that shows text which are written out in English rather than
+    passed through gettext: a string, or an f-string whose own text has words."""
+    name = getattr(call.func, "attr", getattr(call.func, "id", ""))
+    found = []
+    for index in _SHOWN.get(name, ()):
+        if index >= len(call.args):
+            continue
+        arg = call.args[index]
+        own = ""
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            own = arg.value
+        elif isinstance(arg, ast.JoinedStr):
+            own = "".join(v.value for v in arg.values if isinstance(v, ast.Constant))
+        if _WORDS.search(own):
+            found.append(ast.unparse(arg))
+    return found
+
+
+def test_every_message_and_hint_goes_through_the_catalogue() -> None:
+    """A problem's message and hint, and a usage error, are marked for translation where they
+    are written: one written out in English reaches a Danish author in English."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                found += [
+                    f"{path.relative_to(PACKAGE)}:{node.lineno}: {text}"
+                    for text in _untranslated(node)
+                ]
+    assert found == []
+    # The scan sees what it looks for.
+    bad = ast.parse('Problem(pos, f"cannot {x}", "try again")').body[0].value  # type: ignore[attr-defined]
+    assert _untranslated(bad) == ["f'cannot {x}'", "'try again'"]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from actionplan.errors import PlanError, Pos, display_path
+from actionplan.i18n import _
 
 
 def write_atomic(
@@ -23,8 +24,8 @@ def write_atomic(
     except OSError as exc:
         raise PlanError.at(
             Pos(display_path(path)),
-            f"cannot write: {exc.strerror or exc}",
-            "check that the folder exists and may be written to, and that the disk has room",
+            _("cannot write: {reason}").format(reason=exc.strerror or exc),
+            _("check that the folder exists and may be written to, and that the disk has room"),
         ) from None
 
 

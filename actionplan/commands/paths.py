@@ -13,6 +13,7 @@ from dataclasses import asdict
 from actionplan.commands.graph import one_line
 from actionplan.errors import PlanError, Problem
 from actionplan.frozen import frozen
+from actionplan.i18n import _
 from actionplan.plan import model
 from actionplan.plan.graph import Graph
 
@@ -40,8 +41,10 @@ class TooManyRoutes(PlanError):
             [
                 Problem(
                     plan.info.where("start"),
-                    f"more routes from '{plan.info.start}' than the limit of {limit}; stopped",
-                    "raise the limit with --limit if you really want them all",
+                    _("more routes from '{start}' than the limit of {limit}; stopped").format(
+                        start=plan.info.start, limit=limit
+                    ),
+                    _("raise the limit with --limit if you really want them all"),
                 )
             ]
         )

@@ -35,6 +35,7 @@ from actionplan.card.theme import Theme
 from actionplan.card.write import write_atomic
 from actionplan.commands.build import CARD_NAME, make_site
 from actionplan.errors import PlanError, Pos, Problem
+from actionplan.i18n import _
 from actionplan.plan import checks
 from actionplan.plan.read import Report
 from actionplan.project import PLANS_DIR, Project
@@ -256,7 +257,12 @@ class LiveCard:
         except PlanError as exc:
             problems = exc.problems
         except Exception as exc:  # keep serving: a failed build must not end the session
-            problems = [Problem(Pos(str(self.project.content)), f"the build failed: {exc}")]
+            problems = [
+                Problem(
+                    Pos(str(self.project.content)),
+                    _("the build failed: {reason}").format(reason=exc),
+                )
+            ]
         else:
             with self._lock:
                 for result in results:
