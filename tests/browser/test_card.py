@@ -474,6 +474,56 @@ def test_small_screens_reflow_and_targets(
         )
 
 
+LONG_WORDS = """\
+plan:
+  title: Handleplanforebyggelsesinformationsmedarbejderuddannelsesprogrammet
+  language: da
+  version: "1"
+  owner: Forebyggelsesmedarbejderuddannelsesprogramkoordinatorfunktionen
+  reviewed: 2026-11-01
+  start: spoergsmaal
+  emergency: [alarm]
+contacts:
+  alarm:
+    name: Alarmcentralensdøgnbemandedevagtcentralfunktion
+    phone: "112"
+nodes:
+  spoergsmaal:
+    kind: question
+    title: Erdetetspørgsmålmedmegetlangeordsomaldrigslutterogaldrigbrydes?
+    body: Se https://example.dk/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+    options:
+      - label: Jaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+        next: slut
+      - label: Nej
+        next: slut
+  slut:
+    kind: outcome
+    title: Slut
+    body: Enmegetlangpunktlisteelementtekstudenmellemrumoverhovedetnogensinde
+"""
+
+
+def test_long_words_wrap_at_320_px(
+    open_card: Callable[..., Card], build_card_url: Callable[[Path], str], tmp_path: Path
+) -> None:
+    """A word longer than the screen is wide (a compound, an address) breaks where it must, in
+    the header, the emergency bar, the options and the path, rather than pushing the page wider
+    than the phone (WCAG 1.4.10, reflow)."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "plan.yaml").write_text(LONG_WORDS, encoding="utf-8")
+    card = open_card(url=build_card_url(tmp_path), viewport={"width": 320, "height": 700})
+    problems = []
+    screens = card.screens()
+    assert len(screens) >= 3
+    for fragment in [*screens, "spoergsmaal~0"]:
+        card.go(fragment)
+        width_used = card.page.evaluate("document.documentElement.scrollWidth")
+        if width_used > 320:
+            problems.append(f"#{fragment}: {width_used} px wide in a 320 px window")
+    assert not problems, "\n".join(problems)
+
+
 # -- accessibility: axe-core -------------------------------------------------------------------
 
 
