@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from actionplan import __version__
+from actionplan import __version__, deferred
 
 if TYPE_CHECKING:
     import jinja2
@@ -222,6 +222,11 @@ class Store:
         for entry in entries[: len(entries) - self.ENTRIES_PER_FOLDER]:
             Path(entry.path).unlink(missing_ok=True)
 
+    def remember(self, key: str, value: Any) -> None:
+        """Keep a value in the process's memory alone (put writes it too)."""
+        if self.folder is not None:
+            self._remember(key, value)
+
     def _remember(self, key: str, value: Any) -> None:
         if len(self._memory) >= self.MEMORY_ENTRIES:
             self._memory.clear()
@@ -232,6 +237,7 @@ class Store:
         """Empty the process's memory of the stores: the next build reads them from disk, as a
         new process would."""
         cls._memory.clear()
+        Buckets._unwritten.clear()
 
 
 class Buckets:
@@ -243,6 +249,8 @@ class Buckets:
 
     FROM: ClassVar[int] = 256
     COUNT: ClassVar[int] = 32
+    # By the buckets' store and name, what is on disk where a writing of them is left undone.
+    _unwritten: ClassVar[dict[tuple[str, str, str], list[dict[bytes, Any]]]] = {}
 
     def __init__(self, store: Store, name: str, size: int) -> None:
         count = self.COUNT if size >= self.FROM else 1
@@ -266,8 +274,20 @@ class Buckets:
         for key, value in pairs:
             used[key[0] % count][key] = value
 
-    def save(self) -> None:
-        """Write again each bucket whose keys or values are not those it was read with."""
-        for name, was, now in zip(self.names, self.kept, self.used, strict=True):
-            if was.keys() != now.keys() or any(was[k] is not v for k, v in now.items()):
+    def save_later(self) -> None:
+        """What `save` writes, kept in the process's memory now (the next build finds it), and
+        written once the build's card is out (deferred): in `serve`, in place of the writing
+        of the same buckets an earlier build left undone, and against what that one would have
+        written over."""
+        key = ("buckets", str(self.store.folder), self.names[0])
+        self._unwritten.setdefault(key, self.kept)
+        for name, now in zip(self.names, self.used, strict=True):
+            self.store.remember(name, now)
+        deferred.defer(lambda: self.save(self._unwritten.pop(key, self.kept)), key)
+
+    def save(self, was: list[dict[bytes, Any]] | None = None) -> None:
+        """Write again each bucket whose keys or values are not those it was read with (or
+        `was`)."""
+        for name, before, now in zip(self.names, was or self.kept, self.used, strict=True):
+            if before.keys() != now.keys() or any(before[k] is not v for k, v in now.items()):
                 self.store.put(name, now)

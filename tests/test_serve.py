@@ -412,7 +412,7 @@ def test_a_template_inside_the_content_folder_is_no_plan_s_own_change(tmp_path: 
     assert changed_plan(found, {str(root / "templates" / "custom.css")}) is None
 
 
-def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_build(
+def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
@@ -434,9 +434,12 @@ def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_build(
     monkeypatch.setattr(Store, "put", writing)
     edit(plan, "title: Trin 5\n", "title: Trin fem\n")
     assert live.rebuild()[0]
+    # Written once serve is idle, after the card: a save straight after does not wait for it.
+    assert written == []
+    live.write_kept()
     assert len(written) >= 3  # the file's cut, the node's entry as read, what checks found
     assert set(written) == {(2, True)}
-    # ... and written by the time the save is done: a new process finds all it needs there.
+    # ... and then a new process finds all it needs there.
     monkeypatch.undo()
     seen = watch_checks(monkeypatch)
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
@@ -446,6 +449,70 @@ def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_build(
     assert seen["_node_references"] == []
     monkeypatch.undo()
     assert card == clean(project, tmp_path / "clean", monkeypatch)[0]
+
+
+def test_saves_back_to_back_leave_one_writing_of_each_part_of_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second save's writing of the file's cut and entries replaces the first's, which was
+    # never done: serve idle writes each once, as the last save has it.
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project", n=300)
+    plan = project / "content" / "plan.yaml"
+    live = LiveCard(Project.find(project), tmp_path / "live")
+    assert live.rebuild()[0]
+    live.write_kept()
+    edit(plan, "title: Trin 5\n", "title: Trin fem\n")
+    assert live.rebuild()[0]
+    left = len(live.left)
+    assert left >= 3  # the file's cut, its entries as read, what the checks found
+    edit(plan, "title: Trin fem\n", "title: Trin seks\n")
+    assert live.rebuild()[0]
+    assert len(live.left) == left
+    written: list[str] = []
+    put = Store.put
+
+    def writing(self: Store, key: str, value: Any) -> None:
+        written.append(key)
+        put(self, key, value)
+
+    monkeypatch.setattr(Store, "put", writing)
+    live.write_kept()
+    assert live.left == {}
+    assert len(written) == len(set(written))
+    monkeypatch.undo()
+    Store.forget()  # a new process
+    checks.Kept.forget()
+    seen = watch_checks(monkeypatch)
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    built = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
+    assert seen["_node_references"] == []  # every node's checks found in the cache
+    monkeypatch.undo()
+    assert b"Trin seks" in built
+    assert built == clean(project, tmp_path / "clean", monkeypatch)[0]
+
+
+def test_serve_writes_what_the_cache_keeps_when_it_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project", n=300)
+    server = DevServer(Project.find(project), port=0)
+    assert server.live.left == {}  # the first build's, written before the first save
+    edit(project / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
+    assert server.live.rebuild()[0]
+    assert len(server.live.left) >= 3  # the save's: the file's cut, its entries, its checks
+    written: list[str] = []
+    put = Store.put
+
+    def writing(self: Store, key: str, value: Any) -> None:
+        written.append(self.kind)
+        put(self, key, value)
+
+    monkeypatch.setattr(Store, "put", writing)
+    server.stop()
+    assert server.live.left == {}
+    assert {READS, checks.CHECKS, render.NODES} <= set(written)
 
 
 def test_a_save_whose_cache_was_never_written_leaves_the_next_build_clean(

@@ -201,6 +201,8 @@ class LiveCard:
     errors: list[str] = field(default_factory=list)
     # The theme as the last build loaded it: kept while a save changes only a plan's files.
     theme: Theme | None = field(default=None, repr=False)
+    # What the builds left for the cache, written when serve is idle (write_kept).
+    left: deferred.Left = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -218,17 +220,22 @@ class LiveCard:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            # What the cache keeps for the next build is written once the card is served: the
-            # next save, made in this thread, still finds it (and a crash between leaves the
-            # cache as it was, which only makes the next build do more again).
-            with deferred.collect() as left:
-                built = self._rebuild(only)
-            with contextlib.suppress(Exception):  # the cache is a shortcut: not kept, made again
-                deferred.run(left)
-            return built
+            # What the cache keeps for other processes is written once serve is idle
+            # (write_kept): this process keeps it in memory, and a save made straight after
+            # this one does not wait for it (a crash before leaves the cache as it was, which
+            # only makes the next build in another process do more again).
+            with deferred.collect(self.left):
+                return self._rebuild(only)
         finally:
             if enabled:
                 gc.enable()
+
+    def write_kept(self) -> None:
+        """Write what the builds since the last call left for the cache (deferred): each
+        file's entries and what the checks found in them as the last build had them."""
+        with contextlib.suppress(Exception):  # the cache is a shortcut: not kept, made again
+            deferred.run(self.left)
+        self.left.clear()  # what failed is not tried again
 
     def _rebuild(self, only: str | None) -> tuple[bool, list[Problem]]:
         # The plans a save did not touch are not checked again: only the one it changed, or
@@ -424,6 +431,7 @@ class DevServer:
         self.live = LiveCard(project, folder, plan)
         try:
             self.on_build(*self.live.rebuild())
+            self.live.write_kept()  # before the first save: it need not wait for it
             self.httpd = CardServer(self.live, host, port)
         except BaseException:
             shutil.rmtree(self.live.folder, ignore_errors=True)
@@ -471,6 +479,8 @@ class DevServer:
             self._watching.set()
             if changes and not self._stop.is_set():
                 self.on_build(*self.live.rebuild(changed_plan(project, {p for _, p in changes})))
+            elif not changes:  # `rust_timeout` ms without a change: what the cache keeps
+                self.live.write_kept()
 
     def run(self) -> None:
         """Serve until Ctrl-C (or SIGTERM), then clean up; call it from the main thread."""
@@ -493,6 +503,7 @@ class DevServer:
                 thread.join(timeout=5)
             self._threads = []
         self.httpd.server_close()
+        self.live.write_kept()
         shutil.rmtree(self.live.folder, ignore_errors=True)
 
     def __enter__(self) -> DevServer:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from actionplan import deferred, i18n
+from actionplan import i18n
 from actionplan.cache import OFF_VAR, Buckets, Store, digest
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
@@ -114,7 +114,7 @@ class Lasting:
 
     def save(self) -> None:
         if self.buckets is not None:
-            deferred.defer(self.buckets.save)  # serve writes it once the card is out
+            self.buckets.save_later()  # serve writes it once the card is out
 
 
 # A check of one node: its name, and what it finds in the node (given its id and the node).

@@ -289,7 +289,8 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     _last_split[split_key] = (text, parts, digests)
     if last is None or text != last[0]:  # serve writes it once the card is out
         deferred.defer(
-            lambda: store.put(split_key, (*loader.pack_parts(text, parts), b"".join(digests)))
+            lambda: store.put(split_key, (*loader.pack_parts(text, parts), b"".join(digests))),
+            ("split", str(store.folder), split_key),
         )
     ids = [entry_id for _line, entry_id, _text in parts.chunks]
     if len(set(ids)) != len(ids):
@@ -416,7 +417,7 @@ def _read_entries(
             problems.extend(entry[2])
         nodes[entry_id] = entry[1]
     kept.use_all(used)
-    deferred.defer(kept.save)  # serve writes it once the card is out
+    kept.save_later()  # serve writes it once the card is out
     _written.put_all([(entry[1], entry[3]) for _h, entry in used])
     return nodes
 
