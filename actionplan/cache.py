@@ -274,6 +274,20 @@ class Buckets:
         for key, value in pairs:
             used[key[0] % count][key] = value
 
+    def use_again(
+        self, last: Buckets, gone: Iterable[bytes], pairs: Iterable[tuple[bytes, Any] | None]
+    ) -> None:
+        """Keep what `last` (of the same names) was to keep, but the keys `gone`, and each key
+        with its value of `pairs` (None passed over): in one process, a build that changed a
+        few values keeps the others without a step for each."""
+        count = len(self.names)
+        self.used = [dict(part) for part in last.used]
+        for key in gone:
+            self.used[key[0] % count].pop(key, None)
+        for pair in pairs:
+            if pair is not None:
+                self.used[pair[0][0] % count][pair[0]] = pair[1]
+
     def save_later(self) -> None:
         """What `save` writes, kept in the process's memory now (the next build finds it), and
         written once the build's card is out (deferred): in `serve`, in place of the writing

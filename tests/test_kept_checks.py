@@ -336,3 +336,40 @@ def test_a_link_to_no_plan_found_by_a_new_process_is_found_by_the_saves_after_it
         with monkeypatch.context() as m:
             m.setattr(checks, "_texts_plan_links", checks._texts_plan_links)
             assert after == clean_check(one_file, m)
+
+
+def test_in_one_process_a_save_looks_at_the_nodes_it_changed_and_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not even to find their entries kept: a node that is the object it was has what it had.
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
+    monkeypatch.setattr(cache.Buckets, "FROM", 8)  # in buckets, as a large file's
+    project = one_file_plan(tmp_path / "project", 300)
+    plan = project / "content" / "plan.yaml"
+    looked_at: list[str] = []
+    real = checks._check_node
+
+    def counted(key: str, *args: Any) -> Any:
+        looked_at.append(key)
+        return real(key, *args)
+
+    monkeypatch.setattr(checks, "_check_node", counted)
+    checked(project)
+    assert len(looked_at) == 2 * 301  # by the node checks, and for links to other plans
+    for change, looked in [
+        (lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), ["n5"]),
+        (lambda: None, []),
+        (lambda: edit(plan, "next: n10\n", "next: n10-x\n"), ["n9"]),  # to no node: an error
+        (lambda: edit(plan, "next: n10-x\n", "next: n10\n"), ["n9"]),
+        (lambda: edit(plan, "title: Trin fem\n", "title: Trin 5\n"), ["n5"]),
+    ]:
+        looked_at.clear()
+        change()
+        after = checked(project, new_process=False)
+        # The links to other plans are walked again for the nodes changed without this (the
+        # check keeps what it found in the last check's nodes).
+        assert looked_at == looked
+        with monkeypatch.context() as m:
+            m.setattr(checks, "_check_node", real)
+            assert after == clean_check(project, m)

@@ -530,6 +530,33 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
         ("a line added above every node", lambda: edit(plan, "nodes:\n", "nodes:\n# trin\n")),
         ("a line removed above every node", lambda: edit(plan, "nodes:\n# trin\n", "nodes:\n")),
         ("a line inside a node", lambda: edit(plan, "  n2:\n", "  n2:\n    who: SSP\n")),
+        ("a word put back", lambda: edit(plan, "title: Trin fem\n", "title: Trin 5\n")),
+        ("a word as it once was", lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n")),
+        # An error in one node, found in that node alone, and taken away.
+        (
+            "a contact named that is not there",
+            lambda: edit(plan, "title: Trin 12\n", "title: Trin 12\n    contacts: [ingen]\n"),
+        ),
+        ("a word beside it", lambda: edit(plan, "title: Trin 13\n", "title: Trin tretten\n")),
+        (
+            "the contact taken away",
+            lambda: edit(plan, "title: Trin 12\n    contacts: [ingen]\n", "title: Trin 12\n"),
+        ),
+        (
+            "a node's id changed",
+            lambda: (
+                edit(plan, "  n25:\n", "  n25b:\n"),
+                edit(plan, "next: n25\n", "next: n25b\n"),
+            ),
+        ),
+        (
+            "a way on changed",
+            lambda: edit(plan, "trin 26.\n    next: n27\n", "trin 26.\n    next: n28\n"),
+        ),
+        (
+            "the way put back",
+            lambda: edit(plan, "trin 26.\n    next: n28\n", "trin 26.\n    next: n27\n"),
+        ),
         (
             "a node removed",
             lambda: (
@@ -602,7 +629,9 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
         expected = clean_or_errors(project, tmp_path / f"clean-{i}", monkeypatch)
         # The card's steps are in the order of the way from the start, not of the file; a plan
         # with errors has no card.
-        same = what in ("nothing", "a node moved to the end", "a word in the loop")
+        same = what in ("nothing", "a node moved to the end", "a word in the loop") or (
+            what == "a word beside it"  # beside an error: no card, the same error
+        )
         assert same or expected != before, f"changing {what} changes nothing"
         cached = build_or_errors(project, tmp_path / f"cached-{i}", new_process)
         assert cached == expected, f"after {what}"

@@ -9,6 +9,8 @@ import hashlib
 import os
 import typing
 from collections.abc import Callable, Iterator
+from itertools import compress
+from operator import is_not
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -75,6 +77,7 @@ class Kept:
     def forget(cls) -> None:
         cls._last.clear()
         _graph_checked.clear()
+        _nodes_checked.clear()
 
 
 CHECKS = "checks"  # the store of what the checks found, kept across processes
@@ -94,6 +97,7 @@ class Lasting:
     """
 
     def __init__(self, plan: model.Plan, name: str, context: object) -> None:
+        self.name = name
         self.key = hashlib.blake2b(
             _stable((name, i18n.language(), context)), digest_size=8
         ).digest()
@@ -132,45 +136,116 @@ def _check_nodes(
     not checked again: at the same line, what was found is found again; a node that only moved
     (lines added or removed above it) has its problems moved as far, but for the checks whose
     messages name a line (BY_LINE).  Only what lies in the node's own file is kept.
+
+    In a process that checks again (`serve`), under the same context (which holds the node
+    ids, in order), a node that is the very object it was in the last check of the plan's
+    folder has what it had then, and only the others are looked at: a save walks the node it
+    changed, not 10 000.
     """
-    found: dict[str, list[Problem]] = {name: [] for name, _find in node_checks}
     on = lasting.buckets is not None
-    ways: list[bytes] | None = [] if on and graph is not None else None
+    keys, values = list(plan.nodes), list(plan.nodes.values())
+    where = (lasting.name, str(plan.root), tuple(name for name, _find in node_checks))
+    last = _nodes_checked.get(where) if on and Kept.keep and not os.environ.get(OFF_VAR) else None
+    if (
+        last is not None
+        and last.context == lasting.key
+        and last.keys == keys
+        and (last.ways is None) == (graph is None)
+        and last.buckets.names == lasting.buckets.names  # type: ignore[union-attr]
+    ):
+        at = list(compress(range(len(values)), map(is_not, values, last.values)))
+        results, ways, used = dict(last.results), last.ways, last.used
+        if at:
+            ways, used = (list(ways) if ways is not None else None), list(used)
+    else:
+        last = None
+        at = list(range(len(values)))
+        results, used = {}, [None] * len(values)
+        ways = [b""] * len(values) if on and graph is not None else None
+    writtens = text_keys(map(values.__getitem__, at)) if on else [None] * len(at)
     table, context = lasting.table, lasting.key
-    writtens = text_keys(plan.nodes.values()) if on else [None] * len(plan.nodes)
-    used: list[tuple[bytes, Any]] = []  # each entry kept, by its node's digest (Lasting.use)
-    for (key, node), written in zip(plan.nodes.items(), writtens, strict=True):
-        line = node.pos.line
-        entry = table.get(written) if written is not None and line else None
-        if not (type(entry) is tuple and len(entry) == 4 and entry[0] == context):
-            entry = None
-        elif entry[1] == line:  # as it was: nothing to check
-            for name, problems in entry[2]:
-                found[name] += problems
-            if ways is not None:
-                ways.append(entry[3])
-            used.append((written, entry))  # type: ignore[arg-type]
-            continue
-        results = []
-        keep = written is not None and line > 0
-        for name, find in node_checks:
-            if entry is not None and name not in BY_LINE:
-                problems = _moved(dict(entry[2]).get(name, ()), line - entry[1])
-            else:
-                problems = tuple(find(key, node))
-            if problems:
-                found[name] += problems
-                results.append((name, problems))
-                keep = keep and all(p.pos.file == node.pos.file for p in problems)
-        way = b""
-        if ways is not None and graph is not None:
-            way = _ways_digest(key, node, graph)
-            ways.append(way)
-        if keep:
-            used.append((written, (context, line, tuple(results), way)))  # type: ignore[arg-type]
+    for i, written in zip(at, writtens, strict=True):
+        found_in, way, entry = _check_node(
+            keys[i], values[i], written, table, context, node_checks, graph if ways else None
+        )
+        if found_in:
+            results[i] = found_in
+        else:
+            results.pop(i, None)
+        if ways is not None:
+            ways[i] = way
+        used[i] = (written, entry) if entry is not None else None  # type: ignore[assignment]
+    found: dict[str, list[Problem]] = {name: [] for name, _find in node_checks}
+    for i in sorted(results):
+        for name, problems in results[i]:
+            found[name] += problems
     if on:
-        lasting.use(used)
+        assert lasting.buckets is not None
+        if last is not None:
+            gone = [last.used[i] for i in at]
+            lasting.buckets.use_again(
+                last.buckets, [u[0] for u in gone if u is not None], [used[i] for i in at]
+            )
+        else:
+            lasting.use([u for u in used if u is not None])
+        if Kept.keep and not os.environ.get(OFF_VAR):
+            if len(_nodes_checked) >= KEPT_CHECKS and where not in _nodes_checked:
+                del _nodes_checked[next(iter(_nodes_checked))]
+            _nodes_checked[where] = _NodesChecked(
+                context, keys, values, results, ways, used, lasting.buckets
+            )
     return found, ways
+
+
+def _check_node(
+    key: str,
+    node: model.Node,
+    written: bytes | None,
+    table: dict[bytes, Any],
+    context: bytes,
+    node_checks: list[NodeCheck],
+    graph: Graph | None,
+) -> tuple[tuple[tuple[str, tuple[Problem, ...]], ...], bytes, Any]:
+    """What the checks find in one node (_check_nodes): by each check's name, those that
+    found any; the digest of what the graph check reads of it (with `graph`); and its entry to
+    keep in the cache, or None."""
+    line = node.pos.line
+    entry = table.get(written) if written is not None and line else None
+    if not (type(entry) is tuple and len(entry) == 4 and entry[0] == context):
+        entry = None
+    elif entry[1] == line:  # as it was: nothing to check
+        return entry[2], entry[3], entry
+    results = []
+    keep = written is not None and line > 0
+    for name, find in node_checks:
+        if entry is not None and name not in BY_LINE:
+            problems = _moved(dict(entry[2]).get(name, ()), line - entry[1])
+        else:
+            problems = tuple(find(key, node))
+        if problems:
+            results.append((name, problems))
+            keep = keep and all(p.pos.file == node.pos.file for p in problems)
+    way = _ways_digest(key, node, graph) if graph is not None else b""
+    return tuple(results), way, ((context, line, tuple(results), way) if keep else None)
+
+
+@dataclasses.dataclass
+class _NodesChecked:
+    """The last _check_nodes of a plan folder by a Lasting's name and checks, in a process that
+    checks again: its context, the nodes, what was found in each that had anything (by its
+    place), each node's ways' digest and its entry kept (or None), and the buckets they went to."""
+
+    context: bytes
+    keys: list[str]
+    values: list[model.Node]
+    results: dict[int, tuple[tuple[str, tuple[Problem, ...]], ...]]
+    ways: list[bytes] | None
+    used: list[tuple[bytes, Any] | None]
+    buckets: Buckets
+
+
+_nodes_checked: dict[tuple[str, str, tuple[str, ...]], _NodesChecked] = {}
+KEPT_CHECKS = 16  # plan folders and checks at most: a process that checks many forgets the oldest
 
 
 def _moved(problems: tuple[Problem, ...], by: int) -> tuple[Problem, ...]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -302,7 +303,7 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
         return None
     value, problems = rest
     found.extend(problems)
-    nodes = _read_entries(parts, digests, name, role, path, cls, what, found)
+    nodes = _read_entries(parts, digests, name, role, path, cls, what, found, old_digests)
     if nodes is None:
         return None
     return (cls.__qualname__, what, dataclasses.replace(value, nodes=nodes), found)
@@ -389,8 +390,14 @@ def _read_entries(
     cls: type,
     what: str,
     problems: Problems,
+    old_digests: list[bytes] | None = None,
 ) -> dict[str, Any] | None:
-    """Each entry of `nodes:` by its id, read alone or taken from the store, or None."""
+    """Each entry of `nodes:` by its id, read alone or taken from the store, or None.
+
+    In one process (`serve`), where the parts were cut again from those this last read
+    (`parts.was`, with `old_digests` the digests this read them by), an entry that is at the
+    same line as then is what it was, and only the others are looked up: a save looks at the
+    entry it changed, not at 10 000."""
     chunks = parts.chunks
     # By the file's own place too: the same name in messages ("content/plan.yaml", built from
     # each project's folder) must not make two projects' files drop each other's entries.
@@ -399,10 +406,32 @@ def _read_entries(
     )
     kept = Buckets(Store(READS), table, len(chunks))
     hint = fields_of(cls)["nodes"][1]
-    nodes: dict[str, Any] = {}
-    found = kept.all()
-    used: list[tuple[bytes, Any]] = []
-    for (line, entry_id, text), h in zip(chunks, digests, strict=True):
+    last = _entries_read.get(table)
+    entries: list[Any]
+    if (
+        last is not None
+        and old_digests is not None
+        and parts.was
+        and last[0] is old_digests
+        and len(last[1]) == len(old_digests)
+        and last[2].names == kept.names
+    ):
+        old = last[1]
+        entries = [old[i] if i is not None else None for i in parts.was]
+        todo = [
+            n
+            for n, (e, c) in enumerate(zip(entries, chunks, strict=True))
+            if e is None or e[0] != c[0]
+        ]
+    else:
+        last = None
+        entries = [None] * len(chunks)
+        todo = list(range(len(chunks)))
+    found = kept.all() if todo else {}
+    made: list[tuple[bytes, Any]] = []  # each entry read or moved, by its digest
+    for n in todo:
+        line, entry_id, text = chunks[n]
+        h = digests[n]
         entry = found.get(h)
         if entry is None:
             read = _read_entry(text, line, entry_id, name, role, path, hint)
@@ -412,14 +441,30 @@ def _read_entries(
             entry = (*read, written)
         elif entry[0] != line:
             entry = (*_moved_entry(entry[:3], line), entry[3])
-        used.append((h, entry))
-        if entry[2]:
-            problems.extend(entry[2])
-        nodes[entry_id] = entry[1]
-    kept.use_all(used)
+        entries[n] = entry
+        made.append((h, entry))
+    for found_in in filter(None, map(itemgetter(2), entries)):
+        problems.extend(found_in)
+    nodes = dict(zip(map(itemgetter(1), chunks), map(itemgetter(1), entries), strict=True))
+    if last is not None and old_digests is not None:
+        # What the last read kept that this one does not: the entries no chunk is cut from now.
+        still = set(parts.was)
+        still.discard(None)
+        gone = set(range(len(old_digests))).difference(still)
+        kept.use_again(last[2], map(old_digests.__getitem__, gone), made)
+    else:
+        kept.use_all(zip(digests, entries, strict=True))
     kept.save_later()  # serve writes it once the card is out
-    _written.put_all([(entry[1], entry[3]) for _h, entry in used])
+    _written.put_all([(entry[1], entry[3]) for _h, entry in made])
+    if len(_entries_read) >= 64 and table not in _entries_read:
+        _entries_read.clear()
+    _entries_read[table] = (digests, entries, kept)
     return nodes
+
+
+# In one process (`serve`), each file's entries as last read, by its table: the digests they
+# were read by, each entry (line, value, problems, the digest of its text), and the buckets.
+_entries_read: dict[str, tuple[list[bytes], list[tuple[int, Any, Any, bytes]], Buckets]] = {}
 
 
 # The digest of the text each value read in parts was read from (text_key).
