@@ -211,6 +211,15 @@ class Store:
         except Exception:  # read-only, full, gone, or a value that cannot be kept: no entry
             return
 
+    def put_later(self, key: str, value: Any, place: str | None = None) -> None:
+        """put(), kept in the process's memory now and written once the build's card is out
+        (deferred): in `serve`, in place of an earlier build's writing of the same key, or of
+        the same `place` (what a later build puts there makes the earlier needless)."""
+        if self.folder is None:
+            return
+        self._remember(key, value)
+        deferred.defer(lambda: self.put(key, value), ("put", str(self.folder), place or key))
+
     def _prune(self, folder: Path) -> None:
         """Keep the folder of one key's first two digits to its newest entries: every edit of a
         file makes a new entry, and the cache must not grow without end.  An entry removed is

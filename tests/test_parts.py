@@ -374,6 +374,16 @@ def test_a_text_cut_again_where_it_changed_is_cut_as_a_whole_text_is(data: st.Da
             assert len(again.was) == len(again.chunks)
             for chunk, was in zip(again.chunks, again.was, strict=True):
                 assert was is None or chunk[1:] == old.chunks[was][1:]
+            # In the shape merge takes in slices: the old chunks before, at their lines, the
+            # new ones, then the old ones after, all moved as far.
+            runs = merge._runs(again.was)
+            assert runs is not None
+            first, count, at = runs
+            rest = len(again.was) - first - count
+            assert again.was == (*range(first), *[None] * count, *range(at, at + rest))
+            assert again.chunks[:first] == old.chunks[:first]
+            after = again.chunks[first + count :]
+            assert len({c[0] - o[0] for c, o in zip(after, old.chunks[at:], strict=False)}) <= 1
         text = new
 
 

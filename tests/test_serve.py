@@ -25,6 +25,7 @@ from test_rebuild_cache import clean, edit, one_file_plan
 
 from actionplan import deferred
 from actionplan.cache import Store
+from actionplan.card import render
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
 from actionplan.commands.build import build_card
@@ -426,7 +427,7 @@ def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_proces
     put = Store.put
 
     def writing(self: Store, key: str, value: Any) -> None:
-        if self.kind in (READS, checks.CHECKS):
+        if self.kind in (READS, checks.CHECKS, render.NODES):
             card = (live.site / "index.html").read_text(encoding="utf-8")
             written.append((live.version, "Trin fem" in card))
         put(self, key, value)
@@ -437,7 +438,9 @@ def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_proces
     # Written once serve is idle, after the card: a save straight after does not wait for it.
     assert written == []
     live.write_kept()
-    assert len(written) >= 3  # the file's cut, the node's entry as read, what checks found
+    # The file's cut, the node's entry as read, what the checks found, the node's group of
+    # sections rendered (with its sections by key) and the page's list of groups.
+    assert len(written) >= 6
     assert set(written) == {(2, True)}
     # ... and then a new process finds all it needs there.
     monkeypatch.undo()

@@ -736,12 +736,13 @@ def rendered_nodes(
             if ways is not None:  # the page of the plan the graph is of: its own language's
                 made = ",".join(_json(node_data(i, nodes[i], ways[i])) for i in ids)
             found = (group_html(sections.values(), context["packed"]), made)
-            store.put(_sections(key), sections)
-            store.put(key, found)
+            # Written once the card is out: serve writes it when idle.
+            store.put_later(_sections(key), sections, f"{listing} sections {place}")
+            store.put_later(key, found, f"{listing} {place}")
         html.append(found[0])
         data.append(found[1])
     if store.get(listing, list) != groups:
-        store.put(listing, groups)
+        store.put_later(listing, groups)
     _written_of[name] = (page, kept_written)
     _last_groups[name] = (page, dict(numbers), sources, texts_of or [], groups)
 

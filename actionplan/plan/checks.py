@@ -443,14 +443,14 @@ def _same_ways(
 ) -> bool:
     """Whether the plan's nodes are those (in the same order), each of the same kind, at the
     same place and with the same ways on; a node that is the very object it was is."""
-    if len(nodes) != len(plan.nodes):
+    now = plan.nodes
+    if len(nodes) != len(now) or list(nodes) != list(now):
         return False
-    for (key, node), (was_key, was) in zip(plan.nodes.items(), nodes.items(), strict=True):
-        if node is was and key == was_key:
-            continue
+    # Only the nodes that are not the objects they were are looked at (in C, the others).
+    for key in compress(now, map(is_not, now.values(), nodes.values())):
+        node, was = now[key], nodes[key]
         if (
-            key != was_key
-            or type(node) is not type(was)
+            type(node) is not type(was)
             or node.pos != was.pos
             or graph.ways[key] != ways[key]
             or node.where("options") != was.where("options")
@@ -913,7 +913,7 @@ def check_plan_links(
     last = kept.old.get(seen)
     if last is not None:
         was, by_node = last[0], last[2]
-        changed = [k for k, n in nodes.items() if was.get(k) is not n]
+        changed = list(compress(nodes, map(is_not, nodes.values(), map(was.get, nodes))))
         if changed or len(was) != len(nodes):
             by_node = {k: p for k, p in by_node.items() if nodes.get(k) is was[k]}
             for k in changed:

@@ -8,6 +8,7 @@ the base's entry by entry, and a draft translation is kept apart from the publis
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 from collections.abc import Iterable
@@ -281,10 +282,20 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     if parts is None:
         _last_split.pop(split_key, None)
         return None
-    digests = [
-        old_digests[i] if i is not None else _digest(parts.chunks[n][2])
-        for n, i in enumerate(parts.was)
-    ] or _digests(parts.chunks)
+    runs = _runs(parts.was)
+    if runs is not None:  # as split_again cuts: the old ones, the new, the old ones
+        first, count, at = runs
+        after = len(parts.was) - first - count
+        digests = [
+            *old_digests[:first],
+            *(_digest(chunk[2]) for chunk in parts.chunks[first : first + count]),
+            *old_digests[at : at + after],
+        ]
+    else:
+        digests = [
+            old_digests[i] if i is not None else _digest(parts.chunks[n][2])
+            for n, i in enumerate(parts.was)
+        ] or _digests(parts.chunks)
     if len(_last_split) >= 64:  # a process that reads many projects' files (the tests)
         _last_split.clear()
     _last_split[split_key] = (text, parts, digests)
@@ -345,6 +356,28 @@ def _read_rest(
     kept = (value, tuple(problems))
     store.put(key, kept)
     return kept
+
+
+def _runs(was: tuple[int | None, ...]) -> tuple[int, int, int] | None:
+    """Where `was` (loader.Parts.was) is as split_again makes it, the old chunks' indices from
+    0, then new chunks, then the old ones' again: (how many old ones come first, how many new
+    ones, the index of the first old one after them, or 0 where none follows); else None."""
+    if not was:
+        return None
+    if None in was:
+        first = was.index(None)
+    else:  # chunks taken away, none cut again: the first whose index is not its place
+        first = bisect.bisect_left(range(len(was)), True, key=lambda i: was[i] != i)
+    count = was.count(None)
+    rest = len(was) - first - count
+    last = was[first + count] if rest else 0
+    if (
+        last is None
+        or was[:first] != tuple(range(first))
+        or was[first + count :] != tuple(range(last, last + rest))
+    ):
+        return None
+    return first, count, last
 
 
 def _digest(chunk: str) -> bytes:
@@ -417,12 +450,22 @@ def _read_entries(
         and last[2].names == kept.names
     ):
         old = last[1]
-        entries = [old[i] if i is not None else None for i in parts.was]
-        todo = [
-            n
-            for n, (e, c) in enumerate(zip(entries, chunks, strict=True))
-            if e is None or e[0] != c[0]
-        ]
+        runs = _runs(parts.was)
+        if runs is not None:  # the old entries, the new, the old: each run at one shift
+            first, count, at = runs
+            rest = len(chunks) - first - count
+            entries = [*old[:first], *([None] * count), *old[at : at + rest]]
+            todo = list(range(first, first + count))
+            after = first + count
+            if rest and (old[at][0] != chunks[after][0] or old[at + rest - 1][0] != chunks[-1][0]):
+                todo += range(after, len(chunks))
+        else:
+            entries = [old[i] if i is not None else None for i in parts.was]
+            todo = [
+                n
+                for n, (e, c) in enumerate(zip(entries, chunks, strict=True))
+                if e is None or e[0] != c[0]
+            ]
     else:
         last = None
         entries = [None] * len(chunks)
