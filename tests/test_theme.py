@@ -8,7 +8,10 @@ import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import jinja2
+import jinja2.compiler
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -20,7 +23,7 @@ from actionplan.card import theme as theme_module
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
 from actionplan.files import MAX_IMAGE_BYTES
-from actionplan.plan.model import Text
+from actionplan.plan.model import Option, Question, Text
 from actionplan.project import default_dir
 
 REGEN = bool(os.environ.get("ACTIONPLAN_REGEN"))
@@ -204,6 +207,78 @@ def test_a_value_a_template_writes_is_escaped_as_markupsafe_escapes_it(value: ob
 def test_markup_a_template_writes_is_written_as_it_is(value: str) -> None:
     assert theme_module._escape_output(Markup(value)) == Markup(value)
     assert theme_module._escape_output(escape(value)) == str(escape(value))
+
+
+@given(st.text())
+def test_a_string_is_escaped_as_markupsafe_escapes_it_with_or_without_its_speedups(
+    value: str,
+) -> None:
+    assert theme_module._escape_text(value) == str(escape(value))
+    assert theme_module._replaced(value) == str(escape(value))
+
+
+class _JinjasOwnCode(theme_module._Environment):
+    """The theme's environment, with the code Jinja's own generator writes."""
+
+    code_generator_class = jinja2.compiler.CodeGenerator
+
+
+# Templates that read fields everywhere Jinja lets them: what the theme's generator writes
+# must give what Jinja's own code gives, with the theme's getattr (another kind's field, a
+# word of a mapping), or fail with the same error.
+FIELD_READS = [
+    "{{ node.title }}|{{ node.urgent }}|{{ node.options|length }}|{{ node.next }}",
+    "{{ plan.info.start }}{{ plan.info.start.upper() }}{{ ui.back }}{{ ui.items }}",
+    "{% for o in node.options if o.next != 'b' %}{{ loop.index }}{{ o.label }}{% endfor %}",
+    "{% for o in node.options %}{{ loop.previtem.label if loop.previtem is defined }}{% endfor %}",
+    "{% macro m(x, y=node.title) %}{{ x.label }}{{ y }}{{ caller().strip() if caller is defined }}"
+    "{% endmacro %}{{ m(node.options[0]) }}{% call m(node.options[1]) %} {{ node.id }}"
+    "{% endcall %}",
+    "{% set t %}{{ node.title }}{% endset %}{{ t }}{% filter upper %}{{ node.body }}"
+    "{% endfilter %}",
+    "{% set ns = namespace(n=node.title) %}{% set ns.n = ns.n ~ node.id %}{{ ns.n }}",
+    "{% with k = node.kind %}{{ k }}{{ node.options[0].next }}{% endwith %}",
+    "{{ node.who or node.title }}{{ (node.options|first).label }}{{ node.__class__.__name__ }}",
+    "{% block b %}{{ node.title }}{{ self._TemplateReference__context.name }}{% endblock %}",
+    "{{ node.nothing }}",
+    "{{ ui.nothing }}",
+    "{{ nothing.at_all }}",
+]
+
+
+@pytest.mark.parametrize("source", FIELD_READS)
+def test_a_field_read_by_the_theme_s_code_gives_what_jinja_s_own_code_gives(
+    source: str,
+) -> None:
+    question = Question(
+        id="a",
+        title="Spørgsmål <1>",
+        body="Tekst",
+        options=(Option(label="Ja", next="b"), Option(label="Nej", next="c")),
+    )
+    plan = SimpleNamespace(info=SimpleNamespace(start="a"))
+    values = {"node": question, "plan": plan, "ui": {"back": "Tilbage"}}
+    found = []
+    for env in (Theme.load().env, _JinjasOwnCode(**_options(Theme.load().env))):
+        try:
+            found.append(env.from_string(source).render(values))
+        except jinja2.UndefinedError as exc:
+            found.append(f"{type(exc).__name__}: {exc}")
+    assert found[0] == found[1]
+    if "nothing" not in source:
+        assert "Error" not in found[0]
+
+
+def _options(env: jinja2.Environment) -> dict[str, object]:
+    """What the environment was made with (Theme.load), for another made the same way."""
+    return {
+        "loader": env.loader,
+        "autoescape": env.autoescape,
+        "trim_blocks": env.trim_blocks,
+        "lstrip_blocks": env.lstrip_blocks,
+        "keep_trailing_newline": env.keep_trailing_newline,
+        "undefined": env.undefined,
+    }
 
 
 def test_every_template_escapes_what_it_writes_with_the_theme_s_escape() -> None:

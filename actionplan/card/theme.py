@@ -19,7 +19,10 @@ from types import CodeType
 from typing import Any
 
 import jinja2
+import markupsafe
 import yaml
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
@@ -75,7 +78,7 @@ class Theme:
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,  # a misspelt name is an error, not an empty string
             auto_reload=False,  # one build: no need to stat a template at every include
-            bytecode_cache=template_cache(),
+            bytecode_cache=_compiled_cache(),
         )
         env.filters.update(FILTERS)
         env.tests["placeholder"] = lambda value: isinstance(value, model.Placeholder)
@@ -208,6 +211,19 @@ class Theme:
             _("the templates failed: {reason}").format(reason=exc),
             _("fix the template, or remove your override of it"),
         )
+
+
+# The code _CodeGenerator writes, in the name of each compiled template the cache keeps: one
+# kept by a build that wrote other code renders the same, more slowly, and is not taken.
+GENERATED = "1"
+
+
+def _compiled_cache() -> jinja2.BytecodeCache | None:
+    """The cache of compiled templates (cache.template_cache), for code as this module writes it."""
+    found = template_cache()
+    if isinstance(found, jinja2.FileSystemBytecodeCache):
+        found.pattern = f"__jinja2_%s.{GENERATED}.cache"
+    return found
 
 
 UNDEFINED_HINT = N_("see what the templates get in docs/theming.md; is it misspelt?")
@@ -359,6 +375,23 @@ _ABSENT = {
 _DICT_NAMES = frozenset(dir(dict))  # what getattr finds on a plain dict
 
 
+def _replaced(value: str) -> str:
+    """A string with markupsafe's five characters replaced as markupsafe replaces them."""
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
+
+# The same in markupsafe's own code, in C where it is built with its speedups: what its `escape`
+# does to a string before it makes it Markup, some four times faster than _replaced.  Not part of
+# its documented interface, so looked up with care (tests/test_theme.py holds both to `escape`).
+_escape_text: Callable[[str], str] = getattr(markupsafe, "_escape_inner", _replaced)
+
+
 def _escape_output(value: Any) -> Any:
     """What a compiled template calls on each value it writes (Jinja's `escape`), giving the
     same text for less: Markup, which a filter, a macro or `briefs` made, is written as it is,
@@ -370,13 +403,7 @@ def _escape_output(value: Any) -> Any:
     if kind is Markup:
         return value
     if kind is str:
-        return (
-            value.replace("&", "&amp;")
-            .replace(">", "&gt;")
-            .replace("<", "&lt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
+        return _escape_text(value)
     if kind is int:
         return str(value)
     return escape(value)
@@ -400,11 +427,33 @@ class _Template(jinja2.Template):
         return template
 
 
+class _CodeGenerator(CodeGenerator):
+    """Jinja's code generator, reading a field in the template's own code where the object
+    has it: `node.title` is `getattr(node, "title", missing)`, one call in C, and only where
+    that finds nothing (another node kind's field, a word of `ui`, an undefined name) the
+    environment's `getattr`, which gives what it always gave.  A section of node.html reads
+    some twenty fields, each a call of a Python method before."""
+
+    @optimizeconst
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        if self.environment.is_async or self.environment.sandboxed:  # neither is the theme's
+            super().visit_Getattr(node, frame)
+            return
+        # The object is named once (`_ap_o`), so that the fallback does not evaluate it again;
+        # what it holds is read before anything else can set it.
+        self.write("(_ap_v if (_ap_v := getattr((_ap_o := ")
+        self.visit(node.node, frame)
+        self.write(f"), {node.attr!r}, missing)) is not missing")
+        self.write(f" else environment.getattr(_ap_o, {node.attr!r}))")
+
+
 class _Environment(jinja2.Environment):
     """Jinja's environment, with every undefined name an error (StrictUndefined), except the
-    fields of another node kind: node.html asks any node whether it is urgent."""
+    fields of another node kind: a project's node.html may ask any node whether it is urgent.
+    Not a sandbox: the templates are the project's own, and content is never compiled as one."""
 
     template_class = _Template
+    code_generator_class = _CodeGenerator
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
