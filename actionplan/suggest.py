@@ -82,10 +82,24 @@ class Index:
         for known in candidates:
             self.work += 1
             matcher.set_seq1(known)
+            # ratio() is the costly one; the two quick ones are upper bounds of it, as in
+            # difflib.get_close_matches: a candidate that cannot win is not compared in full
+            # (a file cut short by a save in progress can have thousands of ids to suggest for).
+            if not (
+                _wins(matcher.real_quick_ratio(), best, best_ratio)
+                and _wins(matcher.quick_ratio(), best, best_ratio)
+            ):
+                continue
             ratio = matcher.ratio()
-            if ratio > best_ratio or (ratio == best_ratio and best is None):
+            if _wins(ratio, best, best_ratio):
                 best, best_ratio = known, ratio
         return best
+
+
+def _wins(ratio: float, best: str | None, best_ratio: float) -> bool:
+    """Whether a candidate this alike is taken over the best so far: the first one alike enough,
+    then only one more alike (the earlier of two as alike stays)."""
+    return ratio > best_ratio or (ratio == best_ratio and best is None)
 
 
 def _postings(known: list[str], keys: Callable[[str], set[str]]) -> dict[str, list[str]]:

@@ -128,3 +128,24 @@ def test_a_plan_with_10_000_mistyped_targets_is_checked_with_a_hint_for_each(
         target = re.search(r"'(stpe-\d+)'", problem.message)[1]  # type: ignore[index]
         assert problem.hint == f"did you mean '{target.replace('stpe', 'step')}'?"
     assert sum(index.work for index in built) <= count * bound(f"stpe-{count}")
+
+
+def _best_in_full(word: str, candidates: list[str]) -> str | None:
+    """The first candidate alike enough, then only one more alike: each compared in full."""
+    best, best_ratio = None, suggest.CUTOFF
+    for known in candidates:
+        ratio = difflib.SequenceMatcher(None, known, word).ratio()
+        if ratio > best_ratio or (ratio == best_ratio and best is None):
+            best, best_ratio = known, ratio
+    return best
+
+
+@given(
+    st.text("abn0159-", max_size=10),
+    st.lists(st.text("abn0159-", min_size=1, max_size=10), max_size=suggest.CANDIDATES),
+)
+def test_a_candidate_that_cannot_win_is_passed_over_with_the_same_result(
+    word: str, candidates: list[str]
+) -> None:
+    """The quick upper bounds only spare the full comparison: the hint is the same."""
+    assert suggest.Index([])._best(word, candidates) == _best_in_full(word, candidates)
