@@ -11,8 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from actionplan.errors import PlanError
+from actionplan.plan import loader
 from actionplan.plan.loader import MAX_DEPTH, Role, find_files, parse, read_text
 from actionplan.plan.read import check_plan
 
@@ -181,3 +185,31 @@ def test_a_control_character_is_found_and_named() -> None:
         "f.yaml:2:5: error: the file contains a special character (U+001B) that YAML does not "
         "allow (delete it: it may be invisible, so retype the text around it)"
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="[{]} a–\n", max_size=80), st.integers(0, 30))
+def test_brackets_are_found_one_by_one_as_they_are_counted(text: str, n: int) -> None:
+    assert loader._brackets_over(text, n) == (loader._brackets(text) > n)
+
+
+@pytest.mark.parametrize(
+    ("value", "plain", "tag"),
+    [
+        ("yes", True, "bool"),
+        ("FALSE", True, "bool"),
+        ("~", True, "null"),
+        ("", True, "null"),
+        ("<<", True, "merge"),
+        ("12345678901234567890", True, "int"),
+        ("-1_000", True, "int"),
+        ("yes, and a longer text", True, "str"),
+        ("yes", False, "str"),
+        ("truefalse", True, "str"),
+    ],
+)
+def test_a_plain_value_is_told_from_text_by_its_words_whatever_its_length(
+    value: str, plain: bool, tag: str
+) -> None:
+    resolved = loader._Loader.resolve(yaml.ScalarNode, value, (plain, not plain))
+    assert resolved == "tag:yaml.org,2002:" + tag
