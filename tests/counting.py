@@ -42,9 +42,9 @@ def files_parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = loader.parse
 
-    def counting(text: str, name: str) -> Any:
+    def counting(text: str, name: str, *rest: Any) -> Any:
         parsed.append(name)
-        return real(text, name)
+        return real(text, name, *rest)
 
     monkeypatch.setattr(loader, "parse", counting)
     return parsed

@@ -118,6 +118,9 @@ class SourceFile:
     text: str = ""  # the file's text, where a message needs more than the parser tells
     key: str = ""  # what its reading is kept under in the cache ("" where it is not kept)
     read: Any = None  # (what was read, its problems), from the cache
+    # Whether parsing looked for keys written twice; where it did not, the reader does, as it
+    # reads each mapping, and loader.keys_twice walks the file where the reader may not have.
+    keys_checked: bool = True
 
     @property
     def root(self) -> yaml.Node:
@@ -343,8 +346,9 @@ def _is_blank(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def parse(text: str, name: str) -> yaml.Node:
-    """Compose one YAML document into nodes, translating parser errors into Problems."""
+def parse(text: str, name: str, keys_twice: bool = True) -> yaml.Node:
+    """Compose one YAML document into nodes, translating parser errors into Problems; with
+    `keys_twice` False, a key written twice is left for the reader to find (keys_twice)."""
     if _is_blank(text):
         raise PlanError.at(
             Pos(name, 1, 1), _("file is empty"), _("add content, or delete the file")
@@ -415,7 +419,7 @@ def parse(text: str, name: str) -> yaml.Node:
             _("more than one YAML document in the file"),
             _("remove the '---' line, or split the file in two"),
         )
-    duplicates = duplicate_keys(documents[0], name)
+    duplicates = duplicate_keys(documents[0], name) if keys_twice else None
     if duplicates:
         raise PlanError(duplicates)
     if "!" in text and _tag_start().search(text):  # most files have no tag: one search tells
@@ -518,11 +522,22 @@ def duplicate_keys(root: yaml.Node, name: str) -> list[Problem]:
             except TypeError:  # a key that is a list or a mapping
                 twice = True
             if twice:
-                problems += _keys_twice(pairs, name)
+                problems += keys_written_twice(pairs, name)
     return sorted(problems, key=lambda p: p.pos)
 
 
-def _keys_twice(pairs: list[tuple[yaml.Node, yaml.Node]], name: str) -> list[Problem]:
+def keys_twice(files: list[SourceFile]) -> list[Problem]:
+    """duplicate_keys of each file that was parsed without looking for them (keys_checked),
+    file by file: what loading them would have refused.  The reader finds a key written twice
+    in each mapping it reads; a file read with an error may hold mappings it did not read."""
+    problems: list[Problem] = []
+    for source in files:
+        if not source.keys_checked:
+            problems += duplicate_keys(source.root, source.name)
+    return problems
+
+
+def keys_written_twice(pairs: list[tuple[yaml.Node, yaml.Node]], name: str) -> list[Problem]:
     """A problem at each key of one mapping written there before."""
     problems = []
     first: dict[str, yaml.Node] = {}
@@ -843,14 +858,20 @@ def load_files(
     base: Path | None = None,
     shared: Path | None = None,
     read_parts: ReadParts | None = None,
+    keys_by_reader: bool = False,
 ) -> list[SourceFile]:
     """Find and parse every content file of the plan (see find_files); all problems at once.
 
     `read_parts` (merge.read_in_parts) reads a file that the cache does not hold whole entry by
     entry, taking from the cache the entries it holds; where it gives None, the file is parsed.
+    With `keys_by_reader`, a file that the reader reads whole (all but the local layer's, whose
+    sections layers.py looks up itself) is parsed without looking for keys written twice, a
+    second walk over every node: the reader finds them as it reads each mapping, and where a
+    file has an error, keys_twice says what loading would have (read.check_plan).
     """
     files: list[SourceFile] = []
     problems = Problems()
+    later: list[tuple[int, SourceFile]] = []  # parsed so, with where their problems would go
     reads = Store(READS)
     for path, role in find_files(root, base, shared):
         name = display_path(path)
@@ -872,10 +893,22 @@ def load_files(
                 if kept is None and read_parts is not None and not parts_first:
                     kept = read_parts(text, name, role, path)
                     key = "" if kept is not None else key  # kept in parts, not whole
-            node = parse(text, name) if kept is None else None
-            files.append(SourceFile(path, name, role, node, "&" in text, text, key, kept))
+            by_reader = keys_by_reader and kept is None and role is not Role.LOCAL
+            node = parse(text, name, not by_reader) if kept is None else None
+            source = SourceFile(
+                path, name, role, node, "&" in text, text, key, kept, keys_checked=not by_reader
+            )
+            files.append(source)
+            if by_reader:
+                later.append((len(problems), source))
         except PlanError as exc:  # the file cannot be read: so say, and read the others
             problems.extend(exc.problems)
+    if later and problems.has_errors:  # what loading those files refuses too, in their place
+        ordered, start = Problems(), 0
+        for at, source in later:
+            ordered += problems[start:at] + duplicate_keys(source.root, source.name)
+            start = at
+        problems = Problems(ordered + problems[start:])
     problems.stop_on_errors()
     return files
 

@@ -83,13 +83,17 @@ def _check_plan(
     root: Path, base: Path | None, today: dt.date | None, shared: Path | None = None
 ) -> Report:
     try:
-        files = loader.load_files(root, base, shared, merge.read_in_parts)
+        files = loader.load_files(root, base, shared, merge.read_in_parts, keys_by_reader=True)
     except PlanError as exc:
         return Report(None, exc.problems)
     # In a project that holds its base and has not pinned it, every date is its own.
     pinned = (root / LOCK_FILE).is_file()
     upstream = loader.upstream(root, base, files, shared) if base or pinned else frozenset()
     plan, problems = merge.merge(root, files, upstream)
+    if problems.has_errors:  # a key written twice where the reader did not look, or did
+        twice = loader.keys_twice(files)
+        if twice:  # what loading refuses: said alone, as a file that cannot be parsed is
+            return Report(None, twice)
     if shared is not None:
         problems += loader.shared_problems(files, shared)
     if plan is not None:

@@ -17,7 +17,7 @@ import yaml
 
 from actionplan.errors import Pos, Problems, short
 from actionplan.i18n import N_, _
-from actionplan.plan import model
+from actionplan.plan import loader, model
 from actionplan.plan.loader import SourceFile
 from actionplan.plan.places import Places
 from actionplan.plan.scalars import (
@@ -336,7 +336,16 @@ class Reader:
                 )
             else:
                 pairs.append((key, key_node, value_node))
+        if len(pairs) > 1 and len({key for key, _k, _v in pairs}) != len(pairs):
+            self._keys_twice(node)
         return pairs
+
+    def _keys_twice(self, node: yaml.MappingNode) -> bool:
+        """Report each key of the mapping written there before, as loading does where it looks
+        for them (loader.keys_twice); whether there was one."""
+        twice = loader.keys_written_twice(node.value, self.places.name)
+        self.problems.extend(twice)
+        return bool(twice)
 
     def _pairs(self, node: yaml.MappingNode) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
         """The mapping's pairs, reporting keys that are not text (the loader has refused a key
@@ -454,6 +463,8 @@ class Reader:
                     at[f"{name}.{i}"] = self.pos(item)
                     if isinstance(item, yaml.ScalarNode) and "\n" in item.value:
                         self.places.place_lines(at, f"{name}.{i}", item)
+        if ok and len(given) != len(node.value) and self._keys_twice(node):
+            return INVALID
         mark = node.start_mark  # a mapping's place, as self.pos(node) gives it
         pos = tuple.__new__(Pos, (file_name, mark.line + 1, mark.column + 1))
         if partial:
