@@ -118,7 +118,8 @@ def _plain_links(text: str) -> list[re.Match[str]] | None:
 
 def phone_links(text: str) -> Iterator[tuple[str, str, int]]:
     """Every tel: link in the text, with its visible text and its line (as in `links`)."""
-    if "tel:" not in text.lower() and "&" not in text:  # an entity can spell 'tel:' otherwise
+    # an entity can spell 'tel:' otherwise; ':' first, as lower() copies the text whole
+    if "&" not in text and (":" not in text or "tel:" not in text.lower()):
         return
     for token in _link_finder().parse(text):
         line = token.map[0] if token.map else 0
