@@ -413,6 +413,34 @@ def test_a_template_inside_the_content_folder_is_no_plan_s_own_change(tmp_path: 
     assert changed_plan(found, {str(root / "templates" / "custom.css")}) is None
 
 
+def spy_on_puts(monkeypatch: pytest.MonkeyPatch, note: Callable[[Store, str], Any]) -> list[Any]:
+    """What `note` says of each value the cache's stores are given (Store.put), in order; the
+    value is stored as before."""
+    noted: list[Any] = []
+    put = Store.put
+
+    def writing(self: Store, key: str, value: Any) -> None:
+        noted.append(note(self, key))
+        put(self, key, value)
+
+    monkeypatch.setattr(Store, "put", writing)
+    return noted
+
+
+def built_by_a_new_process(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """The card a new process builds from what serve left in the cache (the test's spies
+    undone), having found every node's checks there."""
+    monkeypatch.undo()
+    Store.forget()
+    checks.Kept.forget()
+    seen = watch_checks(monkeypatch)
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    card = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
+    assert seen["_node_references"] == []  # every node's checks found in the cache
+    monkeypatch.undo()
+    return card
+
+
 def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -421,36 +449,28 @@ def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_proces
     plan = project / "content" / "plan.yaml"
     live = LiveCard(Project.find(project), tmp_path / "live")
     assert live.rebuild()[0]
+
     # At each write of what was read and what the checks found: the version served, and
     # whether it is the card of the save.
-    written: list[tuple[int, bool]] = []
-    put = Store.put
+    def served(store: Store, _key: str) -> tuple[int, bool] | None:
+        if store.kind not in (READS, checks.CHECKS, render.NODES):
+            return None
+        card = (live.site / "index.html").read_text(encoding="utf-8")
+        return (live.version, "Trin fem" in card)
 
-    def writing(self: Store, key: str, value: Any) -> None:
-        if self.kind in (READS, checks.CHECKS, render.NODES):
-            card = (live.site / "index.html").read_text(encoding="utf-8")
-            written.append((live.version, "Trin fem" in card))
-        put(self, key, value)
-
-    monkeypatch.setattr(Store, "put", writing)
+    noted = spy_on_puts(monkeypatch, served)
     edit(plan, "title: Trin 5\n", "title: Trin fem\n")
     assert live.rebuild()[0]
     # Written once serve is idle, after the card: a save straight after does not wait for it.
-    assert written == []
+    assert noted == []
     live.write_kept()
+    written = [n for n in noted if n is not None]
     # The file's cut, the node's entry as read, what the checks found, the node's group of
     # sections rendered (with its sections by key) and the page's list of groups.
     assert len(written) >= 6
     assert set(written) == {(2, True)}
     # ... and then a new process finds all it needs there.
-    monkeypatch.undo()
-    seen = watch_checks(monkeypatch)
-    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    Store.forget()
-    checks.Kept.forget()
-    card = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
-    assert seen["_node_references"] == []
-    monkeypatch.undo()
+    card = built_by_a_new_process(project, tmp_path, monkeypatch)
     assert card == clean(project, tmp_path / "clean", monkeypatch)[0]
 
 
@@ -472,25 +492,11 @@ def test_saves_back_to_back_leave_one_writing_of_each_part_of_the_cache(
     edit(plan, "title: Trin fem\n", "title: Trin seks\n")
     assert live.rebuild()[0]
     assert len(live.left) == left
-    written: list[str] = []
-    put = Store.put
-
-    def writing(self: Store, key: str, value: Any) -> None:
-        written.append(key)
-        put(self, key, value)
-
-    monkeypatch.setattr(Store, "put", writing)
+    written = spy_on_puts(monkeypatch, lambda _store, key: key)
     live.write_kept()
     assert live.left == {}
     assert len(written) == len(set(written))
-    monkeypatch.undo()
-    Store.forget()  # a new process
-    checks.Kept.forget()
-    seen = watch_checks(monkeypatch)
-    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    built = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
-    assert seen["_node_references"] == []  # every node's checks found in the cache
-    monkeypatch.undo()
+    built = built_by_a_new_process(project, tmp_path, monkeypatch)
     assert b"Trin seks" in built
     assert built == clean(project, tmp_path / "clean", monkeypatch)[0]
 
@@ -505,14 +511,7 @@ def test_serve_writes_what_the_cache_keeps_when_it_stops(
     edit(project / "content" / "plan.yaml", "title: Trin 5\n", "title: Trin fem\n")
     assert server.live.rebuild()[0]
     assert len(server.live.left) >= 3  # the save's: the file's cut, its entries, its checks
-    written: list[str] = []
-    put = Store.put
-
-    def writing(self: Store, key: str, value: Any) -> None:
-        written.append(self.kind)
-        put(self, key, value)
-
-    monkeypatch.setattr(Store, "put", writing)
+    written = spy_on_puts(monkeypatch, lambda store, _key: store.kind)
     server.stop()
     assert server.live.left == {}
     assert {READS, checks.CHECKS, render.NODES} <= set(written)
