@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +99,21 @@ def test_raw_html_is_shown_as_text_and_unsafe_links_are_not_links() -> None:
 
 def test_images_are_never_loaded() -> None:
     assert "<img" not in markdown.render("![a cat](https://e.org/cat.png)")
+
+
+@pytest.mark.parametrize(
+    ("url", "hides"),
+    [
+        ("https://politi.dk@example.org/", True),
+        ("https://user:secret@politi.dk/advice", True),
+        ("HTTP://a@b.dk", True),
+        ("  https://a@b.dk/c ", True),
+        ("https://mastodon.example/@politi", False),
+        ("https://politi.dk/?to=a@b.dk", False),
+        ("https://politi.dk/#@", False),
+        ("https://politi.dk\\@example.org", False),
+        ("mailto:ssp@kommune.dk", False),
+    ],
+)
+def test_a_name_before_the_host_is_found_only_in_the_authority(url: str, hides: bool) -> None:
+    assert markdown.hides_host(url) is hides

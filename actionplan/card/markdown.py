@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from actionplan.i18n import N_
+
 if TYPE_CHECKING:  # markdown-it-py is imported by the first text that cmark does not render
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -30,6 +32,23 @@ def is_safe_link(url: str) -> bool:
     if not re.match(SAFE_LINK, url):
         return False
     return url[:4].lower() != "tel:" or is_phone_link(url)
+
+
+HIDDEN_HOST_HINT = N_(
+    "a reader takes what comes before '@' for the site, but the browser goes to what follows, "
+    "and a password there is published: write the site's own address"
+)
+
+
+def hides_host(url: str) -> bool:
+    """Whether a web address has a name (and perhaps a password) before its host, as
+    https://politi.dk@example.org/ has: a reader takes the name for the site, the browser goes
+    to what follows the '@', and a password written there is published with the card."""
+    url = url.strip()
+    if not re.match(r"(?i:https?:)", url):
+        return False
+    authority = re.split(r"[/\\?#]", url.split(":", 1)[1].lstrip("/\\"), maxsplit=1)[0]
+    return "@" in authority
 
 
 def is_phone_link(url: str) -> bool:

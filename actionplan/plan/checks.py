@@ -865,6 +865,14 @@ def _link_problems(
                     ),
                 )
             )
+        elif markdown.hides_host(href):
+            problems.append(
+                Problem(
+                    pos,
+                    _("link to '{href}' has a name before '@' in its host").format(href=href[:60]),
+                    _(markdown.HIDDEN_HOST_HINT),
+                )
+            )
         elif href.startswith("#") and href[1:] not in plan.nodes:
             problems.append(_missing("node", href[1:], pos, plan.nodes))
         previous = href

@@ -48,7 +48,8 @@ _INT = "tag:yaml.org,2002:int"
 
 _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
     "url": (
-        re.compile(r"https?://[^\s<>\"']+\Z"),
+        # No '@' before the host (markdown.hides_host says why), here as in the editor's schema.
+        re.compile(r"https?://[^\s<>\"'/\\?#@]+(?:[/\\?#][^\s<>\"']*)?\Z"),
         N_("a web address"),
         N_("write the whole address, starting with https://"),
     ),
@@ -351,6 +352,14 @@ class ScalarReader:
                         what=what, value=short(value)
                     ),
                     _(language_is),
+                )
+            if tag == "url" and markdown.hides_host(value):
+                return self.fail(
+                    node,
+                    _("{what} has a name before '@' in its host: '{value}'").format(
+                        what=what, value=short(value)
+                    ),
+                    _(markdown.HIDDEN_HOST_HINT),
                 )
             if not pattern.match(value.strip()):
                 message = _("{what} is not {name}: '{value}'")
