@@ -118,6 +118,13 @@ def read_text(
     name = name or display_path(path)
     data = read_bytes(path, name, limit)
     if b"\0" in data:
+        encoding = wide_encoding(data)
+        if encoding:
+            raise PlanError.at(
+                Pos(name, 1, 1),
+                _("this file is saved as {encoding}, not as UTF-8").format(encoding=encoding),
+                _("save it again with UTF-8 encoding (in Notepad: Save as, Encoding: UTF-8)"),
+            )
         raise PlanError.at(
             byte_pos(name, data, data.index(b"\0")),
             _("this is not a text file"),
@@ -131,6 +138,28 @@ def read_text(
             _("file is not valid UTF-8"),
             _("save the file with UTF-8 encoding"),
         ) from None
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' for text saved so (as Windows' "Unicode" is): by its byte order mark,
+    or, without one, by a zero byte beside every character of its start; else None."""
+    if data.startswith((b"\xff\xfe\0\0", b"\0\0\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    start = data[:64]
+    if len(start) >= 8 and len(start) % 4 == 0:
+        for byte, zeros in ((0, (1, 2, 3)), (3, (0, 1, 2))):  # little-endian, big-endian
+            if all(
+                start[i + byte] and not any(start[i + z] for z in zeros)
+                for i in range(0, len(start), 4)
+            ):
+                return "UTF-32"
+    if len(start) >= 4 and len(start) % 2 == 0:
+        for zero in (1, 0):
+            if not any(start[zero::2]) and all(start[1 - zero :: 2]):
+                return "UTF-16"
+    return None
 
 
 def byte_pos(name: str, data: bytes, offset: int) -> Pos:

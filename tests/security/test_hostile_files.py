@@ -175,7 +175,17 @@ FILES: dict[str, tuple[Setup, str, str]] = {
     "utf-16-file": (
         file("content/nodes.yaml", "nodes: {}\n".encode("utf-16")),
         "refused",
-        "not a text file",
+        "nodes.yaml:1:1: error: this file is saved as UTF-16, not as UTF-8",
+    ),
+    "utf-16-file-without-mark": (
+        file("content/nodes.yaml", "nodes: {}\n".encode("utf-16-be")),
+        "refused",
+        "nodes.yaml:1:1: error: this file is saved as UTF-16, not as UTF-8",
+    ),
+    "utf-32-file": (
+        file("content/nodes.yaml", "nodes: {}\n".encode("utf-32")),
+        "refused",
+        "nodes.yaml:1:1: error: this file is saved as UTF-32, not as UTF-8",
     ),
     "latin-1-file": (
         file("content/nodes.yaml", "nodes:\n  x: {title: Sø}\n".encode("latin-1")),
@@ -236,7 +246,7 @@ FILES: dict[str, tuple[Setup, str, str]] = {
     "template-not-utf-8": (
         file("templates/custom.css", b"\xff\xfe\x00b\x00"),
         "refused",
-        "custom.css:1:3: error: this is not a text file",
+        "custom.css:1:1: error: this file is saved as UTF-16, not as UTF-8",
     ),
     "title-of-100-kb": (
         lambda tmp: {
