@@ -189,6 +189,26 @@ def test_output_inside_content_is_refused(small: Path) -> None:
     assert "inside the content folder" in output
 
 
+def test_an_output_that_is_no_folder_is_named_so(small: Path) -> None:
+    """A device, a named pipe, a dangling link or a file among the parents gave a bare
+    "cannot write: File exists" when the card was written."""
+    os.mkfifo(small / "pipe")
+    (small / "file").write_text("x", encoding="utf-8")
+    (small / "dangling").symlink_to(small / "nowhere")
+    cases = {
+        "/dev/null": "/dev/null: error: the output folder is not a folder (give a folder",
+        str(small / "pipe"): "pipe: error: the output folder is not a folder",
+        str(
+            small / "file" / "out"
+        ): f"a part of the output folder's path is not a folder: {small}/file",
+        str(small / "dangling"): f"a symbolic link to {small}/nowhere, which does not exist",
+    }
+    for out, said in cases.items():
+        code, output = build(small, "--out", out)
+        assert code == 1 and said in output, output
+    assert not (small / "nowhere").exists()
+
+
 def test_project_folder_and_content_folder_both_work(small: Path) -> None:
     assert Project.find(small).content == small / "content"
     assert Project.find(small / "content").content == small / "content"

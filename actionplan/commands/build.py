@@ -4,6 +4,7 @@ atomically: a card for each plan, and for a project of several plans their index
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import field
 from pathlib import Path
 
@@ -113,4 +114,25 @@ def output_folder(project: Project, out: Path | None) -> Path:
                     "named content/ and build the folder above it"
                 ),
             )
+    if out.is_symlink() and not out.exists():
+        raise PlanError.at(
+            Pos(str(out)),
+            _("the output folder is a symbolic link to {target}, which does not exist").format(
+                target=os.readlink(out)
+            ),
+            _("create that folder, or give another with -o, such as -o build"),
+        )
+    # The nearest of out and its parents that exists must be a folder: a device, a pipe or a file
+    # there would give a bare "cannot write" when the card is written.
+    there = next((p for p in (out, *out.parents) if p.exists()), None)
+    if there is not None and not there.is_dir():
+        raise PlanError.at(
+            Pos(str(out)),
+            _("the output folder is not a folder")
+            if there == out
+            else _("a part of the output folder's path is not a folder: {part}").format(
+                part=there
+            ),
+            _("give a folder for the cards with -o, such as -o build"),
+        )
     return out
