@@ -265,9 +265,16 @@ def test_a_record_nested_too_deeply_or_not_a_file_is_an_error(tmp_path: Path) ->
     )
     lock.unlink()
     os.mkfifo(lock)  # read as it was, this waited for a writer for ever
-    code, _out, err = run("diff", fork)
-    assert code == 1
-    assert err.startswith(f"{lock}: error: this is a named pipe, not a file")
+    for command in ("diff", "check"):  # check took it for no record, and said nothing
+        code, _out, err = run(command, fork)
+        assert code == 1, command
+        assert err.startswith(f"{lock}: error: this is a named pipe, not a file"), command
+    lock.unlink()
+    lock.symlink_to(tmp_path / "nowhere.json")
+    for command in ("diff", "check"):
+        code, _out, err = run(command, fork)
+        assert code == 1, command
+        assert err.startswith(f"{lock}: error: no such file"), (command, err)
 
 
 def test_a_value_a_newer_base_asks_for_is_named_where_to_set_it(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import os
 from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
@@ -87,7 +88,9 @@ def _check_plan(
     except PlanError as exc:
         return Report(None, exc.problems)
     # In a project that holds its base and has not pinned it, every date is its own.
-    pinned = (root / LOCK_FILE).is_file()
+    # Anything by that name counts: a pipe, a folder or a dangling link is then said to be no
+    # record (diff.read_lock), rather than taken silently for a project that records nothing.
+    pinned = os.path.lexists(root / LOCK_FILE)
     upstream = loader.upstream(root, base, files, shared) if base or pinned else frozenset()
     plan, problems = merge.merge(root, files, upstream)
     if problems.has_errors:  # a key written twice where the reader did not look, or did
