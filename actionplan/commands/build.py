@@ -130,9 +130,7 @@ def output_folder(project: Project, out: Path | None) -> Path:
             Pos(str(out)),
             _("the output folder is not a folder")
             if there == out
-            else _("a part of the output folder's path is not a folder: {part}").format(
-                part=there
-            ),
+            else _("a part of the output folder's path is not a folder: {part}").format(part=there),
             _("give a folder for the cards with -o, such as -o build"),
         )
     return out

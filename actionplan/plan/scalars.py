@@ -213,8 +213,11 @@ class ScalarReader:
         if isinstance(node, yaml.ScalarNode):  # nearly every text: one value, with some text
             text: str = node.value
             if node.tag != _NULL and text and not text.isspace():  # as text.strip()
-                if node.style == '"' and not text.isprintable():  # only an escape writes one
-                    self._controls(node, what, text)
+                if not text.isprintable():  # a line break, a control, a bidirectional format
+                    if node.style == '"':  # only an escape writes a control
+                        self._controls(node, what, text)
+                    if "\u202d" in text or "\u202e" in text:
+                        self._override(node, what, text)
                 return text
         scalar = self._scalar(node, what, N_("text"))
         if scalar is None:
@@ -249,6 +252,28 @@ class ScalarReader:
             _(
                 "a browser shows it as nothing: delete the escape that writes it "
                 "(such as '\\a', '\\e' or '\\x07'), or write a backslash as '\\\\'"
+            ),
+        )
+
+    def _override(self, node: yaml.Node, what: str, text: str) -> None:
+        """A warning for a bidirectional override (U+202D, U+202E): it shows the characters after
+        it in an order other than the one they are written in, so that the card can read
+        otherwise than the file a reviewer read (where an editor may show nothing)."""
+        from actionplan.plan.yaml_problems import describe_char
+
+        at = min(i for i in (text.find("\u202d"), text.find("\u202e")) if i >= 0)
+        before = text[:at]
+        message = (
+            _("{what} has a bidirectional override, {char}, after '{before}'")
+            if before.strip()
+            else _("{what} has a bidirectional override, {char}, at the start")
+        )
+        self.problems.warning(
+            self.places.pos(node),
+            message.format(what=what, char=describe_char(text[at]), before=short(before)),
+            _(
+                "it shows the text after it in another order than it is written, so the card "
+                "reads otherwise than the file: delete it (an editor may not show it)"
             ),
         )
 

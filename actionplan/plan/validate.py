@@ -425,7 +425,10 @@ class Reader:
                     good = (
                         bool(value)
                         and not value.isspace()
-                        and (style != '"' or value.isprintable())
+                        and (
+                            value.isprintable()  # else a line break, a control, a bidi format
+                            or (style != '"' and "\u202d" not in value and "\u202e" not in value)
+                        )
                     )
                 elif how is _ID:
                     good = id_problem(value) is None
