@@ -21,6 +21,7 @@ SHARED_DIR = "shared"  # the local layer every plan of the project shares: conta
 FIRST_PLAN = "content"  # the name of the plan in content/, for --plan
 INDEX_NAME = "plans.html"  # the index of a project's plans, in the build folder
 _PLAN_ID = r"[a-z0-9][a-z0-9-]*\Z"  # compiled by a project of several plans, not at import
+_DEVICE_NAME = r"(?:con|prn|aux|nul|com[1-9]|lpt[1-9])\Z"  # no file or folder so on Windows
 
 
 def default_dir(name: str) -> Path:
@@ -209,6 +210,14 @@ class Project:
 def plan_name_problem(name: str) -> tuple[str, str] | None:
     """(message, hint) when `name` cannot name a plan's folder in plans/."""
     if re.match(_PLAN_ID, name) and name != FIRST_PLAN:
+        if re.match(_DEVICE_NAME, name):
+            return (
+                _("'{name}' cannot name a plan: Windows keeps it for a device").format(name=name),
+                _(
+                    "its card goes in build/{name}/, which cannot be copied to a Windows "
+                    "server or most USB sticks: choose another name"
+                ).format(name=name),
+            )
         return None
     return (
         _("'{name}' cannot name a plan").format(name=name),

@@ -291,6 +291,9 @@ def test_new_plan_adds_a_plan_to_fill_in(shelf: Path) -> None:
     assert code == 1 and "plans/fourth: error: already exists" in err
     code, _, err = run("new", str(shelf), "--plan", "content")
     assert code == 1 and "error: 'content' cannot name a plan" in err
+    code, _, err = run("new", str(shelf), "--plan", "aux")
+    assert code == 1 and "error: 'aux' cannot name a plan: Windows keeps it for a device" in err
+    assert not (shelf / "plans" / "aux").exists()
 
 
 def test_diff_plan_records_and_compares_one_plans_base(shelf: Path) -> None:
