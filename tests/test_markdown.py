@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -117,3 +119,11 @@ def test_images_are_never_loaded() -> None:
 )
 def test_a_name_before_the_host_is_found_only_in_the_authority(url: str, hides: bool) -> None:
     assert markdown.hides_host(url) is hides
+
+
+@given(st.text(alphabet="[]\n a!:`", max_size=40))
+@settings(max_examples=500, deadline=None)
+def test_a_link_text_over_lines_is_found_as_the_slower_pattern_found_it(text: str) -> None:
+    """_NOT_PLAIN looks for '[' then a line break from the last '[' before it, not from each."""
+    slower = r"[`<>\\&~\t]|\]\s*:|!\[|\]\[| {4}|\[[^\]\n]*\n"
+    assert bool(re.search(markdown._NOT_PLAIN, text)) == bool(re.search(slower, text))

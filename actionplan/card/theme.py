@@ -45,7 +45,9 @@ _WORD_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "seq", "map")
 )
 # The script declares the interface words it says, in a line of its own: `// words: a b c`.
-_SCRIPT_WORDS = re.compile(r"^\s*//\s*words:(.*)$", re.MULTILINE)
+# Spaces and tabs, not \s, before it: \s runs over blank lines, and from each of thousands of
+# them over all the rest.
+_SCRIPT_WORDS = re.compile(r"^[ \t]*//[ \t]*words:(.*)$", re.MULTILINE)
 
 
 @frozen

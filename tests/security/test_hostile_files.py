@@ -282,7 +282,20 @@ SLOW_FILES: dict[str, tuple[Setup, str, str]] = {
         "built",
         "",
     ),
+    # Each took a regular expression from every '[' (or blank line) over all the rest: minutes.
+    "text-of-200-000-brackets": (lambda tmp: with_body("[" * 200_000), "built", ""),
+    "script-of-200-000-blank-lines": (
+        file("templates/card.js", "\n" * 200_000 + "x\n"),
+        "built",
+        "",
+    ),
 }
+
+
+def with_body(text: str) -> dict[str, Any]:
+    nodes = plan_files()["content/nodes.yaml"]
+    nodes["nodes"]["act"]["body"] = text
+    return {"content/nodes.yaml": nodes}
 
 
 def many_options(count: int) -> dict[str, Any]:
