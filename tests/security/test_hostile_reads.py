@@ -265,13 +265,22 @@ def test_a_plan_in_a_huge_tree_fails_without_walking_all_of_it(
     assert len(listed) <= 13
 
 
-def test_a_failed_write_says_so_at_the_file(tmp_path: Path) -> None:
+def test_a_failed_write_says_so_at_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from hostile import _good_project
 
-    (tmp_path / "a-file").write_text("not a folder")
-    code, output = run("build", str(_good_project()), "-o", str(tmp_path / "a-file" / "out"))
+    def full(*args: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    project = _good_project()
+    monkeypatch.setattr(os, "replace", full)  # what no look at the folder beforehand foresees
+    code, output = run("build", str(project), "-o", str(tmp_path / "out"))
     assert code == 1
-    assert output.startswith(f"{tmp_path / 'a-file' / 'out' / 'index.html'}: error: cannot write")
+    assert output.startswith(
+        f"{tmp_path / 'out' / 'index.html'}: error: cannot write: No space left on device"
+    )
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_a_file_grown_since_its_size_was_known_is_read_no_further_than_the_limit(
