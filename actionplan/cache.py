@@ -13,18 +13,22 @@ kind is no entry, and one that cannot be written is not kept, never a failed bui
 ACTIONPLAN_CACHE_DIR moves it; set to an empty value, nothing is read from it or written to it.
 ACTIONPLAN_NO_CACHE=1 turns off the stores alone: every build then reads, checks and renders the
 whole plan, as a first build does (the compiled templates, checked against their text, are kept).
+
+A process that builds again and again (`serve`) also remembers its last builds in memory
+(`Memory`): what a save did not change is then not even looked up.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import hashlib
 import importlib.util
 import os
 import pickle
 import sys
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -314,3 +318,76 @@ class Buckets:
         for name, before, now in zip(self.names, was or self.kept, self.used, strict=True):
             if before.keys() != now.keys() or any(before[k] is not v for k, v in now.items()):
                 self.store.put(name, now)
+
+
+class Memory:
+    """What a process that builds again and again (`serve`, which owns one) remembers of its
+    last builds, in use while it builds (`remembering`).  Each part keeps its own kind of thing
+    by the place it is of:
+
+    - "split": each file's text as last read, its parts and their digests (merge.read_in_parts);
+    - "entries": each file's entries of `nodes:` as last read (merge._read_entries);
+    - "graph": each plan folder's nodes and their ways on (graph.Graph);
+    - "checks": what each check found in each object (checks.Kept);
+    - "nodes checked": what the checks found in each node (checks._check_nodes);
+    - "graph checked": what the walks of the graph found (checks.check_graph).
+
+    A value is only ever a shortcut, used for the very objects it was made of.  Each kind holds
+    at most PLACES places, and a new one past that forgets the oldest: a process that builds
+    many projects (the tests) does not grow without end.  A build with no memory (the command
+    line, which builds once) keeps nothing and pays nothing."""
+
+    PLACES = 64
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, dict[Hashable, Any]] = {}
+
+    def recall(self, kind: str, where: Hashable) -> Any:
+        """What was last kept of this kind at this place, or None."""
+        found = self._kinds.get(kind)
+        return found.get(where) if found is not None else None
+
+    def keep(self, kind: str, where: Hashable, value: Any) -> None:
+        """Keep a value of this kind at this place, in place of what was kept there."""
+        found = self._kinds.setdefault(kind, {})
+        if found.pop(where, None) is None and len(found) >= self.PLACES:
+            del found[next(iter(found))]
+        found[where] = value
+
+    def forget(self, kind: str, where: Hashable) -> None:
+        self._kinds.get(kind, {}).pop(where, None)
+
+    def clear(self) -> None:
+        """Forget everything, as a new process would start."""
+        self._kinds.clear()
+
+    def kinds(self) -> set[str]:
+        """The kinds of which anything is kept."""
+        return {kind for kind, found in self._kinds.items() if found}
+
+
+_memory: contextvars.ContextVar[Memory | None] = contextvars.ContextVar("memory", default=None)
+
+
+def memory() -> Memory | None:
+    """The memory of the builds before this one (`remembering`), or None: in a process that
+    builds once, and with ACTIONPLAN_NO_CACHE (every build then does all a first build does)."""
+    found = _memory.get()
+    return None if found is None or os.environ.get(OFF_VAR) else found
+
+
+def builds_again() -> bool:
+    """Whether this build is one of a process that builds again (`remembering`), whether or not
+    it may use its memory."""
+    return _memory.get() is not None
+
+
+@contextlib.contextmanager
+def remembering(kept: Memory | None) -> Iterator[Memory | None]:
+    """Build inside the block with `kept` as the memory of the builds before, or with none (in
+    this thread; a new thread starts with none)."""
+    token = _memory.set(kept)
+    try:
+        yield kept
+    finally:
+        _memory.reset(token)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from actionplan import i18n
+from actionplan import cache, i18n
 from actionplan.project import default_dir
 
 # Property tests draw the same examples on every run (derandomized), so that a run is red or
@@ -50,6 +50,15 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("LANGUAGE", "en")
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture
+def as_serve() -> Iterator[cache.Memory]:
+    """The test's builds and checks remember those before them, as `serve`'s do (one memory,
+    cache.Memory, that a build as a new process empties)."""
+    with cache.remembering(cache.Memory()) as memory:
+        assert memory is not None
+        yield memory
 
 
 def copy_project(dest: Path) -> Path:

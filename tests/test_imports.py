@@ -125,7 +125,8 @@ def test_a_command_that_checks_once_sets_what_it_read_aside_and_serve_does_not()
     # nothing is (a frozen object in a cycle would never be freed).
     code = (
         "import gc, sys\n"
-        "from actionplan.plan import checks, read\n"
+        "from actionplan import cache\n"
+        "from actionplan.plan import read\n"
         "def frozen_by_a_check():\n"
         "    gc.unfreeze()\n"
         "    read.check_plan(sys.argv[1])\n"
@@ -133,8 +134,8 @@ def test_a_command_that_checks_once_sets_what_it_read_aside_and_serve_does_not()
         "print(frozen_by_a_check())\n"
         "read.ONE_SHOT = True\n"
         "print(frozen_by_a_check(), gc.isenabled())\n"
-        "checks.Kept.keep = True\n"
-        "print(frozen_by_a_check())\n"
+        "with cache.remembering(cache.Memory()):\n"
+        "    print(frozen_by_a_check())\n"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO), "ACTIONPLAN_NO_CACHE": "1"}
     done = subprocess.run(

@@ -265,10 +265,10 @@ def test_a_link_into_another_plan_is_checked_again_when_that_plan_changes(
     assert after == clean_check(project, monkeypatch)
 
 
+@pytest.mark.usefixtures("as_serve")  # as serve does
 def test_serve_walks_again_only_the_nodes_a_save_changed_for_links_to_other_plans(
     one_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
     plan = one_file / "content" / "plan.yaml"
     link = "Se [den anden plan](plan:anden)."
     every = [f"n{i}" for i in range(41)]
@@ -309,12 +309,12 @@ def test_serve_walks_again_only_the_nodes_a_save_changed_for_links_to_other_plan
             assert after == clean_check(one_file, m), what
 
 
+@pytest.mark.usefixtures("as_serve")  # as serve does
 def test_a_link_to_no_plan_found_by_a_new_process_is_found_by_the_saves_after_it(
     one_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The first check of a serve session takes the nodes' problems from the cache, together:
     # which node each is of is not kept, and the saves after it find them again just as well.
-    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
     plan = one_file / "content" / "plan.yaml"
     link = "Se [den anden plan](plan:anden)."
     edit(plan, "Gør trin 7.", link)
@@ -338,12 +338,12 @@ def test_a_link_to_no_plan_found_by_a_new_process_is_found_by_the_saves_after_it
             assert after == clean_check(one_file, m)
 
 
+@pytest.mark.usefixtures("as_serve")  # as serve does
 def test_in_one_process_a_save_looks_at_the_nodes_it_changed_and_no_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Not even to find their entries kept: a node that is the object it was has what it had.
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
     monkeypatch.setattr(cache.Buckets, "FROM", 8)  # in buckets, as a large file's
     project = one_file_plan(tmp_path / "project", 300)
     plan = project / "content" / "plan.yaml"
@@ -358,17 +358,18 @@ def test_in_one_process_a_save_looks_at_the_nodes_it_changed_and_no_other(
     checked(project)
     assert len(looked_at) == 2 * 301  # by the node checks, and for links to other plans
     for change, looked in [
-        (lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), ["n5"]),
+        # Each node changed, by the node checks and for links to other plans.
+        (lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), ["n5", "n5"]),
         (lambda: None, []),
-        (lambda: edit(plan, "next: n10\n", "next: n10-x\n"), ["n9"]),  # to no node: an error
-        (lambda: edit(plan, "next: n10-x\n", "next: n10\n"), ["n9"]),
-        (lambda: edit(plan, "title: Trin fem\n", "title: Trin 5\n"), ["n5"]),
+        # To no node: an error, after which the links to other plans are not looked for ...
+        (lambda: edit(plan, "next: n10\n", "next: n10-x\n"), ["n9"]),
+        # ... and the next looks at n9 for them, changed since they were last looked for.
+        (lambda: edit(plan, "next: n10-x\n", "next: n10\n"), ["n9", "n9"]),
+        (lambda: edit(plan, "title: Trin fem\n", "title: Trin 5\n"), ["n5", "n5"]),
     ]:
         looked_at.clear()
         change()
         after = checked(project, new_process=False)
-        # The links to other plans are walked again for the nodes changed without this (the
-        # check keeps what it found in the last check's nodes).
         assert looked_at == looked
         with monkeypatch.context() as m:
             m.setattr(checks, "_check_node", real)

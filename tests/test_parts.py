@@ -279,7 +279,6 @@ def assert_same(text: str, new_process: bool) -> bool:
     """Read in parts (None: not in parts) and whole are the same; whether it was read in parts."""
     if new_process:
         Store.forget()  # what was kept is read from disk, as a new process reads it
-        merge._last_split.clear()  # and the text before the edit, and its parts
     parts = merge.read_in_parts(text, NAME, Role.BASE, PATH)
     value, problems = whole(text)
     if parts is None:
@@ -296,7 +295,7 @@ def assert_same(text: str, new_process: bool) -> bool:
 @given(st.data(), st.booleans())
 def test_a_file_read_in_parts_reads_as_the_whole_file(data: st.DataObject, new: bool) -> None:
     text = data.draw(plan_text(), "plan")
-    with fresh_cache():
+    with fresh_cache(), cache.remembering(None if new else cache.Memory()):
         event("read in parts" if assert_same(text, new) else "read whole")
         for i in range(2):  # edits, each read with what the text before it left in the cache
             text = data.draw(edited(text), f"edit {i}")
@@ -322,7 +321,7 @@ def test_a_plain_plan_is_read_in_parts_after_every_edit(new_process: bool) -> No
         lambda t: t.replace("  n2:\n", "  n3:\n    kind: outcome\n    title: Tre\n  n2:\n"),
         lambda t: t.replace("plan:\n", "# top\nplan:\n"),
     ]
-    with fresh_cache():
+    with fresh_cache(), cache.remembering(None if new_process else cache.Memory()):
         for change in edits:
             text = change(text)
             assert assert_same(text, new_process)
@@ -398,7 +397,6 @@ def test_a_new_process_cuts_an_edited_text_again_only_where_it_changed(
     )
     assert merge.read_in_parts(text, NAME, Role.BASE, PATH) is not None
     Store.forget()
-    merge._last_split.clear()
     cut_whole: list[str] = []
     digested: list[str] = []
     real_split, real_digest = loader.split_nodes, merge._digest
@@ -435,13 +433,11 @@ def test_damaged_kept_parts_are_passed_over(
         PLAN + "nodes:\n" + "".join(f"  n{i}:\n    kind: outcome\n    title: T\n" for i in range(5))
     )
     Store.forget()
-    merge._last_split.clear()
     assert merge.read_in_parts(text, NAME, Role.BASE, PATH) is not None
     ((key, kept),) = [
         (k, v) for (_folder, k), v in Store._memory.items() if type(v) is tuple and len(v) == 10
     ]
     Store(loader.READS).put(key, damage(kept))
     Store.forget()
-    merge._last_split.clear()
     text = text.replace("title: T\n", "title: Ny\n", 1)
     assert assert_same(text, new_process=True)

@@ -129,6 +129,7 @@ def test_a_start_that_reaches_no_outcome_has_no_route() -> None:
     assert list(Graph(_plan(_step("q", "q", loop=True), _outcome("end"))).routes()) == []
 
 
+@pytest.mark.usefixtures("as_serve")  # serve remembers its last graphs
 def test_a_graph_of_the_same_folder_makes_again_only_the_ways_of_the_nodes_not_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,7 @@ the card a clean build makes, byte for byte, whatever input changed."""
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import datetime as dt
 import importlib
@@ -10,7 +11,7 @@ import os
 import pickle
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,20 +34,35 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2026, 12, 1)
 
 
+def as_a_new_process() -> None:
+    """Forget what the process keeps in memory, as a new process starts with nothing there."""
+    Store.forget()
+    if (memory := cache.memory()) is not None:
+        memory.clear()
+
+
 def build(root: Path, out: Path, new_process: bool = True) -> tuple[bytes, list[str]]:
     """The card and the warnings of a build, as a new process would make them (or, with
-    new_process False, as `serve` makes them: after the builds before it in the same process)."""
+    new_process False, as `serve` makes them: after the builds before it in the same process,
+    remembering them with the fixture `as_serve`)."""
     if new_process:
-        Store.forget()
+        as_a_new_process()
     result: BuildResult = build_card(Project.find(root), out)
     return result.path.read_bytes(), [p.format() for p in result.warnings]
 
 
-def clean(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
-    """A build with no cache at all (what the process keeps in memory left as it was)."""
+@contextlib.contextmanager
+def nothing_kept(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In the block, no cache at all (what the process keeps in memory left as it was)."""
     with monkeypatch.context() as m:
         m.setenv("ACTIONPLAN_CACHE_DIR", "")
         m.setenv(cache.OFF_VAR, "1")
+        yield
+
+
+def clean(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
+    """A build with no cache at all."""
+    with nothing_kept(monkeypatch):
         return build(root, out, new_process=False)
 
 
@@ -56,8 +72,7 @@ def checked(
     """What `actionplan check` prints (errors, warnings and notes) and its exit code, as a new
     process would (or, with new_process False, as `serve` checks: after the checks before it)."""
     if new_process:
-        Store.forget()
-        checks.Kept.forget()
+        as_a_new_process()
     result = CliRunner().invoke(
         cli,
         ["check", str(root)],
@@ -72,9 +87,7 @@ def clean_check(
     root: Path, monkeypatch: pytest.MonkeyPatch, language: str = "en", today: dt.date = TODAY
 ) -> tuple[int, str]:
     """What `actionplan check` prints with nothing kept from any check before it."""
-    with monkeypatch.context() as m:
-        m.setenv("ACTIONPLAN_CACHE_DIR", "")
-        m.setenv(cache.OFF_VAR, "1")
+    with nothing_kept(monkeypatch):
         return checked(root, False, language, today)
 
 
@@ -95,10 +108,15 @@ SVG = (
 
 @pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
 def test_after_every_kind_of_change_the_cached_card_is_the_clean_card(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool
+    project: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_process: bool,
+    request: pytest.FixtureRequest,
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(checks.Kept, "keep", not new_process)
+    if not new_process:
+        request.getfixturevalue("as_serve")  # as serve does
     content, templates = project / "content", project / "templates"
     changes: list[tuple[str, Callable[[], None]]] = [
         ("nothing", lambda: None),
@@ -382,11 +400,11 @@ def clean_problems(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return kept_problems(root)
 
 
+@pytest.mark.usefixtures("as_serve")  # as serve does
 def test_a_check_after_an_edit_finds_what_a_clean_check_finds(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
     nodes = project / "content" / "nodes"
     body = "    body: Fx trusler mod liv, selvskade eller et aftalt møde med en voksen."
     extra = "  ekstra:\n    kind: outcome\n    title: Ekstra\n"
@@ -512,10 +530,15 @@ LOOP = "    loop: true\n"
 @pytest.mark.parametrize("new_process", [True, False], ids=["new process", "serve"])
 @pytest.mark.parametrize("size", [40, 250], ids=["40 nodes", "250 nodes packed"])
 def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new_process: bool, size: int
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    new_process: bool,
+    request: pytest.FixtureRequest,
+    size: int,
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(checks.Kept, "keep", not new_process)
+    if not new_process:
+        request.getfixturevalue("as_serve")  # as serve does
     # The entries kept in buckets, as for a large file (the other tests keep them in one).
     monkeypatch.setattr(cache.Buckets, "FROM", 8)
     # At 250 nodes, three groups of sections, each node in a <noscript> as on a large card.
@@ -643,9 +666,7 @@ def test_after_each_edit_inside_one_file_the_cached_card_is_the_clean_card(
 def clean_or_errors(
     root: Path, out: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[bytes, list[str]]:
-    with monkeypatch.context() as m:
-        m.setenv("ACTIONPLAN_CACHE_DIR", "")
-        m.setenv(cache.OFF_VAR, "1")
+    with nothing_kept(monkeypatch):
         return build_or_errors(root, out, new_process=False)
 
 
@@ -732,11 +753,11 @@ def test_a_theme_s_own_page_that_puts_each_node_in_place_gets_the_kept_sections(
     assert b"<noscript><section" in card[0]
 
 
+@pytest.mark.usefixtures("as_serve")  # as serve does
 def test_serve_walks_the_graph_again_only_when_a_way_on_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(checks.Kept, "keep", True)  # as serve does
     project = one_file_plan(tmp_path / "project")
     plan = project / "content" / "plan.yaml"
     walked: list[object] = []

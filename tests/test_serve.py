@@ -23,7 +23,7 @@ from test_graph import write_plan
 from test_kept_checks import watch_checks
 from test_rebuild_cache import clean, edit, one_file_plan
 
-from actionplan import deferred
+from actionplan import cache, deferred
 from actionplan.cache import Store
 from actionplan.card import render
 from actionplan.card.theme import Theme
@@ -310,13 +310,14 @@ def test_the_served_copy_is_the_page_with_the_script_as_it_always_was(
     )
 
 
-def test_serve_keeps_what_each_check_finds_for_the_next_save(
+def test_serve_remembers_its_builds_for_the_next_save_and_no_other_build_does(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(checks.Kept, "keep", False)  # a build that checks once keeps nothing
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     live = LiveCard(Project.find(project), tmp_path / "live")
     assert live.rebuild()[0]
-    assert checks.Kept.keep
+    assert {"graph", "checks", "nodes checked", "graph checked"} <= live.memory.kinds()
+    assert cache.memory() is None  # a build outside serve's keeps nothing
 
 
 def test_a_file_saved_in_two_writes_gets_one_good_card_and_no_error_between(
@@ -427,12 +428,21 @@ def spy_on_puts(monkeypatch: pytest.MonkeyPatch, note: Callable[[Store, str], An
     return noted
 
 
+def served_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, LiveCard]:
+    """A project whose plan is one file of 300 nodes (its entries kept in buckets), with a
+    cache in tmp_path, and serve's card of it built once: the project, its plan and the card."""
+    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    project = one_file_plan(tmp_path / "project", n=300)
+    live = LiveCard(Project.find(project), tmp_path / "live")
+    assert live.rebuild()[0]
+    return project, project / "content" / "plan.yaml", live
+
+
 def built_by_a_new_process(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
     """The card a new process builds from what serve left in the cache (the test's spies
     undone), having found every node's checks there."""
     monkeypatch.undo()
     Store.forget()
-    checks.Kept.forget()
     seen = watch_checks(monkeypatch)
     monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
     card = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
@@ -444,11 +454,7 @@ def built_by_a_new_process(project: Path, tmp_path: Path, monkeypatch: pytest.Mo
 def test_a_save_s_card_is_served_before_the_cache_is_written_for_the_next_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    project = one_file_plan(tmp_path / "project", n=300)  # its entries kept in buckets
-    plan = project / "content" / "plan.yaml"
-    live = LiveCard(Project.find(project), tmp_path / "live")
-    assert live.rebuild()[0]
+    project, plan, live = served_plan(tmp_path, monkeypatch)
 
     # At each write of what was read and what the checks found: the version served, and
     # whether it is the card of the save.
@@ -479,11 +485,7 @@ def test_saves_back_to_back_leave_one_writing_of_each_part_of_the_cache(
 ) -> None:
     # The second save's writing of the file's cut and entries replaces the first's, which was
     # never done: serve idle writes each once, as the last save has it.
-    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    project = one_file_plan(tmp_path / "project", n=300)
-    plan = project / "content" / "plan.yaml"
-    live = LiveCard(Project.find(project), tmp_path / "live")
-    assert live.rebuild()[0]
+    project, plan, live = served_plan(tmp_path, monkeypatch)
     live.write_kept()
     edit(plan, "title: Trin 5\n", "title: Trin fem\n")
     assert live.rebuild()[0]
@@ -522,17 +524,12 @@ def test_a_save_whose_cache_was_never_written_leaves_the_next_build_clean(
 ) -> None:
     # As if serve ended between a save's card and writing what it keeps: the cache is as the
     # build before left it, and the next build does more again, never makes a stale card.
-    monkeypatch.setenv("ACTIONPLAN_CACHE_DIR", str(tmp_path / "cache"))
-    project = one_file_plan(tmp_path / "project", n=300)
-    plan = project / "content" / "plan.yaml"
-    live = LiveCard(Project.find(project), tmp_path / "live")
-    assert live.rebuild()[0]
+    project, plan, live = served_plan(tmp_path, monkeypatch)
     with monkeypatch.context() as m:
         m.setattr(deferred, "run", lambda left: left.clear())
         edit(plan, "title: Trin 5\n", "title: Trin fem\n")
         assert live.rebuild()[0]
     Store.forget()  # a new process
-    checks.Kept.forget()
     built = build_card(Project.find(project), tmp_path / "out").path.read_bytes()
     assert b"Trin fem" in built
     assert built == clean(project, tmp_path / "clean", monkeypatch)[0]

@@ -29,14 +29,13 @@ from urllib.parse import unquote
 
 import watchfiles
 
-from actionplan import deferred
+from actionplan import cache, deferred
 from actionplan.card.render import csp_hash
 from actionplan.card.theme import Theme
 from actionplan.card.write import write_atomic
 from actionplan.commands.build import CARD_NAME, make_site
 from actionplan.errors import PlanError, Pos, Problem
 from actionplan.i18n import _
-from actionplan.plan import checks
 from actionplan.plan.read import Report
 from actionplan.project import PLANS_DIR, Project
 
@@ -203,6 +202,9 @@ class LiveCard:
     theme: Theme | None = field(default=None, repr=False)
     # What the builds left for the cache, written when serve is idle (write_kept).
     left: deferred.Left = field(default_factory=dict, repr=False)
+    # What the builds remember of the builds before them: a save looks again only at what it
+    # changed.
+    memory: cache.Memory = field(default_factory=cache.Memory, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -224,7 +226,7 @@ class LiveCard:
             # (write_kept): this process keeps it in memory, and a save made straight after
             # this one does not wait for it (a crash before leaves the cache as it was, which
             # only makes the next build in another process do more again).
-            with deferred.collect(self.left):
+            with deferred.collect(self.left), cache.remembering(self.memory):
                 return self._rebuild(only)
         finally:
             if enabled:
@@ -240,7 +242,6 @@ class LiveCard:
     def _rebuild(self, only: str | None) -> tuple[bool, list[Problem]]:
         # The plans a save did not touch are not checked again: only the one it changed, or
         # all when it reached further (only is None: the templates, the shared layer).
-        checks.Kept.keep = True  # every save is checked again: keep what each check finds
         today = _today()
         if only is None or today != self.checked_on:
             self.checked.clear()

@@ -6,20 +6,20 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import os
 import typing
 from collections.abc import Callable, Iterator
 from itertools import compress
 from operator import is_not
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from actionplan import i18n
-from actionplan.cache import OFF_VAR, Buckets, Store, digest
+from actionplan.cache import Buckets, Store, digest, memory
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
 from actionplan.frozen import frozen
 from actionplan.i18n import N_, _, ngettext
+from actionplan.identity import ByIdentity
 from actionplan.plan import model, translate
 from actionplan.plan.graph import Graph, graph_of
 from actionplan.plan.merge import text_keys
@@ -31,34 +31,32 @@ W = Severity.WARNING
 
 class Kept:
     """Each object's problems, as one check found them when it last checked the same plan
-    folder in this process: `serve` checks again after every save, and most objects are the
-    ones it checked before.
+    folder in this process: `serve` checks again after every save (cache.Memory, kind
+    "checks"), and most objects are the ones it checked before.
 
     An entry is used only for the very objects it was found for (the model is immutable, and
     the cache hands back the objects of a file that did not change, not copies), and only while
     everything else the check reads, its `context`, is equal to what it was (such as the set of
     node ids, for a link to a node); otherwise the object is checked anew.  Kept only where the
-    process checks again (`keep`, set by serve), and not with ACTIONPLAN_NO_CACHE; `always`,
-    for what one check hands the next in the same build (each object's texts, walked once).
+    process has a memory of its builds; `always`, also for what one check hands the next in the
+    same build (each object's texts, walked once: texts_of).
     """
-
-    keep: ClassVar[bool] = False  # whether this process checks again: serve sets it
-    _last: ClassVar[dict[tuple[str, str], tuple[object, dict[object, tuple[Any, Any, Any]]]]] = {}
 
     def __init__(
         self, check: str, plan: model.Plan, context: object = (), always: bool = False
     ) -> None:
-        where = (check, str(plan.root))
         self.context = (i18n.language(), context)  # messages are in the language asked for
         self.new: dict[object, tuple[Any, Any, Any]] = {}
         self.old: dict[object, tuple[Any, Any, Any]] = {}
-        self.on = always or (Kept.keep and not os.environ.get(OFF_VAR))
-        if not self.on:
+        kept = memory()
+        self.on = always or kept is not None
+        if kept is None:
             return
-        last_context, last = self._last.get(where, (None, {}))
+        where = (check, str(plan.root))
+        last_context, last = kept.recall("checks", where) or (None, {})
         if last_context == self.context:
             self.old = last
-        self._last[where] = (self.context, self.new)
+        kept.keep("checks", where, (self.context, self.new))
 
     def __call__(
         self, key: object, obj: Any, find: Callable[..., Any], *args: Any, also: Any = None
@@ -73,11 +71,21 @@ class Kept:
         self.new[key] = entry
         return entry[2]
 
-    @classmethod
-    def forget(cls) -> None:
-        cls._last.clear()
-        _graph_checked.clear()
-        _nodes_checked.clear()
+
+# The last walk of the texts of each plan alive (texts_of).
+_texts: ByIdentity[model.Plan, Kept] = ByIdentity()
+
+
+def texts_of(plan: model.Plan) -> Kept:
+    """Each object's texts (texts_in), walked once for the plan's own checks and its links to
+    other plans: a walk after the first of the same plan starts from what the one before it
+    found."""
+    texts = Kept("texts", plan, always=True)
+    last = _texts.get(plan)
+    if last is not None:
+        texts.old = last.new
+    _texts.put(plan, texts)
+    return texts
 
 
 CHECKS = "checks"  # the store of what the checks found, kept across processes
@@ -137,21 +145,22 @@ def _check_nodes(
     (lines added or removed above it) has its problems moved as far, but for the checks whose
     messages name a line (BY_LINE).  Only what lies in the node's own file is kept.
 
-    In a process that checks again (`serve`), under the same context (which holds the node
-    ids, in order), a node that is the very object it was in the last check of the plan's
-    folder has what it had then, and only the others are looked at: a save walks the node it
-    changed, not 10 000.
+    In a process that checks again (`serve`: cache.Memory, kind "nodes checked"), under the
+    same context (which holds the node ids, in order), a node that is the very object it was in
+    the last check of the plan's folder has what it had then, and only the others are looked
+    at: a save walks the node it changed, not 10 000.
     """
-    on = lasting.buckets is not None
+    buckets = lasting.buckets
     keys, values = list(plan.nodes), list(plan.nodes.values())
     where = (lasting.name, str(plan.root), tuple(name for name, _find in node_checks))
-    last = _nodes_checked.get(where) if on and Kept.keep and not os.environ.get(OFF_VAR) else None
+    kept = memory()
+    last: _NodesChecked | None = kept.recall("nodes checked", where) if kept else None
     if (
         last is not None
         and last.context == lasting.key
         and last.keys == keys
-        and (last.ways is None) == (graph is None)
-        and last.buckets.names == lasting.buckets.names  # type: ignore[union-attr]
+        and (last.ways is None) == (graph is None or buckets is None)
+        and (last.buckets.names if last.buckets else None) == (buckets.names if buckets else None)
     ):
         at = list(compress(range(len(values)), map(is_not, values, last.values)))
         results, ways, used = dict(last.results), last.ways, last.used
@@ -161,8 +170,8 @@ def _check_nodes(
         last = None
         at = list(range(len(values)))
         results, used = {}, [None] * len(values)
-        ways = [b""] * len(values) if on and graph is not None else None
-    writtens = text_keys(map(values.__getitem__, at)) if on else [None] * len(at)
+        ways = [b""] * len(values) if buckets is not None and graph is not None else None
+    writtens = text_keys(map(values.__getitem__, at)) if buckets else [None] * len(at)
     table, context = lasting.table, lasting.key
     for i, written in zip(at, writtens, strict=True):
         found_in, way, entry = _check_node(
@@ -179,21 +188,17 @@ def _check_nodes(
     for i in sorted(results):
         for name, problems in results[i]:
             found[name] += problems
-    if on:
-        assert lasting.buckets is not None
-        if last is not None:
+    if buckets is not None:
+        if last is not None and last.buckets is not None:
             gone = [last.used[i] for i in at]
-            lasting.buckets.use_again(
+            buckets.use_again(
                 last.buckets, [u[0] for u in gone if u is not None], [used[i] for i in at]
             )
         else:
             lasting.use([u for u in used if u is not None])
-        if Kept.keep and not os.environ.get(OFF_VAR):
-            if len(_nodes_checked) >= KEPT_CHECKS and where not in _nodes_checked:
-                del _nodes_checked[next(iter(_nodes_checked))]
-            _nodes_checked[where] = _NodesChecked(
-                context, keys, values, results, ways, used, lasting.buckets
-            )
+    if kept is not None:
+        checked = _NodesChecked(context, keys, values, results, ways, used, buckets)
+        kept.keep("nodes checked", where, checked)
     return found, ways
 
 
@@ -241,11 +246,7 @@ class _NodesChecked:
     results: dict[int, tuple[tuple[str, tuple[Problem, ...]], ...]]
     ways: list[bytes] | None
     used: list[tuple[bytes, Any] | None]
-    buckets: Buckets
-
-
-_nodes_checked: dict[tuple[str, str, tuple[str, ...]], _NodesChecked] = {}
-KEPT_CHECKS = 16  # plan folders and checks at most: a process that checks many forgets the oldest
+    buckets: Buckets | None
 
 
 def _moved(problems: tuple[Problem, ...], by: int) -> tuple[Problem, ...]:
@@ -294,7 +295,7 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     graph = graph_of(plan)
     context = (_ids(plan), plan.upstream)
     lasting = Lasting(plan, "checks", context)
-    texts = Kept("texts", plan, always=True)
+    texts = texts_of(plan)
     kept = {
         "references": Kept("references", plan, _ids(plan)),
         "options": Kept("options", plan),
@@ -399,25 +400,19 @@ def _missing(kind: str, ref: str, pos: Pos, known: typing.Mapping[str, Any]) -> 
     return Problem(pos, _(message).format(id=ref), hint)
 
 
-# In a process that checks again (Kept.keep), the last graph check of each plan: (what else it
-# read, its nodes, their ways, what it found).
-_graph_checked: dict[
-    str, tuple[object, typing.Mapping[str, model.Node], dict[str, Any], list[Problem]]
-] = {}
-
-
 def check_graph(plan: model.Plan, graph: Graph, ways: list[bytes] | None = None) -> list[Problem]:
     """Unreachable nodes, cycles that are not marked as loops, and nodes that reach no outcome.
 
     The walks read each node's id, kind, place and ways on (with theirs) and nothing else: where
     none of those changed since a check of the plan (an edit of a text, say), what that check
-    found is found again: in a process that checks again, from its last check, and in any
+    found is found again: in a process that checks again, from its last check (cache.Memory,
+    kind "graph checked": what else it read, the nodes, their ways, what it found), and in any
     process, from the cache, under a digest of each node's (`ways`, from _check_nodes).
     """
-    keep = Kept.keep and not os.environ.get(OFF_VAR)
+    kept = memory()
     where, context = str(plan.root), (i18n.language(), plan.info.start)
-    if keep:
-        last = _graph_checked.get(where)
+    if kept is not None:
+        last = kept.recall("graph checked", where)
         if last is not None and last[0] == context and _same_ways(last[1], last[2], plan, graph):
             return list(last[3])
     store = Store(CHECKS)
@@ -427,8 +422,8 @@ def check_graph(plan: model.Plan, graph: Graph, ways: list[bytes] | None = None)
         problems = _check_graph(plan, graph)
         if key:
             store.put(key, list(problems))
-    if keep:
-        _graph_checked[where] = (context, plan.nodes, graph.ways, problems)
+    if kept is not None:
+        kept.keep("graph checked", where, (context, plan.nodes, graph.ways, problems))
     return list(problems)
 
 
@@ -900,45 +895,22 @@ def check_plan_links(
     """Links to another plan of the project (plan:<id> or plan:<id>#<node>) that lead nowhere.
 
     `plans` maps each plan's name to its node ids, or to None for a plan that has errors of its
-    own (links into it are then not checked: its own errors say what to fix first).
+    own (links into it are then not checked: its own errors say what to fix first).  The nodes'
+    links are kept as the other checks of a node are (_check_nodes).
     """
     problems = []
-    texts = Kept("texts", plan, always=True)
+    texts = texts_of(plan)
     kept = Kept("plan links", plan, dict(plans))
     for key, top in other_objects(plan):
         problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
-
-    def node_links(k: str, n: model.Node) -> list[Problem]:
-        found: list[Problem] = kept(("node", k), n, _texts_plan_links, plans, texts, ("node", k), n)
-        return found
-
-    # In a process that checks again, its last check of the plan folder's nodes (under the same
-    # context): the nodes, and the problems of each that had any.  Only a node that is not the
-    # very object it was is looked at again: a save in `serve` walks the node it changed, not
-    # the texts of 10 000.
-    seen = ("nodes",)  # no object's key (other_objects, ("node", id), translated_objects)
-    nodes = plan.nodes
-    last = kept.old.get(seen)
-    if last is not None:
-        was, by_node = last[0], last[2]
-        changed = list(compress(nodes, map(is_not, nodes.values(), map(was.get, nodes))))
-        if changed or len(was) != len(nodes):
-            by_node = {k: p for k, p in by_node.items() if nodes.get(k) is was[k]}
-            for k in changed:
-                if found := node_links(k, nodes[k]):
-                    by_node[k] = found
-        if by_node:
-            problems += [p for k in nodes if k in by_node for p in by_node[k]]
-    else:
-        lasting = Lasting(plan, "plan links", dict(plans))
-        found_all, _ways = _check_nodes(plan, lasting, [("plan links", node_links)])
-        problems += found_all["plan links"]
-        lasting.save()
-        # Which node each problem is of is not told: the next check looks at every node again,
-        # but where there are none (in a plan with no broken link to another plan).
-        by_node = None if found_all["plan links"] else {}
-    if kept.on and by_node is not None:
-        kept.new[seen] = (nodes, None, by_node)
+    lasting = Lasting(plan, "plan links", dict(plans))
+    found, _ways = _check_nodes(
+        plan,
+        lasting,
+        [("plan links", lambda k, n: _texts_plan_links(plans, texts, ("node", k), n))],
+    )
+    problems += found["plan links"]
+    lasting.save()
     for key, top in translated_objects(plan):
         problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
     return problems

@@ -8,11 +8,12 @@ routes of `paths` and `diff`, and the flowchart of `graph`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 from operator import is_not
 from typing import NamedTuple
 
+from actionplan.cache import memory
 from actionplan.errors import Pos
 from actionplan.identity import ByIdentity
 from actionplan.plan import model
@@ -52,12 +53,13 @@ class Graph:
         self.start = plan.info.start
         nodes = plan.nodes
         # Every node id, with its ways on.  Those of a node that is the very object it was in
-        # the last graph made of the plan's folder (a node is immutable) are taken again: a
-        # save in `serve` makes the ways of the node it changed, not of 10 000 (and finds
-        # which it changed, and the outcomes, by calls in C, not a step of Python a node).
+        # the last graph made of the plan's folder (a node is immutable; cache.Memory) are
+        # taken again: a save in `serve` makes the ways of the node it changed, not of 10 000
+        # (and finds which it changed, and the outcomes, by calls in C, not a step of Python a
+        # node).
         keys, values = list(nodes), list(nodes.values())
-        where = str(plan.root)
-        last = _last.get(where)
+        kept = memory()
+        last = kept.recall("graph", str(plan.root)) if kept is not None else None
         if last is None:
             self.ways = dict(zip(keys, map(edges, values), strict=True))
         else:
@@ -65,7 +67,8 @@ class Graph:
             self.ways = dict(zip(keys, map(ways.get, keys, repeat(())), strict=True))
             for key in compress(keys, map(is_not, values, map(was.get, keys))):
                 self.ways[key] = edges(nodes[key])
-        _last[where] = (nodes, self.ways)
+        if kept is not None:
+            kept.keep("graph", str(plan.root), (nodes, self.ways))
         self.outcomes = frozenset(compress(keys, map(isinstance, values, repeat(model.Outcome))))
 
     def order(self) -> list[str]:
@@ -163,9 +166,6 @@ class Graph:
                 answers.append(None)
                 ways.append(iter(self.ways[edge.target]))
 
-
-# The last graph made of each plan folder in this process: its nodes, and their ways on.
-_last: dict[str, tuple[Mapping[str, model.Node], dict[str, tuple[Edge, ...]]]] = {}
 
 # The graph of each plan alive: made once for the checks and the card.
 _graphs: ByIdentity[model.Plan, Graph] = ByIdentity()

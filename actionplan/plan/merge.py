@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from actionplan import deferred, files
-from actionplan.cache import Buckets, Store, digest
+from actionplan.cache import Buckets, Store, digest, memory
 from actionplan.errors import PlanError, Pos, Problem, Problems, display_path, short
 from actionplan.i18n import N_, _, language
 from actionplan.identity import ByIdentity
@@ -274,13 +274,18 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
     if role is Role.LOCAL or not store.on:
         return None
     split_key = digest(PARTS, "split", str(path.resolve()), name, role.value)
-    last = _last_split.get(split_key) or _kept_split(store, split_key)
+    # The text, parts and digests as this process (serve) or the last build anywhere cut them.
+    kept = memory()
+    last: tuple[str, loader.Parts, list[bytes]] | None = (
+        kept.recall("split", split_key) if kept is not None else None
+    ) or _kept_split(store, split_key)
     parts = loader.split_again(text, last[0], last[1]) if last is not None else None
     old_digests = last[2] if last is not None and parts is not None else []
     if parts is None:
         parts = loader.split_nodes(text)
     if parts is None:
-        _last_split.pop(split_key, None)
+        if kept is not None:
+            kept.forget("split", split_key)
         return None
     runs = _runs(parts.was)
     if runs is not None:  # as split_again cuts: the old ones, the new, the old ones
@@ -296,9 +301,8 @@ def read_in_parts(text: str, name: str, role: Role, path: Path) -> tuple[Any, ..
             old_digests[i] if i is not None else _digest(parts.chunks[n][2])
             for n, i in enumerate(parts.was)
         ] or _digests(parts.chunks)
-    if len(_last_split) >= 64:  # a process that reads many projects' files (the tests)
-        _last_split.clear()
-    _last_split[split_key] = (text, parts, digests)
+    if kept is not None:
+        kept.keep("split", split_key, (text, parts, digests))
     if last is None or text != last[0]:  # serve writes it once the card is out
         deferred.defer(
             lambda: store.put(split_key, (*loader.pack_parts(text, parts), b"".join(digests))),
@@ -393,12 +397,6 @@ def _digests(chunks: list[tuple[int, str, str]]) -> list[bytes]:
     ]
 
 
-# In one process (serve), each file's text and parts as last read, with each part's digest: a
-# save's text is cut again only where it changed (loader.split_again). By the key the store
-# keeps them under across processes (read_in_parts), which names the file's place.
-_last_split: dict[str, tuple[str, loader.Parts, list[bytes]]] = {}
-
-
 def _kept_split(store: Store, key: str) -> tuple[str, loader.Parts, list[bytes]] | None:
     """A file's text and parts as the last build in another process cut them, with each part's
     digest (read_in_parts keeps them in the store): an edit is cut again where it changed,
@@ -439,7 +437,11 @@ def _read_entries(
     )
     kept = Buckets(Store(READS), table, len(chunks))
     hint = fields_of(cls)["nodes"][1]
-    last = _entries_read.get(table)
+    remembered = memory()
+    # The last read's digests, each entry (line, value, problems, digest) and their buckets.
+    last: tuple[list[bytes], list[tuple[int, Any, Any, bytes]], Buckets] | None = (
+        remembered.recall("entries", table) if remembered is not None else None
+    )
     entries: list[Any]
     if (
         last is not None
@@ -499,15 +501,9 @@ def _read_entries(
         kept.use_all(zip(digests, entries, strict=True))
     kept.save_later()  # serve writes it once the card is out
     _written.put_all([(entry[1], entry[3]) for _h, entry in made])
-    if len(_entries_read) >= 64 and table not in _entries_read:
-        _entries_read.clear()
-    _entries_read[table] = (digests, entries, kept)
+    if remembered is not None:
+        remembered.keep("entries", table, (digests, entries, kept))
     return nodes
-
-
-# In one process (`serve`), each file's entries as last read, by its table: the digests they
-# were read by, each entry (line, value, problems, the digest of its text), and the buckets.
-_entries_read: dict[str, tuple[list[bytes], list[tuple[int, Any, Any, bytes]], Buckets]] = {}
 
 
 # The digest of the text each value read in parts was read from (text_key).

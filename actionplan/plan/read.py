@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import field
 from pathlib import Path
 
+from actionplan.cache import builds_again
 from actionplan.errors import PlanError, Problem, Severity
 from actionplan.frozen import frozen
 from actionplan.plan import checks, loader, merge, model
@@ -62,7 +63,7 @@ def no_cyclic_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            if ONE_SHOT and not checks.Kept.keep:
+            if ONE_SHOT and not builds_again():
                 gc.freeze()
             gc.enable()
 
