@@ -130,6 +130,44 @@ def test_edits_rebuild_and_a_bad_edit_keeps_the_last_good_card(
     assert not (project / "build").exists()  # never the project's own build folder
 
 
+def test_a_build_of_a_file_still_being_written_is_given_up_for_the_next(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An editor writes a large file in several steps, and the watcher can see a pause between
+    two: the build of the half-written file is not shown (neither its errors nor its card),
+    as the end of the write sets off another build, which is."""
+    from actionplan.commands import serve
+
+    plan = project / "content" / "plan.yaml"
+    found = Project.find(project)
+    live = LiveCard(found, tmp_path / "live")
+    assert live.rebuild()[0]
+    whole = plan.read_text(encoding="utf-8").replace("First title", "Second title")
+    plan.write_text(whole[: len(whole) // 2], encoding="utf-8")  # the editor's first write
+    make_site = serve.make_site
+
+    def written_on(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return make_site(*args, **kwargs)
+        finally:
+            plan.write_text(whole, encoding="utf-8")  # its last, while the build read the first
+
+    monkeypatch.setattr(serve, "make_site", written_on)
+    assert live.rebuild_after({str(plan)}, changed_plan(found, {str(plan)})) is None
+    assert live.status() == {"version": 1, "ok": True, "errors": []}
+    assert "<title>First title</title>" in (live.site / "index.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(serve, "make_site", make_site)
+    built = live.rebuild_after({str(plan)}, changed_plan(found, {str(plan)}))
+    assert built is not None and built[0]
+    assert live.status()["version"] == 2
+    assert "<title>Second title</title>" in (live.site / "index.html").read_text(encoding="utf-8")
+    # A build that failed on a file left alone tells its errors, as before.
+    break_plan(project)
+    built = live.rebuild_after({str(plan), str(project / "content")})
+    assert built is not None and not built[0]
+    assert not live.status()["ok"]
+
+
 def test_the_served_card_admits_the_live_script_by_hash(server: DevServer) -> None:
     html = page(server)
     scripts = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)

@@ -15,13 +15,15 @@ import html
 import ipaddress
 import json
 import mimetypes
+import os
 import re
 import shutil
 import signal
 import socket
+import stat
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -215,6 +217,24 @@ class LiveCard:
     def rebuild(self, only: str | None = None) -> tuple[bool, list[Problem]]:
         """Build the card (of a project of several plans: the plan named `only`, or every one,
         and the index); (True, warnings) when it worked, (False, errors) when not."""
+        built = self._build(only, None)
+        assert built is not None  # only a build that looks at its files again is given up
+        return built
+
+    def rebuild_after(
+        self, changed: Iterable[str], only: str | None = None
+    ) -> tuple[bool, list[Problem]] | None:
+        """rebuild, after a save of the files `changed`; None, and nothing shown, when one of
+        them changed again while the build read it: an editor was still writing it (a large
+        file is written in several steps), and the build which that change sets off shows
+        the card, rather than this one's errors of a file cut short."""
+        paths = set(changed)
+        before = file_states(paths)
+        return self._build(only, lambda: file_states(paths) == before)
+
+    def _build(
+        self, only: str | None, still: Callable[[], bool] | None
+    ) -> tuple[bool, list[Problem]] | None:
         # The cyclic collector waits until the new card is served: a save of a large plan makes
         # tens of thousands of objects that live on, and the collections they set off (tens of
         # milliseconds at 10 000 nodes, more when the oldest generation's turn comes) came in
@@ -227,7 +247,7 @@ class LiveCard:
             # this one does not wait for it (a crash before leaves the cache as it was, which
             # only makes the next build in another process do more again).
             with deferred.collect(self.left), cache.remembering(self.memory):
-                return self._rebuild(only)
+                return self._rebuild(only, still)
         finally:
             if enabled:
                 gc.enable()
@@ -239,7 +259,9 @@ class LiveCard:
             deferred.run(self.left)
         self.left.clear()  # what failed is not tried again
 
-    def _rebuild(self, only: str | None) -> tuple[bool, list[Problem]]:
+    def _rebuild(
+        self, only: str | None, still: Callable[[], bool] | None
+    ) -> tuple[bool, list[Problem]] | None:
         # The plans a save did not touch are not checked again: only the one it changed, or
         # all when it reached further (only is None: the templates, the shared layer).
         today = _today()
@@ -272,6 +294,8 @@ class LiveCard:
                 )
             ]
         else:
+            if still is not None and not still():
+                return None
             with self._lock:
                 for result in results:
                     page = live_page(result.text, result.data, self.version + 1)
@@ -281,6 +305,8 @@ class LiveCard:
                 self.errors = []
             self.built = [r.path.relative_to(self.site).as_posix() for r in results]
             return True, [p for r in results for p in r.warnings]
+        if still is not None and not still():
+            return None
         with self._lock:
             self.errors = [p.format() for p in problems]
             if self.version == 0:
@@ -290,6 +316,22 @@ class LiveCard:
     def status(self) -> dict[str, object]:
         with self._lock:
             return {"version": self.version, "ok": not self.errors, "errors": list(self.errors)}
+
+
+def file_states(paths: Iterable[str]) -> dict[str, tuple[int, int] | None]:
+    """Each file's size and time of change (None for one that is gone), to tell whether a file
+    changed while a build read it.  Folders are left out: an editor's swap file, which the
+    watcher ignores, changes its folder's time without a change the watcher would tell."""
+    states: dict[str, tuple[int, int] | None] = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            states[path] = None
+            continue
+        if stat.S_ISREG(st.st_mode):
+            states[path] = (st.st_size, st.st_mtime_ns)
+    return states
 
 
 def resolve_request(site: Path, target: str) -> Path | None:
@@ -479,7 +521,10 @@ class DevServer:
         ):
             self._watching.set()
             if changes and not self._stop.is_set():
-                self.on_build(*self.live.rebuild(changed_plan(project, {p for _, p in changes})))
+                paths = {p for _, p in changes}
+                built = self.live.rebuild_after(paths, changed_plan(project, paths))
+                if built is not None:
+                    self.on_build(*built)
             elif not changes:  # `rust_timeout` ms without a change: what the cache keeps
                 self.live.write_kept()
 
