@@ -388,6 +388,30 @@ def _key_without_colon(f: Failure) -> Problem | None:
     return Problem(f.pos(begun), _("a key without ':'"), _("write 'key: value', or quote the text"))
 
 
+def _second_property(f: Failure) -> Problem | None:
+    """A second anchor ('&a &b value') or tag before one value: the parser, which takes one of
+    each, says it found no key, as if the line were indented wrongly."""
+    if f.char not in ("&", "!") or f.mark is None:
+        return None
+    row = f.line(f.mark.line)
+    before = row[: f.mark.column].split()
+    if not before or before[-1][0] not in "&!" or len(before[-1]) < 2:
+        return None
+    first = next((word for word in reversed(before) if word[0] == f.char), before[-1])
+    written = row[f.mark.column :].split()[0]
+    return Problem(
+        f.pos(),
+        _("'{second}' after '{first}': a value has at most one anchor ('&name')").format(
+            second=written, first=first
+        )
+        if f.char == "&"
+        else _("'{second}' after '{first}': a value has at most one tag").format(
+            second=written, first=first
+        ),
+        _("remove one of them, or put text that starts with '&' or '!' in quotes"),
+    )
+
+
 def _stray_bracket(f: Failure) -> Problem | None:
     if f.char not in ("]", "}"):
         return None
@@ -477,6 +501,7 @@ _BY_MESSAGE: tuple[tuple[str, Explain], ...] = (
         ),
     ),
     ("expected", _stray_bracket),
+    (r"did not find expected key|expected '-' indicator", _second_property),
     (
         r"expected <block end>|did not find expected key|expected '-' indicator"
         r"|expected <document start>",
