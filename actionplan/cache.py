@@ -49,12 +49,14 @@ def cache_dir() -> Path | None:
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "actionplan" / "Cache"
     base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except RuntimeError:  # no home folder to be found: no cache
-            return None
-    return Path(base) / "actionplan"
+    if base and os.path.isabs(base):  # a relative one is to be ignored, as the spec says
+        return Path(base) / "actionplan"
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home folder to be found: no cache
+        return None
+    # A home folder that does not exist (a service's HOME=/nonexistent) is not made: no cache.
+    return home / ".cache" / "actionplan" if home.is_dir() else None
 
 
 def template_cache() -> jinja2.BytecodeCache | None:

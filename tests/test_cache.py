@@ -68,6 +68,24 @@ def test_without_a_setting_the_cache_is_in_the_users_cache_folder(
     assert cached_files(tmp_path / "xdg" / "actionplan")
 
 
+def test_a_relative_xdg_setting_is_ignored_and_a_missing_home_is_not_made(
+    small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The XDG spec: a relative path in XDG_CACHE_HOME is invalid, and is ignored.  A home
+    folder that does not exist (a service's HOME=/nonexistent) is not made for a cache."""
+    monkeypatch.delenv("ACTIONPLAN_CACHE_DIR")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    card(small_card, tmp_path / "a")
+    assert not (tmp_path / "relative").exists()
+    assert cached_files(tmp_path / "home" / ".cache" / "actionplan")
+    monkeypatch.setenv("HOME", str(tmp_path / "nonexistent"))
+    card(small_card, tmp_path / "b")
+    assert not (tmp_path / "nonexistent").exists()
+
+
 def test_a_cache_that_cannot_be_made_is_no_cache(
     small_card: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
