@@ -8,7 +8,11 @@ those compilations were about a tenth of all the work.  `@frozen` makes the same
 dataclasses still finds the fields and gives `fields`, `replace` and the rest; __init__ is
 compiled as dataclasses writes it; the others are written once here for every class, and a
 class's repr is compiled at its first use (a node's repr is taken in every build: render.py
-keys each node's section by it).  tests/test_frozen.py holds them to the dataclass rules.
+keys each node's section by it).  __init__ too is compiled as the class's first object is made,
+not as its module is imported: a build makes objects of only some of the classes it imports (24
+of 41 for a plan of questions and outcomes, 21 where its model is read from the cache).  Until
+then the class's __init__ is a stand-in with the same signature.  tests/test_frozen.py holds
+them to the dataclass rules.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import reprlib
 import sys
 from collections.abc import Callable
 from operator import attrgetter
+from types import MethodType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
@@ -53,7 +58,7 @@ def frozen(cls: type[T] | None = None, /, *, kw_only: bool = False) -> Any:
         names = frozenset(f.name for f in fields)
         own = cls.__dict__
         for name, method, its_own in (
-            ("__init__", _init(cls, fields), True),
+            ("__init__", _FirstInit(cls, fields), True),
             ("__repr__", _repr, False),
             ("__eq__", _eq, False),
             ("__setattr__", _setattr(cls, names), True),
@@ -122,6 +127,45 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
     exec(compile(source, "<string>", "exec", dont_inherit=True), names, found)
     init: Callable[..., None] = found["__init__"]
     return init
+
+
+class _FirstInit:
+    """A stand-in for a class's __init__ (_init) that compiles it, puts it in its place on the
+    class and calls it: the class's first object is made by the compiled __init__, as are all
+    others.  Its signature (inspect.signature) is the compiled one's, made only when asked for."""
+
+    __qualname__: str  # the class's name and __init__, as make names it
+
+    def __init__(self, cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:
+        self.cls = cls
+        self.fields = fields
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        return self if obj is None else MethodType(self, obj)
+
+    def __call__(self, obj: object, /, *args: Any, **kwargs: Any) -> None:
+        init = _init(self.cls, self.fields)
+        init.__qualname__ = f"{self.cls.__qualname__}.__init__"
+        if self.cls.__dict__.get("__init__") is self:  # not one set on the class since
+            self.cls.__init__ = init
+        init(obj, *args, **kwargs)
+
+    @property
+    def __signature__(self) -> inspect.Signature:
+        parameter = inspect.Parameter
+        params = [parameter("self", parameter.POSITIONAL_OR_KEYWORD)]
+        for f in self.fields:
+            kind = parameter.KEYWORD_ONLY if f.kw_only else parameter.POSITIONAL_OR_KEYWORD
+            if f.default is not dataclasses.MISSING:
+                default: Any = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                default = _HAS_FACTORY
+            else:
+                default = parameter.empty
+            params.append(parameter(f.name, kind, default=default, annotation=f.type))
+        # in the order _init writes them: the keyword-only parameters after the others
+        params.sort(key=lambda p: p.kind == parameter.KEYWORD_ONLY)
+        return inspect.Signature(params, return_annotation=None)
 
 
 _REPRS: dict[type, Callable[[Any], str]] = {}

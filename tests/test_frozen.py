@@ -151,3 +151,27 @@ def test_a_frozen_class_is_the_dataclass_one(made: Any, reference: Any) -> None:
             hash(one)
         with pytest.raises(TypeError):
             hash(other)
+
+
+def test_init_is_compiled_by_the_first_object_with_the_signature_it_had() -> None:
+    # A class's __init__ is compiled as its first object is made, not as its module is imported
+    # (a build makes objects of half the classes it imports); until then its stand-in has the
+    # compiled one's signature, and a subclass's first object compiles it as well.
+    @frozen
+    class Late:
+        name: str
+        tags: list[str] = field(default_factory=list)
+
+    class Later(Late):
+        pass
+
+    before = str(inspect.signature(Late))
+    assert before == "(name: 'str', tags: 'list[str]' = <factory>) -> None"
+    assert not inspect.isfunction(Late.__dict__["__init__"])
+    one = Later("a")
+    assert inspect.isfunction(Late.__dict__["__init__"])
+    assert Late.__init__.__qualname__.endswith("Late.__init__")
+    assert str(inspect.signature(Late)) == str(inspect.signature(Later)) == before
+    assert (one.name, one.tags, Late("b", ["x"]).tags) == ("a", [], ["x"])
+    with pytest.raises(TypeError):
+        Late()  # type: ignore[call-arg]
