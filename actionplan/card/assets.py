@@ -26,17 +26,17 @@ from actionplan.i18n import _
 from actionplan.project import default_dir
 
 FONT_SUFFIXES = (".woff", ".woff2", ".ttf", ".otf", ".eot")
+# The patterns are written as text and compiled at their first use (re keeps them): only a theme
+# with files of its own to read uses them, and a small build is mostly Python starting.
 # A value with Jinja in it is made when the card is rendered (the logo's data: address).
-_TEMPLATED = re.compile(r"\{[{%#]")
+_TEMPLATED = r"\{[{%#]"
 # url(...) as it is written plainly: where the file's name to replace starts and ends.
-_CSS_URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<ref>[^'")]*?)(?P=q)\s*\)""", re.IGNORECASE)
+_CSS_URL = r"""(?i)url\(\s*(?P<q>['"]?)(?P<ref>[^'")]*?)(?P=q)\s*\)"""
 # CSS functions whose first argument, a string, is an address; and those whose strings are.
 _URL_FUNCTIONS = frozenset(("url", "src"))
 _IMAGE_FUNCTIONS = frozenset(("image-set", "-webkit-image-set", "image", "cross-fade"))
 # An attribute in a start tag as the HTML parser reads it (html.parser's own pattern).
-_ATTR = re.compile(
-    r"""(?P<name>[^\s/>"'=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s>]+)))?"""
-)
+_ATTR = r"""(?P<name>[^\s/>"'=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s>]+)))?"""
 # The attributes that load what they name, on any element; and `href` on these.
 _LOADING = frozenset(("src", "srcset", "imagesrcset", "poster", "background", "xlink:href"))
 _HREF_LOADS = frozenset(("link", "image", "use", "feimage", "script", "base"))
@@ -47,8 +47,8 @@ _LINK_ONLY = frozenset(
         *("next", "nofollow", "noopener", "noreferrer", "opener", "prev", "search", "tag"),
     )
 )
-_CANDIDATE = re.compile(r"[^\s,]+(?:\s+[\d.]+[wx])?")  # "a.png 1x, b.png 2x": each candidate
-_REFRESH_URL = re.compile(r"url\s*=", re.IGNORECASE)
+_CANDIDATE = r"[^\s,]+(?:\s+[\d.]+[wx])?"  # "a.png 1x, b.png 2x": each candidate
+_REFRESH_URL = r"(?i)url\s*="
 
 
 class _Found:
@@ -104,7 +104,7 @@ class _Found:
                     namespace = False
                 elif kind == "url" and not namespace:
                     at = offset(node)
-                    plain = _CSS_URL.match(text, at, end)
+                    plain = re.compile(_CSS_URL).match(text, at, end)
                     if plain and plain["ref"] == node.value:
                         self.refs.append((plain.start("ref"), plain.end("ref"), node.value))
                     else:
@@ -152,7 +152,7 @@ def _read_html(text: str, found: _Found) -> None:
             raw = self.get_starttag_text() or ""
             names = {name for name, _ in attrs}
             rel = set((dict(attrs).get("rel") or "").lower().split())
-            for m in _ATTR.finditer(raw, 1 + len(tag)):
+            for m in re.compile(_ATTR).finditer(raw, 1 + len(tag)):
                 name = m["name"].lower()
                 group = "dq" if m["dq"] is not None else "sq" if m["sq"] is not None else "uq"
                 if m[group] is None:
@@ -165,7 +165,7 @@ def _read_html(text: str, found: _Found) -> None:
                     else:
                         self.found.css(value, 0, len(value), at=start)
                 elif name in ("srcset", "imagesrcset"):
-                    for part in _CANDIDATE.finditer(value):
+                    for part in re.finditer(_CANDIDATE, value):
                         ref = part.group().split()[0]
                         self.found.refs.append(
                             (
@@ -179,7 +179,7 @@ def _read_html(text: str, found: _Found) -> None:
                 elif name == "href" and tag in _HREF_LOADS:
                     if tag == "link" and rel <= _LINK_ONLY:
                         continue
-                    if tag == "link" and "stylesheet" in rel and not _TEMPLATED.search(value):
+                    if tag == "link" and "stylesheet" in rel and not re.search(_TEMPLATED, value):
                         self.found.problems.append(
                             (
                                 start,
@@ -196,7 +196,7 @@ def _read_html(text: str, found: _Found) -> None:
                     and tag == "meta"
                     and "http-equiv" in names
                     and (dict(attrs).get("http-equiv") or "").lower() == "refresh"
-                    and _REFRESH_URL.search(value)
+                    and re.search(_REFRESH_URL, value)
                 ):
                     self.found.problems.append(
                         (
@@ -243,7 +243,7 @@ def inline_images(text: str, name: str, folder: Path) -> str:
     out, last = [], 0
     for start, end, ref in sorted(found.refs):
         ref = ref.strip()
-        if not ref or ref.startswith(("data:", "#")) or _TEMPLATED.search(ref):
+        if not ref or ref.startswith(("data:", "#")) or re.search(_TEMPLATED, ref):
             continue
         pos = _pos(path, text, start)
         try:

@@ -22,7 +22,7 @@ PLAN_LINK = "plan:"  # plan:<id> or plan:<id>#<node>: another plan of the projec
 # A phone number, in a contact's field as after tel: in a link: digits, spaces, '+', '-' and
 # brackets.  No '*', '#', ',', ';' or letters: a phone dials those as service codes (call
 # forwarding, say), pauses or extensions that the reader never sees.
-PHONE = re.compile(r"\(?\+?[0-9][0-9 ()-]*\Z")
+PHONE = r"\(?\+?[0-9][0-9 ()-]*\Z"
 
 
 def is_safe_link(url: str) -> bool:
@@ -53,7 +53,7 @@ def hides_host(url: str) -> bool:
 
 def is_phone_link(url: str) -> bool:
     """Whether a tel: link calls a phone number and nothing else."""
-    return bool(PHONE.match(called(url)))
+    return bool(re.match(PHONE, called(url)))
 
 
 def called(url: str) -> str:

@@ -559,12 +559,13 @@ def keys_written_twice(pairs: list[tuple[yaml.Node, yaml.Node]], name: str) -> l
     return problems
 
 
-_DEEP_INDENT = re.compile(rf"^ {{{MAX_DEPTH},}}", re.M)
-_INDICATORS = re.compile(rf"(?:[-?][ \t]+){{{MAX_DEPTH // 4}}}")
+# Compiled at their first use (re keeps them), by a text that might nest that deep.
+_DEEP_INDENT = rf"(?m)^ {{{MAX_DEPTH},}}"
+_INDICATORS = rf"(?:[-?][ \t]+){{{MAX_DEPTH // 4}}}"
 # Two indicators in a row: what a long run of them must hold, found far faster than the run (as
 # two patterns, each searched for from its first, plain character).
 _TWO_INDICATORS = (re.compile(r"-[ \t]+[-?][ \t]"), re.compile(r"\?[ \t]+[-?][ \t]"))
-_FLOW_BRACKET = re.compile(r"[\[\]{}]")
+_FLOW_BRACKET = r"[\[\]{}]"
 
 
 def _might_nest_deeply(text: str, lines: str | None = None, brackets: int = -1) -> bool:
@@ -578,16 +579,16 @@ def _might_nest_deeply(text: str, lines: str | None = None, brackets: int = -1) 
     `brackets` the text's count of them where it is known (_brackets).
     """
     lines = text if lines is None else lines
-    if " " * MAX_DEPTH in lines and _DEEP_INDENT.search(lines):
+    if " " * MAX_DEPTH in lines and re.search(_DEEP_INDENT, lines):
         return True
-    if any(p.search(lines) for p in _TWO_INDICATORS) and _INDICATORS.search(lines):
+    if any(p.search(lines) for p in _TWO_INDICATORS) and re.search(_INDICATORS, lines):
         return True
     if brackets < 0 and not _brackets_over(text, MAX_DEPTH // 4):
         return False  # too few brackets to open that many levels
     if 0 <= brackets <= MAX_DEPTH // 4:
         return False
     depth = 0
-    for match in _FLOW_BRACKET.finditer(text):
+    for match in re.finditer(_FLOW_BRACKET, text):
         depth += 1 if match.group() in "[{" else -1
         if depth > MAX_DEPTH // 4:
             return True
@@ -636,14 +637,15 @@ def _check_depth(text: str, name: str) -> None:
 
 # The top-level `nodes:` key alone on its line, with its entries in the lines below.  The
 # patterns that look at the starts of lines start with the line break before them: a pattern
-# that starts with a plain character is searched for far faster than one under `^`.
+# that starts with a plain character is searched for far faster than one under `^`.  They are
+# compiled at their first use (re keeps them): a build that keeps nothing never cuts a file.
 _NODES_KEY_LINE = r"nodes:[ \t]*(?:#[^\n]*)?\n"
-_NODES_KEY = re.compile("\n" + _NODES_KEY_LINE)
-_NODES_KEY_FIRST = re.compile(_NODES_KEY_LINE)
-_TOP_LEVEL = re.compile(r"\n[^ \n#]")  # the line of the next top-level key, or of anything else
+_NODES_KEY = "\n" + _NODES_KEY_LINE
+_NODES_KEY_FIRST = _NODES_KEY_LINE
+_TOP_LEVEL = r"\n[^ \n#]"  # the line of the next top-level key, or of anything else
 _ODD_LINE = r"(?:---|\.\.\.)(?:[ \t\n]|\Z)|%| *\t"  # document markers, directives, tabs
-_ODD = re.compile("\n(?:" + _ODD_LINE + ")")
-_ODD_FIRST = re.compile(_ODD_LINE)
+_ODD = "\n(?:" + _ODD_LINE + ")"
+_ODD_FIRST = _ODD_LINE
 _ENTRY_KEY = r"([A-Za-z0-9_][A-Za-z0-9_.-]*):(?=[ \t\n]|\Z)"  # an id, as a key (group 1)
 
 
@@ -681,16 +683,16 @@ def split_nodes(text: str) -> Parts | None:
     Whether each part parses alone, and what it parses to, is checked by the reader of the
     parts (merge.read_in_parts), which reads the whole file on any doubt.
     """
-    if _unplain(text) or _ODD_FIRST.match(text) or _ODD.search(text):
+    if _unplain(text) or re.match(_ODD_FIRST, text) or re.search(_ODD, text):
         return None
     brackets = _brackets(text)
     if _might_nest_deeply(text, brackets=brackets):
         return None
-    found = _NODES_KEY_FIRST.match(text) or _NODES_KEY.search(text)
-    if found is None or _NODES_KEY.search(text, found.end() - 1):
+    found = re.match(_NODES_KEY_FIRST, text) or re.search(_NODES_KEY, text)
+    if found is None or re.compile(_NODES_KEY).search(text, found.end() - 1):
         return None
     start = found.end()  # the line after `nodes:`
-    ended = _TOP_LEVEL.search(text, start - 1)
+    ended = re.compile(_TOP_LEVEL).search(text, start - 1)
     end = ended.start() + 1 if ended else len(text)
     first = re.compile(r"\n( +)[^ \n#]").search(text, start - 1, end)
     if first is None:
@@ -772,7 +774,7 @@ def split_again(text: str, old_text: str, old: Parts) -> Parts | None:
         stop, last = at, last - 1
     middle = "\n" + text[pos:stop]
     indent = old.indent
-    if _unplain(middle) or _ODD.search(middle) or _TOP_LEVEL.search(middle):
+    if _unplain(middle) or re.search(_ODD, middle) or re.search(_TOP_LEVEL, middle):
         return None
     brackets = (
         old.brackets - sum(_brackets(c[2]) for c in chunks[first:last]) + _brackets(middle)

@@ -10,8 +10,9 @@ import yaml
 from actionplan.errors import Pos
 from actionplan.plan.loader import SourceFile, node_pos
 
-# A value followed by ' #' and a letter or digit, as a colour, a hashtag or a number is.
-COMMENT = re.compile(r"[ \t]+(#[^\s#].*)")
+# A value followed by ' #' and a letter or digit, as a colour, a hashtag or a number is; compiled
+# at its first use (re keeps it), by a plan with such a comment.
+COMMENT = r"[ \t]+(#[^\s#].*)"
 
 
 def comment_lines(text: str) -> set[int]:
@@ -89,7 +90,7 @@ class Places:
             return None
         text = self.text
         stop = text.find("\n", mark.index)
-        match = COMMENT.match(text, mark.index, stop if stop >= 0 else len(text))
+        match = re.compile(COMMENT).match(text, mark.index, stop if stop >= 0 else len(text))
         if match is None:
             return None
         column = mark.column + match.start(1) - mark.index + 1

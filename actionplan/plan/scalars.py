@@ -46,15 +46,16 @@ _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 
-_FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
+# Each pattern is compiled at its first use (re keeps it), by a plan with a value of its format.
+_FORMATS: dict[str, tuple[str, str, str]] = {
     "url": (
         # No '@' before the host (markdown.hides_host says why), here as in the editor's schema.
-        re.compile(r"https?://[^\s<>\"'/\\?#@]+(?:[/\\?#][^\s<>\"']*)?\Z"),
+        r"https?://[^\s<>\"'/\\?#@]+(?:[/\\?#][^\s<>\"']*)?\Z",
         N_("a web address"),
         N_("write the whole address, starting with https://"),
     ),
     "email": (
-        re.compile(r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+\Z"),
+        r"[^\s@<>\"']+@[^\s@<>\"']+\.[^\s@<>\"']+\Z",
         N_("an e-mail address"),
         N_("write it as name@example.org"),
     ),
@@ -67,12 +68,12 @@ _FORMATS: dict[str, tuple[re.Pattern[str], str, str]] = {
         ),
     ),
     "color": (
-        re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z"),
+        r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})\Z",
         N_("a colour"),
         N_('write a hex colour such as "#00567a", in quotes'),
     ),
     "language": (
-        re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z"),
+        r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z",
         N_("a language tag"),
         N_("use a code such as da, en or ar"),
     ),
@@ -386,7 +387,7 @@ class ScalarReader:
                     ),
                     _(markdown.HIDDEN_HOST_HINT),
                 )
-            if not pattern.match(value.strip()):
+            if not re.match(pattern, value.strip()):
                 message = _("{what} is not {name}: '{value}'")
                 return self.fail(
                     node, message.format(what=what, name=_(name), value=short(value)), _(hint)

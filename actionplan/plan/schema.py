@@ -324,7 +324,7 @@ def _placeholder() -> dict[str, Any]:
 
 def _format(tag: str, placeholder: bool) -> dict[str, Any]:
     pattern, name, hint = _FORMATS[tag]
-    text = "^" + pattern.pattern.removesuffix("\\Z") + "$"
+    text = "^" + pattern.removesuffix("\\Z") + "$"
     if tag == "language":  # a country's code where its language's is meant
         text = "^(?!(?:" + "|".join(sorted(WRONG_LANGUAGE_CODES)) + ")$)" + text[1:]
     schema: dict[str, Any] = {
