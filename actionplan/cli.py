@@ -39,6 +39,11 @@ from actionplan.errors import show as show_problems
 from actionplan.i18n import N_, _, ngettext
 from actionplan.project import FIRST_PLAN, PlanFolder, Project
 
+# click's words go through our catalogue from the start: the options below are made with some
+# (a path's "directory"), and the standard library's gettext, click's own, looks for catalogues
+# on disk at each one (importing `locale` to read the environment's language on the way).
+i18n.speak_through_click()
+
 if TYPE_CHECKING:
     from actionplan.plan import model
     from actionplan.plan.read import Report

@@ -58,7 +58,7 @@ def set_language(code: str) -> None:
         if code == "en"
         else _gettext.translation(DOMAIN, LOCALE_DIR, [code], fallback=True)
     )
-    _speak_through_click()
+    speak_through_click()
 
 
 @contextmanager
@@ -91,7 +91,7 @@ def language_from_environment(environ: Mapping[str, str] = os.environ) -> str:
     return "en"
 
 
-def _speak_through_click() -> None:
+def speak_through_click() -> None:
     """Give click's own words (Usage:, Options, its usage errors) our catalogue.
 
     click marks them with the standard library's global `gettext`, whose language only the
