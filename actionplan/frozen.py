@@ -11,8 +11,9 @@ class's repr is compiled at its first use (a node's repr is taken in every build
 keys each node's section by it).  __init__ too is compiled as the class's first object is made,
 not as its module is imported: a build makes objects of only some of the classes it imports (24
 of 41 for a plan of questions and outcomes, 21 where its model is read from the cache).  Until
-then the class's __init__ is a stand-in with the same signature.  tests/test_frozen.py holds
-them to the dataclass rules.
+then the class's __init__ is a stand-in with the same signature.  `@mutable` makes a plain
+`@dataclass` (fields set again, no hash) the same way.  tests/test_frozen.py holds them to the
+dataclass rules.
 """
 
 from __future__ import annotations
@@ -52,35 +53,51 @@ def frozen(cls: type[T] | None = None, /, *, kw_only: bool = False) -> Any:
     """`@dataclass(frozen=True)`, or with `kw_only=True`, made cheaply (see above)."""
 
     def make(cls: type[T]) -> type[T]:
-        documented = bool(cls.__dict__.get("__doc__"))
-        cls = dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=kw_only)(cls)
-        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-        names = frozenset(f.name for f in fields)
-        own = cls.__dict__
-        for name, method, its_own in (
-            ("__init__", _FirstInit(cls, fields), True),
-            ("__repr__", _repr, False),
-            ("__eq__", _eq, False),
-            ("__setattr__", _setattr(cls, names), True),
-            ("__delattr__", _delattr(cls, names), True),
-        ):
-            if name in ("__setattr__", "__delattr__") and name in own:
-                raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
-            if name not in own:  # a method the class writes itself is kept, as by dataclasses
-                if its_own:  # made for this class alone: named as its method
-                    method.__qualname__ = f"{cls.__qualname__}.{name}"
-                setattr(cls, name, method)
-        if own.get("__hash__") is None:  # none of its own (or only Python's None, for its __eq__)
-            cls.__hash__ = _hash  # type: ignore[method-assign]
-        if not documented:  # as dataclasses writes it: the class's signature
-            try:
-                signature = str(inspect.signature(cls)).replace(" -> None", "")
-            except (TypeError, ValueError):
-                signature = ""
-            cls.__doc__ = cls.__name__ + signature
-        return cls
+        return _make(cls, kw_only=kw_only, frozen=True)
 
     return make if cls is None else make(cls)
+
+
+@dataclass_transform(field_specifiers=(dataclasses.field,))
+def mutable(cls: type[T], /) -> type[T]:
+    """`@dataclass`, whose objects' fields may be set again, made as cheaply as @frozen: with
+    no hash, as a dataclass that compares its objects has none."""
+    return _make(cls, kw_only=False, frozen=False)
+
+
+def _make(cls: type[T], *, kw_only: bool, frozen: bool) -> type[T]:
+    documented = bool(cls.__dict__.get("__doc__"))
+    cls = dataclasses.dataclass(init=False, repr=False, eq=False, kw_only=kw_only)(cls)
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    names = frozenset(f.name for f in fields)
+    own = cls.__dict__
+    methods: list[tuple[str, Any, bool]] = [
+        ("__init__", _FirstInit(cls, fields, frozen), True),
+        ("__repr__", _repr, False),
+        ("__eq__", _eq, False),
+    ]
+    if frozen:
+        for name in ("__setattr__", "__delattr__"):
+            if name in own:
+                raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
+        methods += [
+            ("__setattr__", _setattr(cls, names), True),
+            ("__delattr__", _delattr(cls, names), True),
+        ]
+    for name, method, its_own in methods:
+        if name not in own:  # a method the class writes itself is kept, as by dataclasses
+            if its_own:  # made for this class alone: named as its method
+                method.__qualname__ = f"{cls.__qualname__}.{name}"
+            setattr(cls, name, method)
+    if own.get("__hash__") is None:  # none of its own (or only Python's None, for its __eq__)
+        cls.__hash__ = _hash if frozen else None  # type: ignore[assignment]
+    if not documented:  # as dataclasses writes it: the class's signature
+        try:
+            signature = str(inspect.signature(cls)).replace(" -> None", "")
+        except (TypeError, ValueError):
+            signature = ""
+        cls.__doc__ = cls.__name__ + signature
+    return cls
 
 
 class _Factory:
@@ -94,9 +111,12 @@ class _Factory:
 _HAS_FACTORY = _Factory()
 
 
-def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[..., None]:
+def _init(
+    cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool
+) -> Callable[..., None]:
     """__init__ as @dataclass(frozen=True) compiles it: every field set through object's own
-    __setattr__, a default factory called for each object."""
+    __setattr__ (as `self.name = value` where the class is not frozen), a default factory
+    called for each object."""
     names: dict[str, Any] = {
         "__name__": cls.__module__,
         "__dataclass_builtins_object__": object,
@@ -116,7 +136,10 @@ def _init(cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> Callable[...
         else:
             params.append((f, f"{f.name}:_type_{f.name}"))
             value = f.name
-        body.append(f"  __dataclass_builtins_object__.__setattr__(self,{f.name!r},{value})")
+        if frozen:
+            body.append(f"  __dataclass_builtins_object__.__setattr__(self,{f.name!r},{value})")
+        else:
+            body.append(f"  self.{f.name}={value}")
     # The keyword-only parameters after the others, as dataclasses orders them.
     written = [p for f, p in params if not f.kw_only]
     if any(f.kw_only for f, _ in params):
@@ -136,15 +159,16 @@ class _FirstInit:
 
     __qualname__: str  # the class's name and __init__, as make names it
 
-    def __init__(self, cls: type, fields: tuple[dataclasses.Field[Any], ...]) -> None:
+    def __init__(self, cls: type, fields: tuple[dataclasses.Field[Any], ...], frozen: bool) -> None:
         self.cls = cls
         self.fields = fields
+        self.frozen = frozen
 
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         return self if obj is None else MethodType(self, obj)
 
     def __call__(self, obj: object, /, *args: Any, **kwargs: Any) -> None:
-        init = _init(self.cls, self.fields)
+        init = _init(self.cls, self.fields, self.frozen)
         init.__qualname__ = f"{self.cls.__qualname__}.__init__"
         if self.cls.__dict__.get("__init__") is self:  # not one set on the class since
             self.cls.__init__ = init

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from actionplan.errors import Pos
-from actionplan.frozen import frozen
+from actionplan.frozen import frozen, mutable
 from actionplan.plan import model
 from actionplan.plan.read import check_plan
 from actionplan.project import Project
@@ -175,3 +175,34 @@ def test_init_is_compiled_by_the_first_object_with_the_signature_it_had() -> Non
     assert (one.name, one.tags, Late("b", ["x"]).tags) == ("a", [], ["x"])
     with pytest.raises(TypeError):
         Late()  # type: ignore[call-arg]
+
+
+@mutable
+class Open:
+    name: str
+    tags: list[str] = field(default_factory=list)
+    where: str = field(default="", compare=False, repr=False)
+
+
+@dataclass
+class OpenReference:  # the same fields, made by dataclasses
+    name: str
+    tags: list[str] = field(default_factory=list)
+    where: str = field(default="", compare=False, repr=False)
+
+
+def test_a_mutable_class_is_the_dataclass_one() -> None:
+    assert str(inspect.signature(Open)) == str(inspect.signature(OpenReference))
+    assert Open.__doc__.replace("Open", "") == OpenReference.__doc__.replace("OpenReference", "")
+    assert Open.__hash__ is None and OpenReference.__hash__ is None
+    one, other = Open("a"), OpenReference("a")
+    assert repr(one).replace("Open", "") == repr(other).replace("OpenReference", "")
+    assert one == Open("a", where="elsewhere") and one != Open("b") and one != other
+    assert one.tags == [] and one.tags is not Open("a").tags  # a list of its own
+    one.name, one.tags = "b", ["x"]  # set again, as a dataclass's fields are
+    assert (one.name, one.tags) == ("b", ["x"])
+    one.where = other.where = "here"
+    del one.where, other.where  # deleted, as a dataclass's are: the class's default shows
+    assert one.where == other.where == ""
+    with pytest.raises(TypeError):
+        Open()  # type: ignore[call-arg]

@@ -17,7 +17,7 @@ from actionplan import i18n
 from actionplan.cache import Buckets, Store, digest, memory
 from actionplan.card import markdown
 from actionplan.errors import Pos, Problem, Severity, short
-from actionplan.frozen import frozen
+from actionplan.frozen import frozen, mutable
 from actionplan.i18n import N_, _, ngettext
 from actionplan.identity import ByIdentity
 from actionplan.plan import model, translate
@@ -234,7 +234,7 @@ def _check_node(
     return tuple(results), way, ((context, line, tuple(results), way) if keep else None)
 
 
-@dataclasses.dataclass
+@mutable
 class _NodesChecked:
     """The last _check_nodes of a plan folder by a Lasting's name and checks, in a process that
     checks again: its context, the nodes, what was found in each that had anything (by its

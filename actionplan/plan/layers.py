@@ -8,12 +8,13 @@ by id, so they are read whole.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 import yaml
 
 from actionplan.errors import Problems
+from actionplan.frozen import mutable
 from actionplan.i18n import _
 from actionplan.plan import model
 from actionplan.plan.loader import SourceFile
@@ -24,7 +25,7 @@ from actionplan.plan.validate import Partial, Reader
 _BY_KEY = ("plan", "local", "contacts")
 
 
-@dataclass
+@mutable
 class LayerFile:
     """What one file of the local layer gives: nothing of a part that has errors."""
 

@@ -9,13 +9,13 @@ huge one.
 
 from __future__ import annotations
 
-import dataclasses
 import typing
 from typing import Any
 
 import yaml
 
 from actionplan.errors import Pos, Problems, short
+from actionplan.frozen import mutable
 from actionplan.i18n import N_, _
 from actionplan.plan import loader, model
 from actionplan.plan.loader import SourceFile
@@ -53,7 +53,7 @@ _MERGE_MESSAGE, _MERGE_HINT = (
 _T = typing.TypeVar("_T")
 
 
-@dataclasses.dataclass
+@mutable
 class Partial:
     """The fields given for an object in the local layer, to be merged over the base object."""
 
