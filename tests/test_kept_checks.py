@@ -23,7 +23,7 @@ WORK = {
     "_step_key_donts": 0,
     "_home_pages": 0,
     "_texts_problems": 3,
-    "_texts_plan_links": 3,
+    "_texts_plan_links_in": 2,
 }
 
 
@@ -69,7 +69,7 @@ def test_a_one_word_edit_is_checked_in_that_node_alone(
         "_step_key_donts": ["n5"],
         "_home_pages": ["n5"],
         "_texts_problems": ["n5"],
-        "_texts_plan_links": ["n5"],
+        "_texts_plan_links_in": ["n5"],
         "graph": [],  # no way on changed
     }
     monkeypatch.undo()
@@ -281,11 +281,12 @@ def test_serve_walks_again_only_the_nodes_a_save_changed_for_links_to_other_plan
         ("a link to no plan", lambda: edit(plan, "Gør trin 7.", link), ["n7"], True),
         ("another word", lambda: edit(plan, "Gør trin 9.", "Gør trin ni."), ["n9"], True),
         ("the link taken away", lambda: edit(plan, link, "Gør trin 7."), ["n7"], False),
-        # Another set of ids: every node is looked at again.
+        # Another set of ids: every node is looked at again, but n7, whose links the save before
+        # looked for (what a node links to does not depend on the ids).
         (
             "a node added",
             lambda: edit(plan, end, longer),
-            [*every, "n41"],
+            [*(k for k in every if k != "n7"), "n41"],
             False,
         ),
         (
@@ -297,15 +298,15 @@ def test_serve_walks_again_only_the_nodes_a_save_changed_for_links_to_other_plan
     ]
     seen = watch_checks(monkeypatch)
     checked(one_file)
-    assert seen["_texts_plan_links"] == every
+    assert seen["_texts_plan_links_in"] == every
     for what, change, walked, reported in changes:
-        seen["_texts_plan_links"].clear()
+        seen["_texts_plan_links_in"].clear()
         change()
         after = checked(one_file, new_process=False)
-        assert seen["_texts_plan_links"] == walked, what
+        assert seen["_texts_plan_links_in"] == walked, what
         assert ("no plan with the id 'anden'" in after[1]) == reported, what
         with monkeypatch.context() as m:
-            m.setattr(checks, "_texts_plan_links", checks._texts_plan_links)
+            m.setattr(checks, "_texts_plan_links_in", checks._texts_plan_links_in)
             assert after == clean_check(one_file, m), what
 
 
@@ -328,13 +329,13 @@ def test_a_link_to_no_plan_found_by_a_new_process_is_found_by_the_saves_after_it
         (lambda: edit(plan, link, "Gør trin 7."), ["n7"], False),
         (lambda: edit(plan, "Gør trin 9.", "Gør trin ni."), ["n9"], False),
     ]:
-        seen["_texts_plan_links"].clear()
+        seen["_texts_plan_links_in"].clear()
         change()
         after = checked(one_file, new_process=False)
-        assert seen["_texts_plan_links"] == walked
+        assert seen["_texts_plan_links_in"] == walked
         assert ("no plan with the id 'anden'" in after[1]) == reported
         with monkeypatch.context() as m:
-            m.setattr(checks, "_texts_plan_links", checks._texts_plan_links)
+            m.setattr(checks, "_texts_plan_links_in", checks._texts_plan_links_in)
             assert after == clean_check(one_file, m)
 
 
@@ -356,16 +357,13 @@ def test_in_one_process_a_save_looks_at_the_nodes_it_changed_and_no_other(
 
     monkeypatch.setattr(checks, "_check_node", counted)
     checked(project)
-    assert len(looked_at) == 2 * 301  # by the node checks, and for links to other plans
+    assert len(looked_at) == 301  # the links to other plans among the node checks
     for change, looked in [
-        # Each node changed, by the node checks and for links to other plans.
-        (lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), ["n5", "n5"]),
+        (lambda: edit(plan, "title: Trin 5\n", "title: Trin fem\n"), ["n5"]),
         (lambda: None, []),
-        # To no node: an error, after which the links to other plans are not looked for ...
-        (lambda: edit(plan, "next: n10\n", "next: n10-x\n"), ["n9"]),
-        # ... and the next looks at n9 for them, changed since they were last looked for.
-        (lambda: edit(plan, "next: n10-x\n", "next: n10\n"), ["n9", "n9"]),
-        (lambda: edit(plan, "title: Trin fem\n", "title: Trin 5\n"), ["n5", "n5"]),
+        (lambda: edit(plan, "next: n10\n", "next: n10-x\n"), ["n9"]),  # to no node: an error
+        (lambda: edit(plan, "next: n10-x\n", "next: n10\n"), ["n9"]),
+        (lambda: edit(plan, "title: Trin fem\n", "title: Trin 5\n"), ["n5"]),
     ]:
         looked_at.clear()
         change()
@@ -374,3 +372,22 @@ def test_in_one_process_a_save_looks_at_the_nodes_it_changed_and_no_other(
         with monkeypatch.context() as m:
             m.setattr(checks, "_check_node", real)
             assert after == clean_check(project, m)
+
+
+def test_a_link_to_no_plan_found_in_the_cache_is_moved_with_its_node(
+    one_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a node links to is kept with its other checks, and moved as they are.
+    plan = one_file / "content" / "plan.yaml"
+    edit(plan, "Gør trin 7.", "Se [den anden plan](plan:anden).")
+    before = checked(one_file)
+    assert "no plan with the id 'anden'" in before[1]
+    seen = watch_checks(monkeypatch)
+    edit(plan, "nodes:\n", "nodes:\n# trin\n\n")
+    after = checked(one_file)
+    assert seen["_texts_plan_links_in"] == []  # taken from the cache, two lines further down
+    monkeypatch.undo()
+    assert after == clean_check(one_file, monkeypatch)
+    (line,) = [p for p in after[1].splitlines() if "no plan with the id 'anden'" in p]
+    (was,) = [p for p in before[1].splitlines() if "no plan with the id 'anden'" in p]
+    assert int(line.split(":")[1]) == int(was.split(":")[1]) + 2

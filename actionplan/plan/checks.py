@@ -48,6 +48,7 @@ class Kept:
         self.context = (i18n.language(), context)  # messages are in the language asked for
         self.new: dict[object, tuple[Any, Any, Any]] = {}
         self.old: dict[object, tuple[Any, Any, Any]] = {}
+        self.always = always
         kept = memory()
         self.on = always or kept is not None
         if kept is None:
@@ -65,10 +66,12 @@ class Kept:
         under `key` (unique among the check's objects)."""
         if not self.on:  # a build in a process that checks once: nothing to keep
             return find(*args)
-        entry = self.old.get(key)
+        entry = self.new.get(key) if self.always else None  # asked for before in this build
         if entry is None or entry[0] is not obj or entry[1] is not also:
-            entry = (obj, also, find(*args))
-        self.new[key] = entry
+            entry = self.old.get(key)
+            if entry is None or entry[0] is not obj or entry[1] is not also:
+                entry = (obj, also, find(*args))
+            self.new[key] = entry
         return entry[2]
 
 
@@ -302,6 +305,7 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
         "key_do_not": Kept("key_do_not", plan),
         "sources": Kept("node sources", plan),
         "text": Kept("node text", plan, context),
+        "plan links": Kept("node plan links", plan),
     }
     # Each node's checks, by the check, in the plan's order (see _check_nodes).
     found, ways = _check_nodes(
@@ -335,9 +339,17 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
                     ("node", k), n, _texts_problems, plan, texts, ("node", k), n, True
                 ),
             ),
+            # Not problems: the links to other plans, for check_plan_links to look up.
+            (
+                "plan links",
+                lambda k, n: kept["plan links"](
+                    ("node", k), n, _texts_plan_links_in, texts, ("node", k), n
+                ),
+            ),
         ],
         graph,
     )
+    _links_in_nodes.put(plan, found["plan links"])
     problems += check_references(plan, graph) + found["references"]
     if not any(p.is_error for p in problems):
         problems += check_graph(plan, graph, ways)
@@ -895,69 +907,86 @@ def check_plan_links(
     """Links to another plan of the project (plan:<id> or plan:<id>#<node>) that lead nowhere.
 
     `plans` maps each plan's name to its node ids, or to None for a plan that has errors of its
-    own (links into it are then not checked: its own errors say what to fix first).  The nodes'
-    links are kept as the other checks of a node are (_check_nodes).
+    own (links into it are then not checked: its own errors say what to fix first).  The links
+    in the nodes are those `check` found with the other checks of each node (kept as they are:
+    most nodes have none, whatever the other plans are); only they are looked up in `plans`.
     """
     problems = []
     texts = texts_of(plan)
     kept = Kept("plan links", plan, dict(plans))
     for key, top in other_objects(plan):
         problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
-    lasting = Lasting(plan, "plan links", dict(plans))
-    found, _ways = _check_nodes(
-        plan,
-        lasting,
-        [("plan links", lambda k, n: _texts_plan_links(plans, texts, ("node", k), n))],
-    )
-    problems += found["plan links"]
-    lasting.save()
+    in_nodes = _links_in_nodes.get(plan)
+    if in_nodes is None:  # a plan `check` has not checked
+        in_nodes = [
+            link
+            for k, n in plan.nodes.items()
+            for link in _texts_plan_links_in(texts, ("node", k), n)
+        ]
+    problems += [p for link in in_nodes for p in _plan_link_problems(plans, link.message, link.pos)]
     for key, top in translated_objects(plan):
         problems += kept(key, top, _texts_plan_links, plans, texts, key, top)
     return problems
 
 
+# The links to other plans in the nodes of each plan alive, as `check` found them.
+_links_in_nodes: ByIdentity[model.Plan, list[Problem]] = ByIdentity()
+
+
 def _texts_plan_links(
     plans: typing.Mapping[str, typing.Collection[str] | None], texts: Kept, key: object, top: Any
 ) -> list[Problem]:
-    return _plan_link_problems(plans, texts(key, top, texts_in, top))
+    return [
+        p
+        for link in _texts_plan_links_in(texts, key, top)
+        for p in _plan_link_problems(plans, link.message, link.pos)
+    ]
 
 
-def _plan_link_problems(
-    plans: typing.Mapping[str, typing.Collection[str] | None], texts: list[Text]
-) -> list[Problem]:
-    problems = []
+def _texts_plan_links_in(texts: Kept, key: object, top: Any) -> list[Problem]:
+    """Each link to another plan in the texts of `top`, as a note whose message is the link
+    and whose place is the link's: kept as the problems of a node are, and moved with them."""
+    return _plan_links_in(texts(key, top, texts_in, top))
+
+
+def _plan_links_in(texts: list[Text]) -> list[Problem]:
+    found = []
     for obj, name, index, text, is_md in texts:
         # ':' first: most texts have none, and lower() copies each text whole
         if not is_md or ":" not in text or markdown.PLAN_LINK not in text.lower():
             continue
         for href, line in markdown.links(text):
-            if href[:5].lower() != markdown.PLAN_LINK:
-                continue
-            target, _hash, node = href[5:].partition("#")
-            pos = text_line_pos(obj, name, index, line)
-            if target not in plans:
-                match = closest(target, plans)
-                hint = (
-                    _("did you mean '{match}'?").format(match=f"plan:{match}")
-                    if match
-                    else _("the project's plans are {plans}").format(plans=", ".join(sorted(plans)))
+            if href[:5].lower() == markdown.PLAN_LINK:
+                found.append(
+                    Problem(text_line_pos(obj, name, index, line), href, "", Severity.NOTE)
                 )
-                message = _("no plan with the id '{id}'").format(id=target)
-                problems.append(Problem(pos, message, hint))
-                continue
-            ids = plans[target]
-            if node and ids is not None and node not in ids:
-                match = closest(node, ids)
-                hint = (
-                    _("did you mean '{match}'?").format(match=f"plan:{target}#{match}")
-                    if match
-                    else _("link to a node of the plan '{plan}', or to the plan alone").format(
-                        plan=target
-                    )
-                )
-                message = _("the plan '{plan}' has no node with the id '{id}'")
-                problems.append(Problem(pos, message.format(plan=target, id=node), hint))
-    return problems
+    return found
+
+
+def _plan_link_problems(
+    plans: typing.Mapping[str, typing.Collection[str] | None], href: str, pos: Pos
+) -> list[Problem]:
+    """What is wrong with one link to another plan, written at `pos`: none where it leads."""
+    target, _hash, node = href[5:].partition("#")
+    if target not in plans:
+        match = closest(target, plans)
+        hint = (
+            _("did you mean '{match}'?").format(match=f"plan:{match}")
+            if match
+            else _("the project's plans are {plans}").format(plans=", ".join(sorted(plans)))
+        )
+        return [Problem(pos, _("no plan with the id '{id}'").format(id=target), hint)]
+    ids = plans[target]
+    if node and ids is not None and node not in ids:
+        match = closest(node, ids)
+        hint = (
+            _("did you mean '{match}'?").format(match=f"plan:{target}#{match}")
+            if match
+            else _("link to a node of the plan '{plan}', or to the plan alone").format(plan=target)
+        )
+        message = _("the plan '{plan}' has no node with the id '{id}'")
+        return [Problem(pos, message.format(plan=target, id=node), hint)]
+    return []
 
 
 @frozen
