@@ -69,10 +69,17 @@ class Graph:
                 self.ways[key] = edges(nodes[key])
         if kept is not None:
             kept.keep("graph", str(plan.root), (nodes, self.ways))
+        self._order: list[str] | None = None
         self.outcomes = frozenset(compress(keys, map(isinstance, values, repeat(model.Outcome))))
 
     def order(self) -> list[str]:
-        """The nodes the start reaches, breadth first: the order of the card's steps."""
+        """The nodes the start reaches, breadth first: the order of the card's steps.  Walked
+        once (the graph is immutable): the checks and the card both ask for it."""
+        if self._order is None:
+            self._order = self._walk()
+        return list(self._order)
+
+    def _walk(self) -> list[str]:
         order = [self.start]
         seen = {self.start}
         todo = deque(order)
