@@ -335,11 +335,13 @@ class Memory:
     - "graph checked": what the walks of the graph found (checks.check_graph).
 
     A value is only ever a shortcut, used for the very objects it was made of.  Each kind holds
-    at most PLACES places, and a new one past that forgets the oldest: a process that builds
-    many projects (the tests) does not grow without end.  A build with no memory (the command
-    line, which builds once) keeps nothing and pays nothing."""
+    at most PLACES places, and a new one past that forgets the oldest (what a place had is then
+    made again, as a first build makes it): a process that builds many projects does not grow
+    without end, and one project's plans and files (some ten places of "checks" a plan) fit.
+    A build with no memory (the command line, which builds once) keeps nothing and pays
+    nothing."""
 
-    PLACES = 64
+    PLACES = 256
 
     def __init__(self) -> None:
         self._kinds: dict[str, dict[Hashable, Any]] = {}

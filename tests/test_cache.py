@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from actionplan import cache
 from actionplan.cache import Store
 from actionplan.commands.build import build_card
 from actionplan.project import Project
@@ -132,3 +133,32 @@ def test_an_entry_under_another_entrys_name_is_passed_over(
             f.write_bytes(other)
     Store.forget()
     assert card(small_card, tmp_path / "b") == expected
+
+
+def test_a_memory_keeps_the_newest_places_of_each_kind() -> None:
+    memory = cache.Memory()
+    for i in range(cache.Memory.PLACES):
+        memory.keep("split", i, f"text {i}")
+    memory.keep("graph", "plan", "ways")
+    memory.keep("split", 0, "text 0 again")  # kept again: the newest, nothing forgotten
+    assert memory.recall("split", 1) == "text 1"
+    memory.keep("split", "one more", "text")  # past the bound: the oldest goes
+    assert memory.recall("split", 1) is None
+    assert memory.recall("split", 0) == "text 0 again"
+    assert memory.recall("split", "one more") == "text"
+    assert memory.recall("graph", "plan") == "ways"  # each kind has its own places
+    memory.forget("graph", "plan")
+    assert memory.kinds() == {"split"}
+    memory.clear()
+    assert memory.recall("split", 0) is None
+
+
+def test_a_build_remembers_only_inside_a_memory_and_not_with_the_stores_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert cache.memory() is None and not cache.builds_again()
+    with cache.remembering(cache.Memory()) as memory:
+        assert cache.memory() is memory and cache.builds_again()
+        monkeypatch.setenv(cache.OFF_VAR, "1")
+        assert cache.memory() is None and cache.builds_again()
+    assert cache.memory() is None and not cache.builds_again()
