@@ -184,6 +184,27 @@ def test_theme_copy_copies_a_default_file_into_templates_once(
     assert copied.read_text(encoding="utf-8") == "back: Tilbage igen\n"
 
 
+def test_theme_copy_names_a_file_or_a_dangling_link_where_its_folder_should_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mkdir's "file exists" was told as the author's own copy, which it is not."""
+    work = _project(tmp_path, monkeypatch)
+    (work / "templates").mkdir()
+    for make in (
+        lambda path: path.write_text("x", encoding="utf-8"),
+        lambda path: path.symlink_to(tmp_path / "nowhere"),
+    ):
+        make(work / "templates" / "i18n")
+        result = CliRunner().invoke(cli, ["theme", "copy", "i18n/da.yaml"], env={"NO_COLOR": "1"})
+        assert result.exit_code == 1
+        assert result.stderr.splitlines() == [
+            "templates/i18n/da.yaml: error: a part of this path is a file, not a folder "
+            "(check the path)"
+        ]
+        (work / "templates" / "i18n").unlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_theme_copy_refuses_a_name_the_default_theme_does_not_have(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

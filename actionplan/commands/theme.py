@@ -7,6 +7,8 @@ templates/, where it overrides the default (docs/theming.md).
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from actionplan import files
@@ -62,6 +64,13 @@ def copy_to_project(name: str, templates: Path) -> Path:
     data = files.read_bytes(source)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file, or a link to nothing, where a folder of it should be
+        raise files.error(
+            display_path(target), OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR))
+        ) from None
+    except OSError as exc:
+        raise files.error(display_path(target), exc) from None
+    try:
         with target.open("xb") as out:  # exclusive: an edited copy is never overwritten
             out.write(data)
     except FileExistsError:
