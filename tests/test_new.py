@@ -160,6 +160,25 @@ def test_new_refuses_what_is_there(
     assert (files(dest) if kind == "folder" else dest.read_bytes()) == before
 
 
+def test_new_names_a_file_or_a_link_to_nothing_on_the_way(
+    tmp_path: Path, default_content: Path
+) -> None:
+    """Without a folder there, making one said only "Not a directory" or "File exists"."""
+    (tmp_path / "a-file").write_text("mine")
+    (tmp_path / "a-link").symlink_to(tmp_path / "nowhere")
+    for dest, said in (
+        (tmp_path / "a-file" / "p", "a part of this path is a file, not a folder (check the path)"),
+        (tmp_path / "a-link" / "p", "a part of this path is a file, not a folder (check the path)"),
+        (
+            tmp_path / "a-link",
+            "already exists and is not an empty folder (give the name of a new folder)",
+        ),
+    ):
+        code, out, err = new(dest)
+        assert (code, out, err) == (1, "", f"{dest}: error: {said}\n")
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_new_layers_over_the_installed_default_plan(tmp_path: Path) -> None:
     assert new(tmp_path / "p")[0] == 0
     assert Project.find(tmp_path / "p").base == default_dir("content")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shlex
 import shutil
 from pathlib import Path
 
-from actionplan import __version__
+from actionplan import __version__, files
 from actionplan.commands.diff import write_lock
 from actionplan.errors import PlanError, Pos
 from actionplan.i18n import LANGUAGES, _
@@ -134,12 +136,16 @@ def new_project(
         raise PlanError.at(
             Pos(str(dest)), _("is a file, not a folder"), _("give the name of a new folder")
         )
-    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+    if os.path.lexists(dest) and (not dest.is_dir() or any(dest.iterdir())):
         raise PlanError.at(
             Pos(str(dest)),
             _("already exists and is not an empty folder"),
             _("give the name of a new folder"),
         )
+    # The nearest of its parents that is there must be a folder (not a file, a link to nothing).
+    there = next((p for p in dest.parents if os.path.lexists(p)), None)
+    if there is not None and not there.is_dir():
+        raise files.error(str(dest), OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     try:
         requirement = source or installed_source()
     except UnknownSource:
@@ -161,7 +167,7 @@ def new_project(
         shutil.copyfile(base / LOCAL_FILE, dest / "content" / LOCAL_FILE)
         write_lock(dest / "content")  # the base plan the project starts from, as reviewed
     language = schema_language(dest / "content")
-    files = {
+    texts = {
         "README.md": project_readme(dest.resolve().name, host, requirement),
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
@@ -169,8 +175,8 @@ def new_project(
         ".vscode/settings.json": editor_settings(language=language),
     }
     if requirement:
-        files.update(host_files(host, requirement, __version__))
-    for name, text in files.items():
+        texts.update(host_files(host, requirement, __version__))
+    for name, text in texts.items():
         path = dest / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
