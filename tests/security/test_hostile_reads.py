@@ -283,6 +283,25 @@ def test_a_failed_write_says_so_at_the_file(
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
+def test_a_write_where_a_folder_should_be_names_what_is_there(tmp_path: Path) -> None:
+    """A file, a pipe or a link to nothing where a folder must be made: mkdir said only "File
+    exists" or "Not a directory"."""
+    (tmp_path / "a-file").write_text("not a folder")
+    os.mkfifo(tmp_path / "a-pipe")
+    (tmp_path / "a-link").symlink_to(tmp_path / "nowhere")
+    for out, blocked in (
+        (tmp_path / "a-file" / "sub", tmp_path / "a-file"),
+        (tmp_path / "a-pipe", tmp_path / "a-pipe"),
+        (tmp_path / "a-link", tmp_path / "a-link"),
+    ):
+        code, output = run("schema", "-o", str(out))
+        assert code == 1
+        assert output.startswith(
+            f"{out / 'content.schema.json'}: error: cannot write: {blocked} is not a folder"
+        ), output
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_a_file_grown_since_its_size_was_known_is_read_no_further_than_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
