@@ -237,45 +237,50 @@ class ScalarReader:
         """A warning for a control character in a text: a browser shows it as nothing (or a box),
         so it is a mistake, such as '\\a' or '\\0' meant as a backslash and a letter."""
         found = re.search(_CONTROL, text)
-        if found is None:
-            return
-        from actionplan.plan.yaml_problems import describe_char
-
-        before = text[: found.start()]
-        message = (
-            _("{what} has a control character, {char}, after '{before}'")
-            if before.strip()
-            else _("{what} has a control character, {char}, at the start")
-        )
-        self.problems.warning(
-            self.places.pos(node),
-            message.format(what=what, char=describe_char(found.group()), before=short(before)),
-            _(
-                "a browser shows it as nothing: delete the escape that writes it "
-                "(such as '\\a', '\\e' or '\\x07'), or write a backslash as '\\\\'"
-            ),
-        )
+        if found is not None:
+            self._char_warning(
+                node,
+                what,
+                text,
+                found.start(),
+                N_("{what} has a control character, {char}, after '{before}'"),
+                N_("{what} has a control character, {char}, at the start"),
+                N_(
+                    "a browser shows it as nothing: delete the escape that writes it "
+                    "(such as '\\a', '\\e' or '\\x07'), or write a backslash as '\\\\'"
+                ),
+            )
 
     def _override(self, node: yaml.Node, what: str, text: str) -> None:
         """A warning for a bidirectional override (U+202D, U+202E): it shows the characters after
         it in an order other than the one they are written in, so that the card can read
         otherwise than the file a reviewer read (where an editor may show nothing)."""
-        from actionplan.plan.yaml_problems import describe_char
-
-        at = min(i for i in (text.find("\u202d"), text.find("\u202e")) if i >= 0)
-        before = text[:at]
-        message = (
-            _("{what} has a bidirectional override, {char}, after '{before}'")
-            if before.strip()
-            else _("{what} has a bidirectional override, {char}, at the start")
-        )
-        self.problems.warning(
-            self.places.pos(node),
-            message.format(what=what, char=describe_char(text[at]), before=short(before)),
-            _(
+        self._char_warning(
+            node,
+            what,
+            text,
+            min(i for i in (text.find("\u202d"), text.find("\u202e")) if i >= 0),
+            N_("{what} has a bidirectional override, {char}, after '{before}'"),
+            N_("{what} has a bidirectional override, {char}, at the start"),
+            N_(
                 "it shows the text after it in another order than it is written, so the card "
                 "reads otherwise than the file: delete it (an editor may not show it)"
             ),
+        )
+
+    def _char_warning(
+        self, node: yaml.Node, what: str, text: str, at: int, after: str, start: str, hint: str
+    ) -> None:
+        """A warning for the character at `at` in a text: `after` names what comes before it,
+        `start` is said when nothing does (each marked with N_, translated here)."""
+        from actionplan.plan.yaml_problems import describe_char
+
+        before = text[:at]
+        message = _(after) if before.strip() else _(start)
+        self.problems.warning(
+            self.places.pos(node),
+            message.format(what=what, char=describe_char(text[at]), before=short(before)),
+            _(hint),
         )
 
     def boolean(self, node: yaml.Node, what: str) -> Any:
