@@ -11,20 +11,25 @@ class's repr is compiled at its first use (a node's repr is taken in every build
 keys each node's section by it).  __init__ too is compiled as the class's first object is made,
 not as its module is imported: a build makes objects of only some of the classes it imports (24
 of 41 for a plan of questions and outcomes, 21 where its model is read from the cache).  Until
-then the class's __init__ is a stand-in with the same signature.  `@mutable` makes a plain
+then the class's __init__ is a stand-in with the same signature; its compiled code is kept in the
+cache folder for the next process (_compiled).  `@mutable` makes a plain
 `@dataclass` (fields set again, no hash) the same way.  tests/test_frozen.py holds them to the
 dataclass rules.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import inspect
+import marshal
+import os
 import reprlib
 import sys
 from collections.abc import Callable
 from operator import attrgetter
-from types import MethodType
+from types import CodeType, MethodType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 if TYPE_CHECKING:
@@ -146,8 +151,7 @@ def _init(
         written += ["*", *(p for f, p in params if f.kw_only)]
     source = f"def __init__(self,{','.join(written)})->None:\n" + "\n".join(body or ["  pass"])
     found: dict[str, Any] = {}
-    # compiled without this module's `from __future__ import annotations`, as in dataclasses
-    exec(compile(source, "<string>", "exec", dont_inherit=True), names, found)
+    exec(_compiled(source), names, found)
     init: Callable[..., None] = found["__init__"]
     return init
 
@@ -190,6 +194,80 @@ class _FirstInit:
         # in the order _init writes them: the keyword-only parameters after the others
         params.sort(key=lambda p: p.kind == parameter.KEYWORD_ONLY)
         return inspect.Signature(params, return_annotation=None)
+
+
+def _compiled(source: str) -> CodeType:
+    """The code of an __init__'s source.  Compiling it was most of what making a class's first
+    object cost (some twenty million instructions for the classes of a small build, a twentieth
+    of it), so the code is kept between processes, as Python keeps a module's and the cache its
+    templates': in the cache folder, under its very source and the interpreter's bytecode
+    version (an entry made from any other source is never found)."""
+    kept = _kept()
+    code = kept.get(source)
+    if code is None:
+        # compiled without this module's `from __future__ import annotations`, as in dataclasses
+        code = compile(source, "<string>", "exec", dont_inherit=True)
+        if not _compiled_here:
+            import atexit
+
+            atexit.register(_keep)
+        kept[source] = code
+        _compiled_here.add(source)
+    return code
+
+
+_compiled_here: set[str] = set()  # the sources this process compiled (and keeps as it ends)
+_MOST_KEPT = 200  # more than the package's classes: beyond it, only what was compiled last
+
+
+@functools.cache
+def _kept_file() -> str | None:
+    """The file of the kept code, in the cache folder (none where there is no cache)."""
+    import importlib.util
+
+    from actionplan.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    return os.path.join(folder, f"inits-{importlib.util.MAGIC_NUMBER.hex()}.marshal")
+
+
+@functools.cache
+def _kept() -> dict[str, CodeType]:
+    """The code kept by earlier processes, by its source; none where it cannot be read."""
+    path = _kept_file()
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as file:
+            found = marshal.load(file)
+    except (OSError, EOFError, ValueError, TypeError):  # none yet, or damaged: compiled again
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, CodeType)}
+
+
+def _keep() -> None:
+    """As the process ends: the code kept, with what it compiled, written whole (to a file of
+    its own, then moved over the old one, so that a reader never finds half of it)."""
+    path = _kept_file()
+    if path is None or not _compiled_here:
+        return
+    kept = _kept()
+    if len(kept) > _MOST_KEPT:
+        kept = {source: kept[source] for source in _compiled_here}
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with contextlib.suppress(FileExistsError):  # the cache folder, not the folders above it
+            os.mkdir(os.path.dirname(path), mode=0o700)
+        with open(tmp, "wb") as file:
+            marshal.dump(kept, file)
+        os.replace(tmp, path)
+    except (OSError, ValueError):  # read-only, full or gone: compiled again next time
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
 
 
 _REPRS: dict[type, Callable[[Any], str]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from actionplan.project import default_dir
 settings.register_profile("default", derandomize=True, print_blob=True)
 settings.register_profile("explore", derandomize=False, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# What the test modules make as they are collected (the default plan's model, read by some at
+# import) is kept in a folder of the test run's own too, not the user's cache: among it, the
+# compiled code of the model's classes, which the process writes as it ends (frozen.py).
+os.environ["ACTIONPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="actionplan-tests-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

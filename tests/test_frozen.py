@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,3 +209,35 @@ def test_a_mutable_class_is_the_dataclass_one() -> None:
     assert one.where == other.where == ""
     with pytest.raises(TypeError):
         Open()  # type: ignore[call-arg]
+
+
+def test_an_init_is_compiled_once_for_every_process(tmp_path: Path) -> None:
+    # Its code is kept in the cache folder under its source: a second process compiles nothing,
+    # and a kept file that cannot be read is none.
+    code = (
+        "import builtins\n"
+        "from actionplan.plan import model\n"
+        "real, inits = builtins.compile, []\n"
+        "def counted(source, *args, **kwargs):\n"
+        "    if str(source).startswith('def __init__'):\n"
+        "        inits.append(source)\n"
+        "    return real(source, *args, **kwargs)\n"
+        "builtins.compile = counted\n"
+        "option = model.Option(label='Ja', next='a')\n"
+        "assert (option.label, option.next, option.loop) == ('Ja', 'a', False)\n"
+        "print(len(inits))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ACTIONPLAN_CACHE_DIR": str(tmp_path)}
+
+    def compiled() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    assert [compiled(), compiled()] == ["1", "0"]
+    (kept,) = tmp_path.glob("inits-*")
+    kept.write_bytes(b"\x00not what was kept")
+    assert [compiled(), compiled()] == ["1", "0"]
+    env["ACTIONPLAN_CACHE_DIR"] = ""  # no cache: compiled every time, and nothing written
+    assert [compiled(), compiled()] == ["1", "1"]
