@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -23,8 +24,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # What the test modules make as they are collected (the default plan's model, read by some at
 # import) is kept in a folder of the test run's own too, not the user's cache: among it, the
-# compiled code of the model's classes, which the process writes as it ends (frozen.py).
-os.environ["ACTIONPLAN_CACHE_DIR"] = tempfile.mkdtemp(prefix="actionplan-tests-cache-")
+# compiled code of the model's classes, which the process writes as it ends (frozen.py), before
+# the folder is removed (atexit calls the last registered first).
+os.environ["ACTIONPLAN_CACHE_DIR"] = _COLLECTED_CACHE = tempfile.mkdtemp(
+    prefix="actionplan-tests-cache-"
+)
+atexit.register(shutil.rmtree, _COLLECTED_CACHE, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
