@@ -147,3 +147,37 @@ def test_a_command_that_checks_once_sets_what_it_read_aside_and_serve_does_not()
         check=True,
     )
     assert done.stdout.split() == ["False", "True", "True", "False"]
+
+
+def test_the_cheap_pattern_for_yamls_reader_matches_exactly_what_pyyaml_writes() -> None:
+    """actionplan/__init__.py puts a pattern in re's cache under PyYAML's words: it must match
+    the very same characters, every one of them.  re.UNICODE (the default for text) gives a
+    key of its own, so that PyYAML's pattern is compiled here as it wrote it."""
+    import re
+
+    import actionplan
+
+    written = "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    theirs = re.compile(written, re.UNICODE)
+    ours = re.compile(actionplan.YAML_NON_PRINTABLE)
+    text = "".join(map(chr, range(0x110000)))
+    assert [m.start() for m in ours.finditer(text)] == [m.start() for m in theirs.finditer(text)]
+
+
+def test_a_process_that_imports_actionplan_first_reads_yaml_with_the_cheap_pattern() -> None:
+    """Where re keeps its cache as a dict (3.11 to 3.13), PyYAML's reader gets the pattern
+    actionplan put there; the source PyYAML has is the one the cheap pattern was made for."""
+    check = (
+        "import re, actionplan, yaml, inspect\n"
+        "print(isinstance(getattr(re, '_cache', None), dict))\n"
+        "print(yaml.reader.Reader.NON_PRINTABLE.pattern == actionplan.YAML_NON_PRINTABLE)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", check],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+    )
+    kept_as_dict, seeded = done.stdout.split()
+    assert seeded == kept_as_dict
