@@ -7,8 +7,10 @@ problem, word for word, as with every value read by read().
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -87,6 +89,37 @@ def test_plain_values_are_read_as_read_reads_them(text: str) -> None:
     assert quick[1] == slow[1], "the problems differ"
     assert quick[0] == slow[0], "the model differs"
     assert quick[2] == slow[2], "a position differs"
+
+
+def objects(value: Any) -> list[tuple[type, dict[str, Any]]]:
+    """Every object of the model in a value, with its fields as its __dict__ holds them."""
+    found: list[tuple[type, dict[str, Any]]] = []
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        found.append((type(value), dict(vars(value))))
+        for f in dataclasses.fields(value):
+            found += objects(getattr(value, f.name))
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            found += objects(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            found += objects(item)
+    return found
+
+
+@SETTINGS
+@given(odd_plan())
+def test_the_reader_makes_each_object_as_its_class_does(text: str) -> None:
+    # validate._made fills an object's fields without its class's __init__: the same fields,
+    # defaults, positions and problems as the class itself makes.
+    made = read(text)
+    with mock.patch.object(
+        validate, "_made", lambda cls, pos, at, values: cls(pos=pos, at=at, **values)
+    ):
+        by_class = read(text)
+    assert made[1] == by_class[1], "the problems differ"
+    assert objects(made[0]) == objects(by_class[0]), "an object differs"
+    assert made[2] == by_class[2], "a position differs"
 
 
 def test_the_quick_reading_takes_the_common_values() -> None:
