@@ -5,13 +5,20 @@ when the object is collected."""
 
 from __future__ import annotations
 
-import functools
 import weakref
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+class _Ref(weakref.ref):  # type: ignore[type-arg]
+    """A weak reference that knows the key it is kept under: one callback serves them all,
+    rather than one made for each object (at 10 000 nodes, 10 000 of them)."""
+
+    __slots__ = ("key",)
+    key: int
 
 
 class ByIdentity(Generic[K, V]):
@@ -33,8 +40,9 @@ class ByIdentity(Generic[K, V]):
         ]
 
     def put(self, obj: K, value: V) -> None:
-        key = id(obj)
-        self._kept[key] = (weakref.ref(obj, functools.partial(self._forget, key)), value)
+        ref = _Ref(obj, self._forget)
+        ref.key = key = id(obj)
+        self._kept[key] = (ref, value)
 
     def put_all(self, pairs: Iterable[tuple[K, V]]) -> None:
         """put() of each object and value, in one call; an object that has a value keeps it (in
@@ -44,8 +52,10 @@ class ByIdentity(Generic[K, V]):
             key = id(obj)
             found = kept.get(key)
             if found is None or found[0]() is not obj:
-                kept[key] = (weakref.ref(obj, functools.partial(forget, key)), value)
+                ref = _Ref(obj, forget)
+                ref.key = key
+                kept[key] = (ref, value)
 
-    def _forget(self, key: int, ref: weakref.ref[K]) -> None:
-        if (kept := self._kept.get(key)) is not None and kept[0] is ref:
-            del self._kept[key]
+    def _forget(self, ref: _Ref) -> None:
+        if (kept := self._kept.get(ref.key)) is not None and kept[0] is ref:
+            del self._kept[ref.key]
