@@ -162,6 +162,14 @@ def wide_encoding(data: bytes) -> str | None:
     return None
 
 
+def not_a_folder(folder: Path) -> Path | None:
+    """The nearest of folder and its parents that is there, where that is not a folder (a file,
+    a device, a pipe, a link to nothing), so that a write that would make folders there can
+    name it; None when it is a folder (or nothing of the path is there)."""
+    there = next((p for p in (folder, *folder.parents) if os.path.lexists(p)), None)
+    return there if there is not None and not there.is_dir() else None
+
+
 def byte_pos(name: str, data: bytes, offset: int) -> Pos:
     """The line and column (in characters, as an editor counts) of a byte offset."""
     start = data.rfind(b"\n", 0, offset) + 1

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from actionplan import files
 from actionplan.errors import PlanError, Pos, display_path
 from actionplan.i18n import _
 
@@ -22,7 +23,7 @@ def write_atomic(
     try:
         _write(path, [data] if isinstance(data, bytes) else data, durable)
     except OSError as exc:
-        blocked = _not_a_folder(path.parent)
+        blocked = files.not_a_folder(path.parent)
         if blocked is not None:  # mkdir's "File exists" or "Not a directory" says too little
             raise PlanError.at(
                 Pos(display_path(path)),
@@ -34,13 +35,6 @@ def write_atomic(
             _("cannot write: {reason}").format(reason=exc.strerror or exc),
             _("check that the folder exists and may be written to, and that the disk has room"),
         ) from None
-
-
-def _not_a_folder(folder: Path) -> Path | None:
-    """The nearest of folder and its parents that is there, where that is not a folder (a file,
-    a device, a pipe, a link to nothing); None when it is one."""
-    there = next((p for p in (folder, *folder.parents) if os.path.lexists(p)), None)
-    return there if there is not None and not there.is_dir() else None
 
 
 def _write(path: Path, parts: Sequence[bytes | memoryview], durable: bool) -> None:

@@ -8,6 +8,7 @@ import os
 from dataclasses import field
 from pathlib import Path
 
+from actionplan import files
 from actionplan.card.theme import Theme
 from actionplan.card.write import write_atomic
 from actionplan.commands.check import render_site
@@ -124,8 +125,8 @@ def output_folder(project: Project, out: Path | None) -> Path:
         )
     # The nearest of out and its parents that exists must be a folder: a device, a pipe or a file
     # there would give a bare "cannot write" when the card is written.
-    there = next((p for p in (out, *out.parents) if p.exists()), None)
-    if there is not None and not there.is_dir():
+    there = files.not_a_folder(out)
+    if there is not None:
         raise PlanError.at(
             Pos(str(out)),
             _("the output folder is not a folder")

@@ -143,8 +143,7 @@ def new_project(
             _("give the name of a new folder"),
         )
     # The nearest of its parents that is there must be a folder (not a file, a link to nothing).
-    there = next((p for p in dest.parents if os.path.lexists(p)), None)
-    if there is not None and not there.is_dir():
+    if files.not_a_folder(dest.parent) is not None:
         raise files.error(str(dest), OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR)))
     try:
         requirement = source or installed_source()
