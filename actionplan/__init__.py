@@ -2,7 +2,13 @@
 
 import re as _re
 
+from actionplan import patterns as _patterns
+
 __version__ = "0.1.0"
+
+# The regular expressions earlier processes compiled, made again from their kept codes, before
+# any library is imported and compiles its own (see patterns.py).
+_patterns.seed()
 
 
 def _seed_yaml_reader_pattern() -> None:

@@ -32,31 +32,18 @@ from collections.abc import Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from actionplan import __version__, deferred
+from actionplan import __version__, cachedir, deferred
+from actionplan.cachedir import ENV_VAR as ENV_VAR  # where callers look for it
+from actionplan.cachedir import OFF_VAR as OFF_VAR
 
 if TYPE_CHECKING:
     import jinja2
 
-ENV_VAR = "ACTIONPLAN_CACHE_DIR"
-OFF_VAR = "ACTIONPLAN_NO_CACHE"
-
 
 def cache_dir() -> Path | None:
     """Where the cache lives: ACTIONPLAN_CACHE_DIR, or the user's cache folder; None if off."""
-    chosen = os.environ.get(ENV_VAR)
-    if chosen is not None:
-        return Path(chosen) if chosen else None
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "actionplan" / "Cache"
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base and os.path.isabs(base):  # a relative one is to be ignored, as the spec says
-        return Path(base) / "actionplan"
-    try:
-        home = Path.home()
-    except RuntimeError:  # no home folder to be found: no cache
-        return None
-    # A home folder that does not exist (a service's HOME=/nonexistent) is not made: no cache.
-    return home / ".cache" / "actionplan" if home.is_dir() else None
+    chosen = cachedir.folder()
+    return None if chosen is None else Path(chosen)
 
 
 def template_cache() -> jinja2.BytecodeCache | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from actionplan import __version__, i18n
+from actionplan import __version__, i18n, patterns
 from actionplan.errors import (
     EXIT_CONTENT,
     EXIT_OK,
@@ -919,6 +919,8 @@ def main() -> None:
     try:
         cli(prog_name="actionplan")
     finally:
+        # The regular expressions it compiled, for the next process (see patterns.py).
+        patterns.keep()
         # The process ends here.  Exiting, Python's collector walks every object it tracks
         # (the libraries' modules, a plan's model) for cycles to free, which took a twentieth
         # of a small build: none of them needs freeing or a finalizer when the process ends
