@@ -391,3 +391,35 @@ def test_a_link_to_no_plan_found_in_the_cache_is_moved_with_its_node(
     (line,) = [p for p in after[1].splitlines() if "no plan with the id 'anden'" in p]
     (was,) = [p for p in before[1].splitlines() if "no plan with the id 'anden'" in p]
     assert int(line.split(":")[1]) == int(was.split(":")[1]) + 2
+
+
+def merged(content: Path) -> model.Plan | None:
+    """The plan in a content folder, read and merged but not yet checked; None if it has none."""
+    from actionplan.errors import PlanError
+    from actionplan.plan import loader, merge
+
+    try:
+        files = loader.load_files(content)
+    except PlanError:
+        return None
+    return merge.merge(content, files)[0]
+
+
+CASES = sorted(p for kind in ("bad", "good") for p in (FIXTURES / kind).iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_a_check_that_keeps_nothing_finds_what_a_check_that_keeps_finds(
+    case: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A process that checks once calls each node's checks without keeping them (the cold
+    # build's way); `serve` keeps each in its memory.  Both find the same, in the same order.
+    monkeypatch.delenv(cache.OFF_VAR, raising=False)
+    plan = merged(case / "content")
+    if plan is None:
+        pytest.skip("the case's plan does not merge: no check runs")
+    once = checks.check(plan, TODAY)
+    with cache.remembering(cache.Memory()):
+        kept = checks.check(plan, TODAY)
+        again = checks.check(plan, TODAY)
+    assert once == kept == again

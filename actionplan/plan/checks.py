@@ -299,56 +299,8 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     context = (_ids(plan), plan.upstream)
     lasting = Lasting(plan, "checks", context)
     texts = texts_of(plan)
-    kept = {
-        "references": Kept("references", plan, _ids(plan)),
-        "options": Kept("options", plan),
-        "key_do_not": Kept("key_do_not", plan),
-        "sources": Kept("node sources", plan),
-        "text": Kept("node text", plan, context),
-        "plan links": Kept("node plan links", plan),
-    }
     # Each node's checks, by the check, in the plan's order (see _check_nodes).
-    found, ways = _check_nodes(
-        plan,
-        lasting,
-        [
-            (
-                "references",
-                lambda k, n: kept["references"](k, n, _node_references, plan, graph, k, n),
-            ),
-            (
-                "options",
-                lambda k, n: (
-                    kept["options"](k, n, _question_options, n)
-                    if isinstance(n, model.Question)
-                    else []
-                ),
-            ),
-            (
-                "key_do_not",
-                lambda k, n: (
-                    kept["key_do_not"](k, n, _step_key_donts, n)
-                    if isinstance(n, model.Step)
-                    else []
-                ),
-            ),
-            ("sources", lambda k, n: kept["sources"](("node", k), n, _home_pages, n)),
-            (
-                "text",
-                lambda k, n: kept["text"](
-                    ("node", k), n, _texts_problems, plan, texts, ("node", k), n, True
-                ),
-            ),
-            # Not problems: the links to other plans, for check_plan_links to look up.
-            (
-                "plan links",
-                lambda k, n: kept["plan links"](
-                    ("node", k), n, _texts_plan_links_in, texts, ("node", k), n
-                ),
-            ),
-        ],
-        graph,
-    )
+    found, ways = _check_nodes(plan, lasting, _node_checks(plan, graph, texts, context), graph)
     _links_in_nodes.put(plan, found["plan links"])
     problems += check_references(plan, graph) + found["references"]
     if not any(p.is_error for p in problems):
@@ -362,6 +314,59 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
     problems += check_translations(plan)
     lasting.save()
     return problems
+
+
+def _node_checks(plan: model.Plan, graph: Graph, texts: Kept, context: object) -> list[NodeCheck]:
+    """The checks of one node, each kept (Kept) where the process checks again; in a process
+    that checks once, which keeps nothing, each finder is called as it is, without a Kept's
+    call in between (six calls a node)."""
+    if memory() is None:
+        return [
+            ("references", lambda k, n: _node_references(plan, graph, k, n)),
+            ("options", lambda k, n: _question_options(n) if isinstance(n, model.Question) else []),
+            ("key_do_not", lambda k, n: _step_key_donts(n) if isinstance(n, model.Step) else []),
+            ("sources", lambda k, n: _home_pages(n)),
+            ("text", lambda k, n: _texts_problems(plan, texts, ("node", k), n, True)),
+            # Not problems: the links to other plans, for check_plan_links to look up.
+            ("plan links", lambda k, n: _texts_plan_links_in(texts, ("node", k), n)),
+        ]
+    kept = {
+        "references": Kept("references", plan, _ids(plan)),
+        "options": Kept("options", plan),
+        "key_do_not": Kept("key_do_not", plan),
+        "sources": Kept("node sources", plan),
+        "text": Kept("node text", plan, context),
+        "plan links": Kept("node plan links", plan),
+    }
+    return [
+        ("references", lambda k, n: kept["references"](k, n, _node_references, plan, graph, k, n)),
+        (
+            "options",
+            lambda k, n: (
+                kept["options"](k, n, _question_options, n) if isinstance(n, model.Question) else []
+            ),
+        ),
+        (
+            "key_do_not",
+            lambda k, n: (
+                kept["key_do_not"](k, n, _step_key_donts, n) if isinstance(n, model.Step) else []
+            ),
+        ),
+        ("sources", lambda k, n: kept["sources"](("node", k), n, _home_pages, n)),
+        (
+            "text",
+            lambda k, n: kept["text"](
+                ("node", k), n, _texts_problems, plan, texts, ("node", k), n, True
+            ),
+        ),
+        # Not problems: the links to other plans, for check_plan_links to look up.
+        (
+            "plan links",
+            lambda k, n: kept["plan links"](
+                ("node", k), n, _texts_plan_links_in, texts, ("node", k), n
+            ),
+        ),
+    ]
 
 
 def check_references(plan: model.Plan, graph: Graph) -> list[Problem]:
