@@ -121,6 +121,74 @@ def test_a_name_before_the_host_is_found_only_in_the_authority(url: str, hides: 
     assert markdown.hides_host(url) is hides
 
 
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://politi.dk/anmeld", None),
+        ("https://politi.dk./", None),  # a name with its root written out
+        ("https://b\u00f8rnetelefonen.dk/", None),  # Danish letters: a name of its own (IDN)
+        ("https://raad.dk:8443/x", None),
+        ("https://raad.dk:/x", None),  # an empty port is the scheme's own
+        ("https://[2001:db8::1]:8080/", None),
+        ("https://192.0.2.1/", None),
+        ("https://a_b.raad.dk/", None),
+        ("mailto:ssp@kommune.dk", None),
+        ("#start", None),
+        ("https://raad.dk:0/", "port"),
+        ("https://raad.dk:65536/", "port"),
+        ("https://raad.dk:-1/", "port"),
+        ("https://raad.dk:\uff18\uff10/", "port"),  # full-width digits
+        ("https://[raad/", "IPv6"),
+        ("https://[::g]/", "IPv6"),
+        ("https://2001:db8::1/", "more than one ':'"),
+        ("https://./", "look up"),
+        ("https://raad..dk/", "look up"),
+        ("https://raad%2edk/", "look up"),
+        ("https://" + "r" * 64 + ".dk/", "look up"),
+        ("https://" + "\u00f8" * 60 + ".dk/", "look up"),  # 63 letters, but longer as sent
+        ("https://raad!.dk/", "look up"),
+    ],
+)
+def test_an_address_that_leads_to_no_site_says_why(url: str, problem: str | None) -> None:
+    found = markdown.host_problem(url)
+    assert (found is None) if problem is None else (found is not None and problem in found)
+
+
+@pytest.mark.parametrize(
+    ("url", "letter", "sent"),
+    [
+        ("https://politi.dk/", None, None),
+        ("https://b\u00f8rnetelefonen.dk/", None, None),
+        ("https://\u00e6\u00f8\u00e5.dk/", None, None),
+        ("https://p\u043eliti.dk/x", "\u043e", "xn--pliti-jye.dk"),
+        ("https://P\u041eLITI.dk/x", "\u043e", "xn--pliti-jye.dk"),  # as the browser: lower case
+        ("https://xn--pliti-jye.dk/", "\u043e", "xn--pliti-jye.dk"),
+        ("https://www.\u03b1pple.com/", "\u03b1", "www.xn--pple-zld.com"),  # Greek alpha
+        ("https://xn--invalid-punycode-!.dk/", None, None),
+        ("mailto:\u043e@politi.dk", None, None),
+    ],
+)
+def test_a_letter_of_another_alphabet_in_a_host_is_found(
+    url: str, letter: str | None, sent: str | None
+) -> None:
+    found = markdown.not_latin(url)
+    assert found == (None if letter is None else (letter, sent))
+
+
+@pytest.mark.parametrize(
+    ("number", "too_many"),
+    [
+        ("112", 0),
+        ("+45 12 34 56 78", 0),
+        ("+" + "1" * 15, 0),
+        ("1" * 16, 16),
+        ("(+45) " + "1" * 14, 16),
+    ],
+)
+def test_a_phone_number_has_at_most_fifteen_digits(number: str, too_many: int) -> None:
+    assert markdown.too_many_digits(number) == too_many
+
+
 @given(st.text(alphabet="[]\n a!:`", max_size=40))
 @settings(max_examples=500, deadline=None)
 def test_a_link_text_over_lines_is_found_as_the_slower_pattern_found_it(text: str) -> None:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from actionplan.i18n import N_
+from actionplan.errors import short
+from actionplan.i18n import N_, _
 
 if TYPE_CHECKING:  # markdown-it-py is imported by the first text that cmark does not render
     from markdown_it import MarkdownIt
@@ -49,6 +50,141 @@ def hides_host(url: str) -> bool:
         return False
     authority = re.split(r"[/\\?#]", url.split(":", 1)[1].lstrip("/\\"), maxsplit=1)[0]
     return "@" in authority
+
+
+# What a browser takes for a dot between the parts of a host name (IDNA maps them to '.').
+_DOTS = str.maketrans(dict.fromkeys("\u3002\uff0e\uff61", "."))
+
+
+def _authority(url: str) -> str | None:
+    """What comes between https:// and the path of an http(s) address; None for another kind.
+    A browser reads a backslash there as a slash."""
+    url = url.strip()
+    if not re.match(r"(?i:https?:)", url):
+        return None
+    return re.split(r"[/\\?#]", url.split(":", 1)[1].lstrip("/\\"), maxsplit=1)[0]
+
+
+def host_problem(url: str) -> str | None:
+    """Why an http(s) address leads to no site at all: no host, a port that is no port (0 or
+    above 65535, or not a number), an IPv6 address that is none, or a host name whose parts
+    (between dots) are empty, longer than 63 characters as the browser sends them, or hold what
+    no host name holds.  The reason, marked for translation; None where there is none (and for
+    an address with a name before its host, which hides_host tells of)."""
+    authority = _authority(url)
+    if authority is None or "@" in authority:
+        return None
+    if authority.startswith("["):
+        found = re.fullmatch(r"\[([0-9A-Fa-f:.]+)\](?::([0-9]*))?", authority)
+        if found is None or not _is_ipv6(found.group(1)):
+            return N_("its host is not an IPv6 address, though it is written in brackets")
+        host, port = "", found.group(2) or ""
+    else:
+        host, _colon, port = authority.partition(":")
+        if ":" in port:
+            return N_("its host has more than one ':' (an IPv6 address goes in brackets)")
+    if port and not (port.isascii() and port.isdigit() and 0 < int(port) <= 65535):
+        return N_("its port, after ':', is not a number from 1 to 65535")
+    if not authority.startswith("["):
+        name = host.translate(_DOTS)
+        if not name:
+            return N_("it has no host")
+        for label in name.removesuffix(".").split("."):
+            if (
+                not label
+                or len(_sent(label)) > 63
+                or not all(
+                    c.isalnum() or c in "-_" or unicodedata.category(c).startswith("M")
+                    for c in label
+                )
+            ):
+                return N_(
+                    "its host is not a name a browser can look up: each part between dots "
+                    "holds letters, digits and '-', from 1 to 63 of them"
+                )
+    return None
+
+
+def _is_ipv6(text: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _sent(label: str) -> str:
+    """A part of a host name as a browser sends it: itself, or its xn-- form (punycode)."""
+    return label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+
+
+def not_latin(url: str) -> tuple[str, str] | None:
+    """In an http(s) address's host, the first letter that is not of the Latin alphabet (a
+    Cyrillic 'о' in 'pоliti.dk'), and the host as a browser sends it; None where every letter
+    is Latin (æ, ø and å are).  Such a host may look like another site's address."""
+    authority = _authority(url)
+    if authority is None or (authority.isascii() and "xn--" not in authority.lower()):
+        return None
+    host = authority.rpartition("@")[2].partition(":")[0].translate(_DOTS).lower()
+    # A Markdown link's address comes with its host in the xn-- form already.
+    shown = ".".join(_shown(part) for part in host.split("."))
+    for char in shown:
+        if char.isalpha() and not char.isascii():
+            name = unicodedata.name(char, "")
+            if not name.startswith(("LATIN ", "FULLWIDTH LATIN ")):
+                return char, ".".join(_sent(part) for part in shown.split("."))
+    return None
+
+
+def _shown(label: str) -> str:
+    """A part of a host name as a browser shows it: an xn-- form read back."""
+    if label.startswith("xn--") and label.isascii():
+        try:
+            return label[4:].encode("ascii").decode("punycode")
+        except UnicodeError:
+            return label
+    return label
+
+
+# A phone number has at most 15 digits, its country code among them (ITU-T E.164, 6.1).
+MOST_DIGITS = 15
+
+
+def too_many_digits(number: str) -> int:
+    """The digits of a phone number where there are more than a phone number has; else 0."""
+    count = len(digits(number))
+    return count if count > MOST_DIGITS else 0
+
+
+NO_SITE_HINT = N_("{reason}: copy the address from the site itself, in a browser's address bar")
+
+
+def looks_like(what: str, url: str, char: str, sent: str) -> tuple[str, str]:
+    """The warning for a web address whose host has a letter that is not Latin (not_latin):
+    the message and its hint."""
+    from actionplan.plan.yaml_problems import describe_char
+
+    return (
+        _("{what} has a letter in its host that is not Latin, {char}: '{value}'").format(
+            what=what, char=describe_char(char), value=short(url)
+        ),
+        _(
+            "it may look like another site's address, and a browser goes to {sent}: if that is "
+            "not the site's own address, copy it from the site itself"
+        ).format(sent=sent),
+    )
+
+
+def too_long_number(number: str, what: str) -> tuple[str, str]:
+    """The error for a phone number of more digits than a phone number has."""
+    return (
+        _("{what} has {n} digits, more than a phone number has: '{value}'").format(
+            what=what, n=too_many_digits(number), value=short(number)
+        ),
+        _("a phone number has at most 15 digits, with its country code (ITU-T E.164)"),
+    )
 
 
 def is_phone_link(url: str) -> bool:

@@ -885,6 +885,23 @@ def _link_problems(
                     _(markdown.HIDDEN_HOST_HINT),
                 )
             )
+        elif (reason := markdown.host_problem(href)) is not None:
+            problems.append(
+                Problem(
+                    pos,
+                    _("link to '{href}' leads to no site").format(href=href[:60]),
+                    _(markdown.NO_SITE_HINT).format(reason=_(reason)),
+                )
+            )
+        elif (lookalike := markdown.not_latin(href)) is not None:
+            what = _("a link")
+            problems.append(
+                Problem(pos, *markdown.looks_like(what, href, *lookalike), Severity.WARNING)
+            )
+        elif href[:4].lower() == "tel:" and markdown.too_many_digits(markdown.called(href)):
+            number = markdown.called(href)
+            what = _("a tel: link")
+            problems.append(Problem(pos, *markdown.too_long_number(number, what)))
         elif href.startswith("#") and href[1:] not in plan.nodes:
             problems.append(_missing("node", href[1:], pos, plan.nodes))
         previous = href

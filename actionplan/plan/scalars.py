@@ -371,6 +371,23 @@ class ScalarReader:
             )
         return value
 
+    def _address(self, node: yaml.Node, url: str, what: str) -> Any:
+        """A web address that leads to no site is refused; one whose host has a letter of
+        another alphabet than the Latin one is warned of (it may look like another site's)."""
+        reason = markdown.host_problem(url)
+        if reason is not None:
+            return self.fail(
+                node,
+                _("{what} leads to no site: '{value}'").format(what=what, value=short(url)),
+                _(markdown.NO_SITE_HINT).format(reason=_(reason)),
+            )
+        lookalike = markdown.not_latin(url)
+        if lookalike is not None:
+            self.problems.warning(
+                self.places.pos(node), *markdown.looks_like(what, url, *lookalike)
+            )
+        return url
+
     def check_format(self, node: yaml.Node, value: str, tag: str, what: str) -> Any:
         """The text read for a value of a format (model.py's Annotated tags), checked."""
         if tag in _FORMATS:
@@ -397,6 +414,10 @@ class ScalarReader:
                 return self.fail(
                     node, message.format(what=what, name=_(name), value=short(value)), _(hint)
                 )
+            if tag == "url":
+                return self._address(node, value.strip(), what)
+            if tag == "phone" and markdown.too_many_digits(value):
+                return self.fail(node, *markdown.too_long_number(value, what))
             return value.strip()
         if tag.startswith("ref:"):
             wrong = id_problem(value, what)

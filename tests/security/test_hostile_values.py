@@ -146,6 +146,14 @@ VALUES: dict[str, tuple[Callable[[Any], dict[str, Any]], Any, str]] = {
     "font-unclosed-quote": (setting(*LOCAL, "font"), '"Verdana, sans-serif', "built"),
     "font-unclosed-single-quote": (setting(*LOCAL, "font"), "'Gill Sans, serif", "built"),
     "email-with-query": (setting(*CONTACT, "email"), "raad@example.org?subject=x&body=y", "built"),
+    # Web addresses that lead to no site, and numbers no phone dials.
+    "url-port-too-high": (setting(*CONTACT, "url"), "https://raad.dk:99999/", "leads to no site"),
+    "url-port-word": (setting(*CONTACT, "url"), "https://raad.dk:http/", "leads to no site"),
+    "url-broken-ipv6": (setting(*CONTACT, "url"), "https://[raad/", "leads to no site"),
+    "url-empty-label": (setting(*CONTACT, "url"), "https://raad..dk/", "leads to no site"),
+    "url-long-label": (setting(*CONTACT, "url"), f"https://{'r' * 64}.dk/", "leads to no site"),
+    "url-percent-host": (setting(*CONTACT, "url"), "https://raad%2edk/", "leads to no site"),
+    "phone-sixteen-digits": (setting(*CONTACT, "phone"), "1234 5678 9012 3456", "16 digits"),
     "placeholder-phone-markup": (
         setting(*CONTACT, "phone"),
         {"placeholder": f"<script>{PWNED}</script>"},
@@ -216,3 +224,26 @@ def test_local_colours_reach_the_card(tmp_path: Path, visit: Callable[..., Visit
     assert seen.style["header_text"] == "rgb(254, 220, 186)"
     assert seen.style["emergency"] == "rgb(170, 0, 0)"
     assert seen.style["font"].startswith("Verdana")
+
+
+@pytest.mark.parametrize(
+    ("url", "letter"),
+    [
+        ("https://p\u043eliti.dk/anmeld", "U+043E"),  # a Cyrillic o
+        ("https://xn--pliti-jye.dk/", "U+043E"),  # the same, as a browser sends it
+        ("https://\u0440\u0430\u0443.dk/", "U+0440"),  # all Cyrillic: 'pay'
+    ],
+)
+def test_a_host_with_a_letter_of_another_alphabet_is_a_warning(
+    url: str, letter: str, tmp_path: Path
+) -> None:
+    """It may look like another site's address (a homograph); the warning names the letter and
+    where a browser goes.  Danish letters (æ, ø, å) are Latin and pass (test_markdown.py)."""
+    files = plan_files()
+    files["content/contacts.yaml"]["contacts"]["raad"]["url"] = url
+    files["content/nodes.yaml"]["nodes"]["start"]["body"] = f"Se [siden]({url})."
+    result = build_over_good(tmp_path, files)
+    result.assert_built()
+    warnings = [line for line in result.output.splitlines() if "is not Latin, " + letter in line]
+    assert len(warnings) == 2, result.output
+    assert all(": warning: " in line and "xn--" in line for line in warnings), warnings
