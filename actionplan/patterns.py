@@ -123,6 +123,15 @@ def _codes(pattern: Any, flags: int) -> tuple[Any, ...] | None:
 
 
 def keep() -> None:
+    """As a command ends: the patterns kept for the next process (see _keep).  Only ever a
+    shortcut: whatever goes wrong, nothing is kept, and the command ends as it would have."""
+    try:
+        _keep()
+    except Exception:  # an interpreter this was not written for: compiled as usual next time
+        return
+
+
+def _keep() -> None:
     """Write the kept patterns with those this process compiled (a file of its own, moved over
     the old one, so that a reader never finds half of it).  Kept: the patterns the process
     holds (a module's, a function's), not one it used once and let go."""
@@ -136,8 +145,10 @@ def keep() -> None:
     # compiled for the count and let go.
     re.compile(_PROBE)
     pairs = list(cache.items())
-    unheld = max(_count(p) for k, p in pairs if k == (str, _PROBE, 0))
+    unheld = max((_count(p) for k, p in pairs if k == (str, _PROBE, 0)), default=None)
     cache.pop((str, _PROBE, 0), None)
+    if unheld is None:  # re kept no pattern: nothing to count against
+        return
     held = {key for key, pattern in pairs if _count(pattern) > unheld}
     # Not a pattern put there under another's text (the package's cheap one for PyYAML's reader).
     new = [key for key in held if key not in _read and cache[key].pattern == key[1]]

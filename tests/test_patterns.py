@@ -145,3 +145,20 @@ def test_beyond_the_bound_only_what_the_process_holds_is_kept(
     texts = {entry[1] for entry in entries}
     assert "after+" in texts
     assert not texts & set(many)
+
+
+def test_whatever_goes_wrong_as_it_keeps_the_command_ends_as_it_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("an interpreter this was not written for")
+
+    monkeypatch.setattr(patterns, "_keep", broken)
+    assert patterns.keep() is None
+
+
+def test_a_folder_it_cannot_write_to_keeps_nothing_and_fails_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "file-not-folder"
+    cache.write_text("a file where the cache folder should be")
+    assert run(cache, ["y+z"]) == {"y+z": False}
+    assert cache.read_text() == "a file where the cache folder should be"
