@@ -42,6 +42,7 @@ WRONG_LANGUAGE_CODES = {
     "rs": (N_("Serbian is 'sr'"), "sr"),
     "vn": (N_("Vietnamese is 'vi'"), "vi"),
 }
+_MOST_DIGITS = 9  # of a whole number: a count of days, a warning's number
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
@@ -330,6 +331,13 @@ class ScalarReader:
                     what=what, value=short(value)
                 ),
                 _("write digits only, such as 365"),
+            )
+        if len(value.lstrip("0")) > _MOST_DIGITS:
+            # Python reads at most 4 300 digits as a number, and no count in a plan needs ten.
+            return self.fail(
+                node,
+                _("{what} is too large a number: '{value}'").format(what=what, value=short(value)),
+                _("write a number of at most {n} digits, such as 365").format(n=_MOST_DIGITS),
             )
         return int(value)
 

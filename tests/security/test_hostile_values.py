@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile import PWNED, Audit, Visit, build_over_good, plan_files
+from hostile import PWNED, Audit, Visit, build_over_good, dump, plan_files
 
 CONTACT = ("content/contacts.yaml", "contacts", "raad")
 LAW = ("content/contacts.yaml", "laws", "lov")
@@ -154,6 +154,17 @@ VALUES: dict[str, tuple[Callable[[Any], dict[str, Any]], Any, str]] = {
     "url-long-label": (setting(*CONTACT, "url"), f"https://{'r' * 64}.dk/", "leads to no site"),
     "url-percent-host": (setting(*CONTACT, "url"), "https://raad%2edk/", "leads to no site"),
     "phone-sixteen-digits": (setting(*CONTACT, "phone"), "1234 5678 9012 3456", "16 digits"),
+    # Whole numbers of more digits than any count in a plan has.
+    "review-days-ten-digits": (
+        setting("content/plan.yaml", "plan", "review_after_days"),
+        10**10,
+        "too large a number",
+    ),
+    "key-warning-ten-digits": (
+        setting(*NODES, "act", "key_do_not"),
+        [10**10],
+        "too large a number",
+    ),
     "placeholder-phone-markup": (
         setting(*CONTACT, "phone"),
         {"placeholder": f"<script>{PWNED}</script>"},
@@ -247,3 +258,13 @@ def test_a_host_with_a_letter_of_another_alphabet_is_a_warning(
     warnings = [line for line in result.output.splitlines() if "is not Latin, " + letter in line]
     assert len(warnings) == 2, result.output
     assert all(": warning: " in line and "xn--" in line for line in warnings), warnings
+
+
+def test_a_number_of_more_digits_than_python_reads_is_an_error(tmp_path: Path) -> None:
+    """Python reads at most 4 300 digits as a number (and raised, with a traceback)."""
+    files = plan_files()
+    plan = dump(files.pop("content/plan.yaml"))
+    files["content/plan.yaml"] = plan + "  review_after_days: " + "9" * 5000 + "\n"
+    result = build_over_good(tmp_path, files)
+    result.assert_refused("'review_after_days' is too large a number")
+    assert "Traceback" not in result.output
