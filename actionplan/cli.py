@@ -124,9 +124,22 @@ class Options:
         self.today = today or dt.date.today()
 
 
+class PathGiven(click.Path):
+    """A path given on the command line, but never an empty one: `-o ""` (a variable that was
+    never set, `-o "$OUT"`) would otherwise be the current folder, and a build would write its
+    card there, over any index.html."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value == "":
+            self.fail(
+                _("an empty path: give a folder's name, or . for the current folder"), param, ctx
+            )
+        return super().convert(value, param, ctx)
+
+
 path_argument = click.argument(
     "path",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=PathGiven(exists=True, file_okay=False, path_type=Path),
     default=".",
     required=False,
 )
@@ -401,7 +414,7 @@ def show_stale(plan: model.Plan, today: dt.date) -> int:
 @click.option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathGiven(file_okay=False, path_type=Path),
     help=N_("The output folder (default: build/ in the project)."),
 )
 @click.option("--strict", is_flag=True, help=N_("Refuse to build on warnings too."))
@@ -469,7 +482,7 @@ def build(v: Options, path: Path, out: Path | None, strict: bool, plan_name: str
 @click.option(
     "-o",
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathGiven(file_okay=False, path_type=Path),
     help=N_(
         "Write every schema into this folder (a project's schema/), the Danish in its da/, "
         "instead of printing one."
@@ -686,7 +699,7 @@ def _argument(path: Path) -> str:
         "project in DIRECTORY instead: plans/NAME/, to fill in."
     )
 )
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=PathGiven(path_type=Path))
 @click.option(
     "--host",
     type=click.Choice(["github", "gitlab", "none"]),
@@ -771,7 +784,7 @@ def new(
     "paths",
     nargs=-1,
     metavar="[PATH | OLD NEW]",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=PathGiven(exists=True, file_okay=False, path_type=Path),
 )
 @click.option(
     "--accept",

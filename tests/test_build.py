@@ -359,3 +359,31 @@ def test_quiet_build_still_prints_its_warnings(small: Path) -> None:
         line for line in result.output.splitlines() if ": warning: " in line
     ]
     assert "no words of its own in 'ar'" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "{project}", "-o", ""],
+        ["build", "{project}", "--out="],
+        ["schema", "-o", ""],
+        ["check", ""],
+        ["new", ""],
+        ["diff", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(
+    args: list[str], small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o "$OUT"` with OUT never set: the card (or the schemas) would go to the current
+    folder, over any index.html there."""
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "index.html").write_text("someone's own page")
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(cli, [a.format(project=small) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "an empty path" in result.output
+    assert "Traceback" not in result.output
+    assert [p.name for p in here.iterdir()] == ["index.html"]
+    assert (here / "index.html").read_text() == "someone's own page"
