@@ -165,7 +165,10 @@ def test_an_address_that_leads_to_no_site_says_why(url: str, problem: str | None
         ("https://xn--pliti-jye.dk/", "\u043e", "xn--pliti-jye.dk"),
         ("https://www.\u03b1pple.com/", "\u03b1", "www.xn--pple-zld.com"),  # Greek alpha
         ("https://xn--invalid-punycode-!.dk/", None, None),
-        ("mailto:\u043e@politi.dk", None, None),
+        ("mailto:\u043e@politi.dk", None, None),  # the name is no host
+        ("mailto:ssp@p\u043eliti.dk", "\u043e", "xn--pliti-jye.dk"),
+        ("mailto:ssp@xn--pliti-jye.dk?subject=x", "\u043e", "xn--pliti-jye.dk"),
+        ("MAILTO:ssp@p%D0%BEliti.dk", "\u043e", "xn--pliti-jye.dk"),
     ],
 )
 def test_a_letter_of_another_alphabet_in_a_host_is_found(

@@ -121,10 +121,12 @@ def _sent(label: str) -> str:
 
 
 def not_latin(url: str) -> tuple[str, str] | None:
-    """In an http(s) address's host, the first letter that is not of the Latin alphabet (a
-    Cyrillic 'о' in 'pоliti.dk'), and the host as a browser sends it; None where every letter
-    is Latin (æ, ø and å are).  Such a host may look like another site's address."""
+    """In an http(s) or mailto: address's host, the first letter that is not of the Latin
+    alphabet (a Cyrillic 'о' in 'pоliti.dk'), and the host as a browser sends it; None where
+    every letter is Latin (æ, ø and å are).  Such a host may look like another site's."""
     authority = _authority(url)
+    if authority is None and url.strip()[:7].lower() == "mailto:":  # an e-mail address's host
+        authority = unquote(url.strip()[7:]).partition("?")[0].rpartition("@")[2]
     if authority is None or (authority.isascii() and "xn--" not in authority.lower()):
         return None
     host = authority.rpartition("@")[2].partition(":")[0].translate(_DOTS).lower()

@@ -424,6 +424,11 @@ class ScalarReader:
                 )
             if tag == "url":
                 return self._address(node, value.strip(), what)
+            if tag == "email":
+                lookalike = markdown.not_latin("mailto:" + value.strip())
+                if lookalike is not None:
+                    warning = markdown.looks_like(what, value.strip(), *lookalike)
+                    self.problems.warning(self.places.pos(node), *warning)
             if tag == "phone" and markdown.too_many_digits(value):
                 return self.fail(node, *markdown.too_long_number(value, what))
             return value.strip()

@@ -248,15 +248,20 @@ def test_local_colours_reach_the_card(tmp_path: Path, visit: Callable[..., Visit
 def test_a_host_with_a_letter_of_another_alphabet_is_a_warning(
     url: str, letter: str, tmp_path: Path
 ) -> None:
-    """It may look like another site's address (a homograph); the warning names the letter and
-    where a browser goes.  Danish letters (æ, ø, å) are Latin and pass (test_markdown.py)."""
+    """It may look like another site's address (a homograph), or another's e-mail address (a
+    report sent to the wrong hands); the warning names the letter and where a browser goes.
+    Danish letters (æ, ø, å) are Latin and pass (test_markdown.py)."""
     files = plan_files()
+    host = url.split("/")[2]
     files["content/contacts.yaml"]["contacts"]["raad"]["url"] = url
-    files["content/nodes.yaml"]["nodes"]["start"]["body"] = f"Se [siden]({url})."
+    files["content/contacts.yaml"]["contacts"]["raad"]["email"] = f"raad@{host}"
+    files["content/nodes.yaml"]["nodes"]["start"]["body"] = (
+        f"Se [siden]({url}), eller [skriv](mailto:raad@{host})."
+    )
     result = build_over_good(tmp_path, files)
     result.assert_built()
     warnings = [line for line in result.output.splitlines() if "is not Latin, " + letter in line]
-    assert len(warnings) == 2, result.output
+    assert len(warnings) == 4, result.output
     assert all(": warning: " in line and "xn--" in line for line in warnings), warnings
 
 
