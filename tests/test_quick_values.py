@@ -49,10 +49,18 @@ ODD_VALUES = [
 
 @contextlib.contextmanager
 def every_value_by_read() -> Iterator[None]:
+    """Every value read through read(): neither the quick values nor the nodes and the objects
+    of a list read without its call, as in a file that may hold aliases (which read() counts)."""
     quick = validate._quick_fields
     validate._quick_fields = lambda cls: {}  # type: ignore[assignment]
+    init = validate.Reader.__init__
+
+    def as_with_anchors(reader: validate.Reader, source: Any, problems: Any) -> None:
+        init(reader, dataclasses.replace(source, anchors=True), problems)
+
     try:
-        yield
+        with mock.patch.object(validate.Reader, "__init__", as_with_anchors):
+            yield
     finally:
         validate._quick_fields = quick  # type: ignore[assignment]
 

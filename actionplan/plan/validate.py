@@ -281,6 +281,18 @@ class Reader:
                 _("write one '- item' per line, indented below the key"),
             )
         item_of = _("item {n} of {what}")  # translated once per list, not once per item
+        kind, cls = SHAPES.get(id(item)) or shape(item)
+        if kind == "object" and not self.source.anchors:
+            # A list of objects (a question's options): each mapping read as read() reads it,
+            # without its call (with no anchor in the file, there is no alias to count).
+            read, read_object = self.read, self.read_object
+            objects = [
+                read_object(child, cls, item_of.format(n=i, what=what))
+                if type(child) is yaml.MappingNode
+                else read(child, item, item_of.format(n=i, what=what))
+                for i, child in enumerate(node.value, 1)
+            ]
+            return tuple(objects)
         items = [
             self.read(child, item, item_of.format(n=i, what=what))
             for i, child in enumerate(node.value, 1)
@@ -289,8 +301,15 @@ class Reader:
 
     def _read_map(self, node: yaml.Node, item: Any, what: str) -> Any:
         result: dict[str, Any] = {}
+        # The nodes, the bulk of a plan: each mapping read as read() reads it, without its call
+        # (with no anchor in the file, there is no alias to count).
+        kind = (SHAPES.get(id(item)) or shape(item))[0]
+        of_node = self._read_node if kind == "node" and not self.source.anchors else None
         for key, key_node, value_node in self.id_pairs(node, what, entry_keys(item)):
-            value = self.read(value_node, item, f"'{key}'")
+            if of_node is not None and type(value_node) is yaml.MappingNode:
+                value = of_node(value_node, f"'{key}'")
+            else:
+                value = self.read(value_node, item, f"'{key}'")
             if value is not INVALID:
                 if isinstance(value, (model.Located, Partial)) and hasattr(value, "pos"):
                     value = with_id(value, key, self.pos(key_node))
