@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from actionplan.card import assets, render, shelf
+from actionplan.card import assets, filters, render, shelf
 from actionplan.card import theme as theme_module
 from actionplan.card.theme import Theme
 from actionplan.cli import cli
@@ -234,8 +234,20 @@ def test_markup_a_template_writes_is_written_as_it_is(value: str) -> None:
 def test_a_string_is_escaped_as_markupsafe_escapes_it_with_or_without_its_speedups(
     value: str,
 ) -> None:
-    assert theme_module._escape_text(value) == str(escape(value))
-    assert theme_module._replaced(value) == str(escape(value))
+    assert filters._escape_text(value) == str(escape(value))
+    assert filters._replaced(value) == str(escape(value))
+
+
+@given(st.text())
+def test_the_text_filter_writes_what_escape_writes_with_its_calls(value: str) -> None:
+    # text() makes a plain string's Markup without markupsafe's Python calls, where it has no
+    # bidirectional control to isolate; and md() its HTML's Markup so.
+    written = filters.text(None, value)
+    assert type(written) is Markup
+    assert written == filters._isolated(value, escape(value))
+    made = filters._markup(value)
+    assert type(made) is Markup
+    assert made == Markup(value)
 
 
 class _JinjasOwnCode(theme_module._Environment):
