@@ -25,16 +25,20 @@ import contextvars
 import functools
 import hashlib
 import importlib.util
+import io
 import os
 import pickle
 import sys
+from collections import deque
 from collections.abc import Hashable, Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from actionplan import __version__, cachedir, deferred
 from actionplan.cachedir import ENV_VAR as ENV_VAR  # where callers look for it
 from actionplan.cachedir import OFF_VAR as OFF_VAR
+from actionplan.errors import Pos
 
 if TYPE_CHECKING:
     import jinja2
@@ -173,7 +177,7 @@ class Store:
             mark = key.encode("ascii")
             if not data.startswith(mark):
                 return None
-            value = pickle.loads(memoryview(data)[len(mark) :])
+            value = loads(data, len(mark))
         except Exception:  # missing, unreadable, damaged or of code since changed: no entry
             return None
         if not isinstance(value, expect):
@@ -188,7 +192,7 @@ class Store:
         import tempfile  # here: a command that keeps nothing never needs it
 
         try:
-            data = key.encode("ascii") + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = key.encode("ascii") + dumps(value)
             folder = self.folder / key[:2]
             for made in (self.folder.parent, self.folder, folder):  # the user's alone
                 made.mkdir(exist_ok=True, mode=0o700)
@@ -240,6 +244,189 @@ class Store:
         new process would."""
         cls._memory.clear()
         Buckets._unwritten.clear()
+
+
+# The classes whose objects are kept by their fields (keep_by_fields), each object made again
+# by object.__new__ with its __dict__ put in place.
+_BY_FIELDS: set[type] = set()
+# Their fields' names (interned), each with an object that stands for it in a pickle (dumps):
+# made as a value is first kept, not as the model is imported.
+_NAMES: list[tuple[str, _NameStandIn]] = []
+
+
+def keep_by_fields(*classes: type) -> None:
+    """Keep the objects of these classes (the model's) as their fields, made again in C (`loads`):
+    each is an object with a __dict__ of its fields alone, made without __init__, and never a
+    key of a dict or a member of a set in a value kept (it has no fields until all are read)."""
+    _BY_FIELDS.update(classes)
+    _NAMES.clear()
+
+
+def _names() -> list[tuple[str, _NameStandIn]]:
+    if not _NAMES:
+        import dataclasses
+
+        names = {sys.intern(f.name) for cls in _BY_FIELDS for f in dataclasses.fields(cls)}
+        _NAMES[:] = [(name, _NameStandIn()) for name in sorted(names)]
+    return _NAMES
+
+
+class _Next:
+    """Stands in a kept value for the next object of a table made before it is read (`loads`):
+    pickled by its name in this module, and read as the table's next item."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self) -> str:
+        return self.name
+
+    def __call__(self) -> Any:  # never called: _Unpickler puts the table's own in its place
+        raise TypeError(self.name)
+
+
+class _NameStandIn:
+    """Stands for one field's name in a pickle (dumps): read as the next of the names."""
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return _next_name, ()
+
+
+# The first byte of a value kept with nothing of the model in it: no pickle starts so (each
+# starts with its protocol, 0x80).
+PLAIN = b"\x00"
+_next_position = _Next("_next_position")
+_next_object = _Next("_next_object")
+_next_name = _Next("_next_name")
+
+
+class _Pickler(pickle.Pickler):
+    """A pickler that keeps positions in one table (a file name once, lines and columns as
+    ints) and the model's objects as their classes and fields, each written in the value as a
+    call of the table's next item; see `loads`."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.files: dict[str, int] = {}
+        self.file_of: list[int] = []
+        self.lines: list[int] = []
+        self.cols: list[int] = []
+        self.classes: dict[type, int] = {}
+        self.kinds: list[int] = []
+        self.objects: list[Any] = []
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind is Pos:
+            file, line, col = obj
+            self.file_of.append(self.files.setdefault(file, len(self.files)))
+            self.lines.append(line)
+            self.cols.append(col)
+            return _next_position, ()
+        if kind in _BY_FIELDS:
+            self.kinds.append(self.classes.setdefault(kind, len(self.classes)))
+            self.objects.append(obj)
+            return _next_object, ()
+        return NotImplemented
+
+
+def dumps(value: Any) -> bytes:
+    """The value as `loads` reads it: a pickle of the tables of its positions and its model's
+    objects, then the value, then each object's fields (in rounds: an object's fields may hold
+    objects not met before)."""
+    body = io.BytesIO()
+    pickler = _Pickler(body)
+    pickler.dump(value)
+    if not pickler.objects and not pickler.lines:  # nothing of the model: a plain pickle
+        return PLAIN + body.getvalue()
+    names = _names() if pickler.objects else []
+    if names:
+        # The fields' names, each read as the name interned (the tables name them): an
+        # object's fields are looked up by the names of its attributes, which are interned.
+        pickler.dump([stand_in for _name, stand_in in names])
+        memo = pickler.memo.copy()
+        for name, stand_in in names:
+            place = memo[id(stand_in)][0]
+            met = memo.get(id(name))
+            if met is None:
+                del memo[id(stand_in)]
+            else:  # a name met in the value already: its place is the stand-in's now, as the
+                # memo's size must stay the index of the next object, in the reader's as here
+                memo[id(stand_in)] = (met[0], stand_in)
+            memo[id(name)] = (place, name)
+        pickler.memo = memo
+    done = 0
+    while done < len(pickler.objects):
+        batch = pickler.objects[done:]
+        done = len(pickler.objects)
+        pickler.dump([obj.__dict__ for obj in batch])
+    tables = (
+        list(pickler.files),
+        pickler.file_of,
+        pickler.lines,
+        pickler.cols,
+        list(pickler.classes),
+        pickler.kinds,
+        [name for name, _stand_in in names],
+    )
+    return pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL) + body.getvalue()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads `_next_position`, `_next_object` and `_next_name` as the next item of this value's
+    tables."""
+
+    next_position: Any
+    next_object: Any
+    next_name: Any
+
+    def find_class(self, module_name: str, global_name: str) -> Any:
+        if module_name == __name__ and global_name == "_next_position":
+            return self.next_position
+        if module_name == __name__ and global_name == "_next_object":
+            return self.next_object
+        if module_name == __name__ and global_name == "_next_name":
+            return self.next_name
+        return super().find_class(module_name, global_name)
+
+
+def loads(data: bytes, start: int = 0) -> Any:
+    """The value `dumps` wrote (from `start` in `data`), made with its positions and its model's
+    objects in C: a unpickled position was a call of tuple.__new__ from two tuples made for it,
+    and an object's fields were copied from a dict made for them into its own, with each name
+    interned again (some 20 000 objects and 90 000 positions in a rebuild of 10 000 nodes).
+    Each position and object is the very class it was; its fields are the dict read."""
+    if data[start : start + 1] == PLAIN:
+        return pickle.loads(memoryview(data)[start + 1 :])
+    file = io.BytesIO(data)
+    file.seek(start)
+    files, file_of, lines, cols, classes, kinds, names = pickle.load(file)
+    if not _BY_FIELDS.issuperset(classes):
+        raise pickle.UnpicklingError("a class not kept by its fields")
+    reader = _Unpickler(file)
+    reader.next_position = map(
+        tuple.__new__,
+        repeat(Pos),
+        zip(
+            map(files.__getitem__, file_of),
+            lines,
+            cols,
+            strict=True,
+        ),
+    ).__next__
+    objects = list(map(object.__new__, map(classes.__getitem__, kinds)))
+    reader.next_object = iter(objects).__next__
+    reader.next_name = map(sys.intern, names).__next__
+    value = reader.load()
+    if names:
+        reader.load()  # the fields' names (dumps)
+    fields: list[Any] = []
+    while len(fields) < len(objects):
+        fields += reader.load()
+    if len(fields) != len(objects):
+        raise pickle.UnpicklingError("fields for objects not kept")
+    deque(map(object.__setattr__, objects, repeat("__dict__"), fields), maxlen=0)
+    return value
 
 
 class Buckets:

@@ -19,6 +19,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
+from actionplan.cache import keep_by_fields
 from actionplan.errors import Pos
 from actionplan.frozen import frozen
 from actionplan.i18n import N_
@@ -419,3 +420,10 @@ class Plan:
         order = [lang for lang in self.local.languages if lang in self.translations]
         rest = sorted(lang for lang in self.translations if lang not in order)
         return (self.info.language, *order, *rest)
+
+
+# What the cache keeps of the model (a large file's entries as read) is made again in C, each
+# object with its fields put in place (cache.loads).
+keep_by_fields(
+    *(c for c in list(globals().values()) if isinstance(c, type) and issubclass(c, Located))
+)
