@@ -138,9 +138,6 @@ def _keep() -> None:
     cache, path = _cache(), _file()
     if cache is None or path is None:
         return
-    import array
-    import contextlib
-
     # How many references a pattern that nothing else holds has, counted the same way: a pattern
     # compiled for the count and let go.
     re.compile(_PROBE)
@@ -154,6 +151,9 @@ def _keep() -> None:
     new = [key for key in held if key not in _read and cache[key].pattern == key[1]]
     if not new:
         return
+    import array  # only here: loading its library is some 10 million instructions
+    import contextlib
+
     entries = dict(_read)
     if len(entries) + len(new) > MOST_KEPT:
         entries = {key: args for key, args in entries.items() if key in held}
