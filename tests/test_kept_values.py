@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from counting import entries_read
+from test_parts import PLAN as PLAN_INFO
 
 from actionplan import cache
 from actionplan.cache import Store
@@ -22,15 +23,7 @@ from actionplan.plan import merge, model
 from actionplan.plan.loader import Role
 
 NAME = "content/plan.yaml"
-PLAN = """plan:
-  title: Plan
-  language: da
-  version: "1"
-  owner: SSP
-  reviewed: 2026-11-01
-  start: n0
-nodes:
-"""
+PLAN = PLAN_INFO + "nodes:\n"  # the plan of test_parts.py's generated plans
 
 
 def node(i: int, count: int) -> str:
