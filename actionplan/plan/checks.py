@@ -317,56 +317,40 @@ def check(plan: model.Plan, today: dt.date | None = None) -> list[Problem]:
 
 
 def _node_checks(plan: model.Plan, graph: Graph, texts: Kept, context: object) -> list[NodeCheck]:
-    """The checks of one node, each kept (Kept) where the process checks again; in a process
-    that checks once, which keeps nothing, each finder is called as it is, without a Kept's
-    call in between (six calls a node)."""
+    """The checks of one node.  In a process that checks once, which keeps nothing, each finder
+    is called as it is, without a Kept's call in between (six calls a node); where the process
+    checks again, each is kept (Kept), by its own name and context."""
+    finders: list[NodeCheck] = [
+        ("references", lambda k, n: _node_references(plan, graph, k, n)),
+        ("options", lambda k, n: _question_options(n) if isinstance(n, model.Question) else []),
+        ("key_do_not", lambda k, n: _step_key_donts(n) if isinstance(n, model.Step) else []),
+        ("sources", lambda k, n: _home_pages(n)),
+        ("text", lambda k, n: _texts_problems(plan, texts, ("node", k), n, True)),
+        # Not problems: the links to other plans, for check_plan_links to look up.
+        ("plan links", lambda k, n: _texts_plan_links_in(texts, ("node", k), n)),
+    ]
     if memory() is None:
-        return [
-            ("references", lambda k, n: _node_references(plan, graph, k, n)),
-            ("options", lambda k, n: _question_options(n) if isinstance(n, model.Question) else []),
-            ("key_do_not", lambda k, n: _step_key_donts(n) if isinstance(n, model.Step) else []),
-            ("sources", lambda k, n: _home_pages(n)),
-            ("text", lambda k, n: _texts_problems(plan, texts, ("node", k), n, True)),
-            # Not problems: the links to other plans, for check_plan_links to look up.
-            ("plan links", lambda k, n: _texts_plan_links_in(texts, ("node", k), n)),
-        ]
-    kept = {
-        "references": Kept("references", plan, _ids(plan)),
-        "options": Kept("options", plan),
-        "key_do_not": Kept("key_do_not", plan),
-        "sources": Kept("node sources", plan),
-        "text": Kept("node text", plan, context),
-        "plan links": Kept("node plan links", plan),
+        return finders
+    keeping = {  # each check's Kept: its name, its context, and whether it keys by ("node", id)
+        "references": ("references", _ids(plan), False),
+        "options": ("options", (), False),
+        "key_do_not": ("key_do_not", (), False),
+        "sources": ("node sources", (), True),
+        "text": ("node text", context, True),
+        "plan links": ("node plan links", (), True),
     }
     return [
-        ("references", lambda k, n: kept["references"](k, n, _node_references, plan, graph, k, n)),
-        (
-            "options",
-            lambda k, n: (
-                kept["options"](k, n, _question_options, n) if isinstance(n, model.Question) else []
-            ),
-        ),
-        (
-            "key_do_not",
-            lambda k, n: (
-                kept["key_do_not"](k, n, _step_key_donts, n) if isinstance(n, model.Step) else []
-            ),
-        ),
-        ("sources", lambda k, n: kept["sources"](("node", k), n, _home_pages, n)),
-        (
-            "text",
-            lambda k, n: kept["text"](
-                ("node", k), n, _texts_problems, plan, texts, ("node", k), n, True
-            ),
-        ),
-        # Not problems: the links to other plans, for check_plan_links to look up.
-        (
-            "plan links",
-            lambda k, n: kept["plan links"](
-                ("node", k), n, _texts_plan_links_in, texts, ("node", k), n
-            ),
-        ),
+        (name, _kept_check(Kept(keeping[name][0], plan, keeping[name][1]), find, keeping[name][2]))
+        for name, find in finders
     ]
+
+
+def _kept_check(
+    kept: Kept, find: Callable[[str, model.Node], Any], by_node: bool
+) -> Callable[[str, model.Node], Any]:
+    if by_node:
+        return lambda k, n: kept(("node", k), n, find, k, n)
+    return lambda k, n: kept(k, n, find, k, n)
 
 
 def check_references(plan: model.Plan, graph: Graph) -> list[Problem]:
