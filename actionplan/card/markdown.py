@@ -45,11 +45,8 @@ def hides_host(url: str) -> bool:
     """Whether a web address has a name (and perhaps a password) before its host, as
     https://politi.dk@example.org/ has: a reader takes the name for the site, the browser goes
     to what follows the '@', and a password written there is published with the card."""
-    url = url.strip()
-    if not re.match(r"(?i:https?:)", url):
-        return False
-    authority = re.split(r"[/\\?#]", url.split(":", 1)[1].lstrip("/\\"), maxsplit=1)[0]
-    return "@" in authority
+    authority = _authority(url)
+    return authority is not None and "@" in authority
 
 
 # What a browser takes for a dot between the parts of a host name (IDNA maps them to '.').

@@ -389,12 +389,16 @@ class ScalarReader:
                 _("{what} leads to no site: '{value}'").format(what=what, value=short(url)),
                 _(markdown.NO_SITE_HINT).format(reason=_(reason)),
             )
+        self._lookalike(node, what, url, url)
+        return url
+
+    def _lookalike(self, node: yaml.Node, what: str, value: str, url: str) -> None:
+        """A warning where the host of `url` (a web address, or mailto: an e-mail address) has a
+        letter of another alphabet than the Latin one (markdown.not_latin)."""
         lookalike = markdown.not_latin(url)
         if lookalike is not None:
-            self.problems.warning(
-                self.places.pos(node), *markdown.looks_like(what, url, *lookalike)
-            )
-        return url
+            warning = markdown.looks_like(what, value, *lookalike)
+            self.problems.warning(self.places.pos(node), *warning)
 
     def check_format(self, node: yaml.Node, value: str, tag: str, what: str) -> Any:
         """The text read for a value of a format (model.py's Annotated tags), checked."""
@@ -425,10 +429,7 @@ class ScalarReader:
             if tag == "url":
                 return self._address(node, value.strip(), what)
             if tag == "email":
-                lookalike = markdown.not_latin("mailto:" + value.strip())
-                if lookalike is not None:
-                    warning = markdown.looks_like(what, value.strip(), *lookalike)
-                    self.problems.warning(self.places.pos(node), *warning)
+                self._lookalike(node, what, value.strip(), "mailto:" + value.strip())
             if tag == "phone" and markdown.too_many_digits(value):
                 return self.fail(node, *markdown.too_long_number(value, what))
             return value.strip()
